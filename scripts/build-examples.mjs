@@ -1,0 +1,485 @@
+#!/usr/bin/env node
+// Build everything the playground and its tests load as WebAssembly:
+//
+//   examples/<name>/            -> public/examples/<name>/{app.wasm, spin.toml}
+//                                  public/examples/index.json (kv-basics first)
+//   test/fixtures/wat/<x>.wat   -> test/fixtures/dist/<x>.wasm
+//   test/fixtures/apps/<app>/   -> test/fixtures/dist/apps/<app>/{spin.toml, *.wasm}
+//
+// JS examples are Spin JS SDK v3 apps built with j2w (@spinframework/build-tools),
+// at most two at a time (one build peaks near 600 MB RSS). WAT fixtures are
+// built in process: parse -> componentEmbed -> componentNew
+// (@bytecodealliance/jco-transpile/wasm-tools).
+//
+// Every item is cached by a hash of its inputs and of the tool versions; the
+// hash is stored next to the output (.build-hash) and an item is rebuilt only
+// when that hash or the output is missing or different.
+//
+// Usage: node scripts/build-examples.mjs [--force] [name ...]
+//   --force   ignore the cache
+//   name      only build these examples / fixtures (by folder or file name)
+//
+// Runs before `npm run dev`, `npm run build` and `npm test`; a fresh clone
+// needs nothing but `npm ci`.
+
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+// Bump when the recipe below changes in a way that should invalidate outputs.
+const RECIPE = 'build-examples/1';
+
+const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const PREOPEN_FIX = path.join(ROOT, 'scripts', 'preopen-fix.mjs');
+const EXAMPLES_DIR = path.join(ROOT, 'examples');
+const PUBLIC_EXAMPLES = path.join(ROOT, 'public', 'examples');
+const WAT_DIR = path.join(ROOT, 'test', 'fixtures', 'wat');
+const FIXTURE_APPS_DIR = path.join(ROOT, 'test', 'fixtures', 'apps');
+const FIXTURES_DIST = path.join(ROOT, 'test', 'fixtures', 'dist');
+const DEFAULT_EXAMPLE = 'kv-basics';
+const MAX_PARALLEL_JS = 2;
+
+// j2w writes these next to its input; they are not build inputs.
+const J2W_BYPRODUCT = /(^|\/)precompiled-source\.js(\.map)?$|\.buildData\.json$/;
+
+const args = process.argv.slice(2);
+const force = args.includes('--force');
+const only = new Set(args.filter((a) => !a.startsWith('--')));
+const wanted = (name) => only.size === 0 || only.has(name);
+
+// ---------------------------------------------------------------------------
+// helpers
+
+/** Directory of package `name` as Node resolves it from `fromDir`. */
+function packageDir(name, fromDir = ROOT) {
+  let dir = fromDir;
+  for (;;) {
+    const candidate = path.join(dir, 'node_modules', name);
+    if (existsSync(path.join(candidate, 'package.json'))) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`package ${name} not found from ${fromDir} (run npm ci)`);
+    dir = parent;
+  }
+}
+
+function packageVersion(name, fromDir) {
+  try {
+    return JSON.parse(readFileSync(path.join(packageDir(name, fromDir), 'package.json'), 'utf8'))
+      .version;
+  } catch {
+    return 'missing';
+  }
+}
+
+/** Every file below `dir` (relative paths, sorted), skipping dot-files. */
+function listFiles(dir, base = dir) {
+  if (!existsSync(dir)) return [];
+  const out = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...listFiles(full, base));
+    else if (entry.isFile()) out.push(path.relative(base, full).split(path.sep).join('/'));
+  }
+  return out.sort();
+}
+
+/** sha256 over labelled strings and files. */
+function hashInputs(parts) {
+  const h = createHash('sha256');
+  for (const [label, value] of parts) {
+    h.update(label);
+    h.update('\0');
+    h.update(value);
+    h.update('\0');
+  }
+  return h.digest('hex');
+}
+
+function readIfExists(file) {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** Write only when the content differs (keeps mtimes stable for Vite). */
+function writeIfChanged(file, content) {
+  if (readIfExists(file) === content) return false;
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, content);
+  renameSync(tmp, file);
+  return true;
+}
+
+function copyIfChanged(from, to) {
+  const src = readFileSync(from);
+  try {
+    if (src.equals(readFileSync(to))) return false;
+  } catch {
+    /* missing */
+  }
+  mkdirSync(path.dirname(to), { recursive: true });
+  const tmp = `${to}.${process.pid}.tmp`;
+  copyFileSync(from, tmp);
+  renameSync(tmp, to);
+  return true;
+}
+
+const seconds = (start) => `${((performance.now() - start) / 1000).toFixed(1)} s`;
+
+/** Minimal reader for the few manifest fields we need (no TOML dependency). */
+function manifestInfo(tomlText) {
+  let table = '';
+  let description = '';
+  const sources = [];
+  for (const rawLine of tomlText.split(/\r?\n/)) {
+    const line = rawLine.trim();
+    const header = /^\[\[?\s*([^\]]+?)\s*\]\]?/.exec(line);
+    if (header) {
+      table = header[1];
+      continue;
+    }
+    const kv = /^([A-Za-z0-9_.-]+)\s*=\s*"((?:[^"\\]|\\.)*)"/.exec(line);
+    if (!kv) continue;
+    const value = JSON.parse(`"${kv[2]}"`);
+    if (table === 'application' && kv[1] === 'description') description = value;
+    if (table.startsWith('component.') && kv[1] === 'source') sources.push(value);
+  }
+  return { description, sources };
+}
+
+class BuildError extends Error {}
+
+// ---------------------------------------------------------------------------
+// JS examples (j2w)
+
+const j2wEntry = path.join(packageDir('@spinframework/build-tools'), 'dist', 'index.js');
+
+function toolVersionsForJs() {
+  const buildTools = packageDir('@spinframework/build-tools');
+  return JSON.stringify({
+    recipe: RECIPE,
+    buildTools: packageVersion('@spinframework/build-tools'),
+    componentizeJs: packageVersion('@bytecodealliance/componentize-js', buildTools),
+    wizer: packageVersion('@bytecodealliance/wizer', buildTools),
+    wasiHttpProxy: packageVersion('@spinframework/wasi-http-proxy'),
+    preview2Shim: packageVersion('@bytecodealliance/preview2-shim'),
+    preopenFix: readFileSync(PREOPEN_FIX, 'utf8'),
+  });
+}
+
+function exampleInputsHash(dir, toolVersions) {
+  const parts = [['tools', toolVersions]];
+  for (const rel of listFiles(dir)) {
+    if (J2W_BYPRODUCT.test(rel) || rel === 'README.md') continue;
+    parts.push([rel, readFileSync(path.join(dir, rel))]);
+  }
+  return hashInputs(parts);
+}
+
+function runJ2w(exampleDir, outFile) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', PREOPEN_FIX, j2wEntry, '-i', 'src/index.js', '-o', outFile],
+      { cwd: exampleDir, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      // j2w catches its own errors, prints them and still exits 0, so also
+      // check the output and the log.
+      const reason =
+        code !== 0 || signal
+          ? `exit ${signal ?? code}`
+          : /An error occurred during the componentization process/.test(output)
+            ? 'it reported an error'
+            : !existsSync(outFile)
+              ? 'no output written'
+              : null;
+      if (reason) {
+        reject(
+          new BuildError(
+            `j2w failed in ${path.relative(ROOT, exampleDir)} (${reason}):\n${output.trim()}`,
+          ),
+        );
+      } else resolve(output);
+    });
+  });
+}
+
+async function buildExample(name, toolVersions) {
+  const dir = path.join(EXAMPLES_DIR, name);
+  const outDir = path.join(PUBLIC_EXAMPLES, name);
+  const wasm = path.join(outDir, 'app.wasm');
+  const manifest = path.join(outDir, 'spin.toml');
+  const hashFile = path.join(outDir, '.build-hash');
+  const hash = exampleInputsHash(dir, toolVersions);
+
+  if (!force && readIfExists(hashFile) === hash && existsSync(wasm) && existsSync(manifest)) {
+    console.log(`cached ${name}`);
+    return;
+  }
+  const start = performance.now();
+  mkdirSync(outDir, { recursive: true });
+  rmSync(hashFile, { force: true });
+  // A fresh temporary output name also defeats j2w's own "no changes" skip.
+  const tmp = path.join(outDir, `.app.wasm.${process.pid}.tmp`);
+  rmSync(tmp, { force: true });
+  try {
+    await runJ2w(dir, tmp);
+    renameSync(tmp, wasm);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+  copyIfChanged(path.join(dir, 'spin.toml'), manifest);
+  writeFileSync(hashFile, hash);
+  console.log(`built ${name} (${seconds(start)})`);
+}
+
+function discoverExamples() {
+  if (!existsSync(EXAMPLES_DIR)) return [];
+  return readdirSync(EXAMPLES_DIR, { withFileTypes: true })
+    .filter(
+      (e) =>
+        e.isDirectory() &&
+        existsSync(path.join(EXAMPLES_DIR, e.name, 'spin.toml')) &&
+        existsSync(path.join(EXAMPLES_DIR, e.name, 'src', 'index.js')),
+    )
+    .map((e) => e.name)
+    .sort((a, b) => (a === DEFAULT_EXAMPLE ? -1 : b === DEFAULT_EXAMPLE ? 1 : a.localeCompare(b)));
+}
+
+function writeExamplesIndex(names) {
+  const index = names.map((name) => ({
+    name,
+    description: manifestInfo(readFileSync(path.join(EXAMPLES_DIR, name, 'spin.toml'), 'utf8'))
+      .description,
+    manifest: `examples/${name}/spin.toml`,
+  }));
+  writeIfChanged(path.join(PUBLIC_EXAMPLES, 'index.json'), JSON.stringify(index, null, 2) + '\n');
+}
+
+/** Remove outputs of examples that no longer exist (only folders holding nothing but our files). */
+function pruneExamples(names) {
+  if (!existsSync(PUBLIC_EXAMPLES)) return;
+  const ours = (file) => ['app.wasm', 'spin.toml', '.build-hash'].includes(file) || file.endsWith('.tmp');
+  for (const entry of readdirSync(PUBLIC_EXAMPLES, { withFileTypes: true })) {
+    const dir = path.join(PUBLIC_EXAMPLES, entry.name);
+    if (entry.isDirectory() && !names.includes(entry.name) && readdirSync(dir).every(ours)) {
+      rmSync(dir, { recursive: true, force: true });
+      console.log(`removed stale public/examples/${entry.name}`);
+    }
+  }
+}
+
+/** Run async tasks with at most `limit` in flight; collect every failure. */
+async function pool(items, limit, task) {
+  const failures = [];
+  let next = 0;
+  async function worker() {
+    while (next < items.length) {
+      const item = items[next++];
+      try {
+        await task(item);
+      } catch (err) {
+        failures.push([item, err]);
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return failures;
+}
+
+// ---------------------------------------------------------------------------
+// WAT fixtures
+
+const WASI_WIT = path.join(
+  packageDir('@spinframework/wasi-http-proxy'),
+  'wit',
+  'wasi-http@0.2.3.wit',
+);
+
+function toolVersionsForWat() {
+  return JSON.stringify({
+    recipe: RECIPE,
+    jcoTranspile: packageVersion('@bytecodealliance/jco-transpile'),
+    wasiHttpProxy: packageVersion('@spinframework/wasi-http-proxy'),
+    preview2Shim: packageVersion('@bytecodealliance/preview2-shim'),
+  });
+}
+
+/**
+ * One multi-package WIT document for the fixtures: our own files from
+ * test/fixtures/wat/wit (worlds.wit first: it holds the top-level package),
+ * then the WASI 0.2.3 packages shipped by @spinframework/wasi-http-proxy, then
+ * the same packages relabelled 0.2.0. 0.2.0 to 0.2.3 only added @since /
+ * @deprecated gates and the `field-name` alias of `field-key`, so dropping
+ * those gives the 0.2.0 definitions.
+ */
+function fixtureWitDocument() {
+  const witDir = path.join(WAT_DIR, 'wit');
+  const own = listFiles(witDir)
+    .filter((f) => f.endsWith('.wit'))
+    .sort((a, b) => (a === 'worlds.wit' ? -1 : b === 'worlds.wit' ? 1 : a.localeCompare(b)))
+    .map((f) => readFileSync(path.join(witDir, f), 'utf8'));
+  const shipped = readFileSync(WASI_WIT, 'utf8');
+  const firstWasi = shipped.indexOf('package wasi:');
+  if (firstWasi < 0) throw new BuildError(`no wasi packages in ${WASI_WIT}`);
+  const wasi023 = shipped.slice(firstWasi);
+  const wasi020 = wasi023
+    .replaceAll('@0.2.3', '@0.2.0')
+    .replace(/^[ \t]*@(since|deprecated)\([^)]*\)[ \t]*\r?\n/gm, '')
+    .replace(/^[ \t]*type field-name = field-key;[ \t]*\r?\n/m, '')
+    .replace(/\bname: field-name\b/g, 'name: field-key')
+    .replace(/tuple<field-name,/g, 'tuple<field-key,');
+  return [...own, wasi023, wasi020].join('\n');
+}
+
+let wasmTools;
+async function loadWasmTools() {
+  if (!wasmTools) {
+    await import(pathToFileURL(PREOPEN_FIX).href); // componentEmbed reads the WIT through preview2-shim
+    wasmTools = await import('@bytecodealliance/jco-transpile/wasm-tools');
+  }
+  return wasmTools;
+}
+
+let witFile;
+function fixtureWitFile() {
+  if (!witFile) {
+    witFile = path.join(FIXTURES_DIST, '.wit', 'fixtures.wit');
+    writeIfChanged(witFile, fixtureWitDocument());
+  }
+  return witFile;
+}
+
+async function buildWat(name, toolVersions) {
+  const source = path.join(WAT_DIR, `${name}.wat`);
+  const out = path.join(FIXTURES_DIST, `${name}.wasm`);
+  const hashFile = path.join(FIXTURES_DIST, `.${name}.build-hash`);
+  const witDir = path.join(WAT_DIR, 'wit');
+  const parts = [
+    ['tools', toolVersions],
+    ['wasi', readFileSync(WASI_WIT)],
+    ['source', readFileSync(source)],
+  ];
+  for (const rel of listFiles(witDir)) parts.push([`wit/${rel}`, readFileSync(path.join(witDir, rel))]);
+  const hash = hashInputs(parts);
+
+  if (!force && readIfExists(hashFile) === hash && existsSync(out)) {
+    console.log(`cached fixtures/${name}.wasm`);
+    return;
+  }
+  const start = performance.now();
+  const { parse, componentEmbed, componentNew } = await loadWasmTools();
+  let component;
+  try {
+    const core = await parse(readFileSync(source, 'utf8'));
+    const embedded = await componentEmbed({ binary: core, witPath: fixtureWitFile(), world: name });
+    component = await componentNew(embedded);
+  } catch (err) {
+    throw new BuildError(`WAT fixture ${path.relative(ROOT, source)}: ${err?.message ?? err}`);
+  }
+  mkdirSync(FIXTURES_DIST, { recursive: true });
+  const tmp = `${out}.${process.pid}.tmp`;
+  writeFileSync(tmp, component);
+  renameSync(tmp, out);
+  writeFileSync(hashFile, hash);
+  console.log(`built fixtures/${name}.wasm (${seconds(start)})`);
+}
+
+function copyFixtureApp(app) {
+  const manifestSrc = path.join(FIXTURE_APPS_DIR, app, 'spin.toml');
+  const outDir = path.join(FIXTURES_DIST, 'apps', app);
+  const text = readFileSync(manifestSrc, 'utf8');
+  let changed = copyIfChanged(manifestSrc, path.join(outDir, 'spin.toml'));
+  for (const source of manifestInfo(text).sources) {
+    if (!source.endsWith('.wasm') || source.includes('/')) {
+      throw new BuildError(`test/fixtures/apps/${app}/spin.toml: source "${source}" must be a bare <fixture>.wasm`);
+    }
+    const built = path.join(FIXTURES_DIST, source);
+    if (!existsSync(built)) {
+      throw new BuildError(
+        `test/fixtures/apps/${app}/spin.toml: source "${source}" is not a built fixture (no test/fixtures/wat/${source.replace(/\.wasm$/, '.wat')})`,
+      );
+    }
+    changed = copyIfChanged(built, path.join(outDir, source)) || changed;
+  }
+  console.log(changed ? `copied fixtures/apps/${app}` : `cached fixtures/apps/${app}`);
+}
+
+// ---------------------------------------------------------------------------
+
+async function main() {
+  const start = performance.now();
+  const failures = [];
+
+  // JS examples: start them first (slow), the in-process WAT work overlaps.
+  const examples = discoverExamples();
+  const jsTools = toolVersionsForJs();
+  const jsDone = pool(examples.filter(wanted), MAX_PARALLEL_JS, (name) =>
+    buildExample(name, jsTools),
+  ).then((f) => failures.push(...f));
+
+  // WAT fixtures, then fixture apps that reference them.
+  const wats = listFiles(WAT_DIR)
+    .filter((f) => !f.includes('/') && f.endsWith('.wat'))
+    .map((f) => f.slice(0, -'.wat'.length))
+    .filter(wanted);
+  const watTools = toolVersionsForWat();
+  for (const name of wats) {
+    try {
+      await buildWat(name, watTools);
+    } catch (err) {
+      failures.push([`fixtures/${name}.wasm`, err]);
+    }
+  }
+  const apps = existsSync(FIXTURE_APPS_DIR)
+    ? readdirSync(FIXTURE_APPS_DIR, { withFileTypes: true })
+        .filter((e) => e.isDirectory() && existsSync(path.join(FIXTURE_APPS_DIR, e.name, 'spin.toml')))
+        .map((e) => e.name)
+        .sort()
+    : [];
+  for (const app of apps.filter((a) => only.size === 0 || wanted(a))) {
+    try {
+      copyFixtureApp(app);
+    } catch (err) {
+      failures.push([`fixtures/apps/${app}`, err]);
+    }
+  }
+
+  await jsDone;
+  if (only.size === 0) pruneExamples(examples);
+  writeExamplesIndex(examples);
+
+  if (failures.length) {
+    for (const [item, err] of failures) {
+      console.error(`\nFAILED ${item}\n${err instanceof BuildError ? err.message : err?.stack ?? err}`);
+    }
+    console.error(`\nbuild-examples: ${failures.length} item(s) failed`);
+    process.exit(1);
+  }
+  if (examples.length + wats.length > 1) console.log(`build-examples done in ${seconds(start)}`);
+}
+
+main().catch((err) => {
+  console.error(err?.stack ?? err);
+  process.exit(1);
+});

@@ -1,0 +1,105 @@
+/**
+ * Turns component bytes into something the engine can instantiate once per request:
+ * transpile with jco in the browser (cached by content hash), import the glue once, compile each
+ * core module once, then `instantiate()` afresh for every request, as Spin does.
+ */
+import { $init, generate } from '@bytecodealliance/jco-transpile/component';
+import { readComponentWorld, type ComponentWorld } from './component-world';
+import { getTranspiled, putTranspiled, sha256Hex, type Transpiled } from './transpile-cache';
+
+/** Host imports jco must treat as possibly returning a Promise (suspended with JSPI). */
+const ASYNC_IMPORTS = [
+  'wasi:io/poll#poll',
+  'wasi:io/poll#[method]pollable.block',
+  'wasi:io/streams#[method]input-stream.blocking-read',
+  'wasi:io/streams#[method]input-stream.blocking-skip',
+  'wasi:io/streams#[method]output-stream.blocking-flush',
+  'wasi:io/streams#[method]output-stream.blocking-write-and-flush',
+  'wasi:io/streams#[method]output-stream.blocking-write-zeroes-and-flush',
+  'wasi:io/streams#[method]output-stream.blocking-splice',
+];
+const ASYNC_EXPORTS = ['wasi:http/incoming-handler#handle'];
+const GLUE_NAME = 'component';
+
+export interface PreparedComponent {
+  hash: string;
+  world: ComponentWorld;
+  /** A fresh instance: the glue's exports object. */
+  instantiate(imports: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** How the preparation went, for the log and the bench. */
+  stats: { transpileMs: number; fromCache: boolean; compileMs: number };
+}
+
+type Glue = {
+  instantiate(
+    getCoreModule: (path: string) => WebAssembly.Module,
+    imports: Record<string, unknown>,
+  ): Promise<Record<string, unknown>>;
+};
+
+export function jspiAvailable(): boolean {
+  return typeof (WebAssembly as unknown as { Suspending?: unknown }).Suspending === 'function';
+}
+
+/** Prepared components by content hash: the same bytes are transpiled and compiled once. */
+const prepared = new Map<string, Promise<PreparedComponent>>();
+
+export async function prepareComponent(bytes: Uint8Array): Promise<PreparedComponent> {
+  const hash = await sha256Hex(bytes);
+  let entry = prepared.get(hash);
+  if (!entry) {
+    entry = prepare(bytes, hash);
+    prepared.set(hash, entry);
+    entry.catch(() => prepared.delete(hash));
+  }
+  return entry;
+}
+
+async function prepare(bytes: Uint8Array, hash: string): Promise<PreparedComponent> {
+  const world = readComponentWorld(bytes);
+  const started = performance.now();
+  let transpiled = await getTranspiled(hash);
+  const fromCache = transpiled !== undefined;
+  if (!transpiled) {
+    transpiled = await transpile(bytes);
+    void putTranspiled(hash, transpiled);
+  }
+  const transpileMs = performance.now() - started;
+  const compileStart = performance.now();
+  const modules = new Map<string, WebAssembly.Module>();
+  let glueSource: Uint8Array | undefined;
+  for (const [name, data] of transpiled.files) {
+    if (name.endsWith('.wasm')) modules.set(name, await WebAssembly.compile(data as Uint8Array<ArrayBuffer>));
+    else if (name === `${GLUE_NAME}.js`) glueSource = data;
+  }
+  if (!glueSource) throw new Error('jco produced no JavaScript glue');
+  const glueUrl = URL.createObjectURL(new Blob([glueSource as Uint8Array<ArrayBuffer>], { type: 'text/javascript' }));
+  const glue = (await import(/* @vite-ignore */ glueUrl)) as Glue;
+  URL.revokeObjectURL(glueUrl);
+  const compileMs = performance.now() - compileStart;
+  const getCoreModule = (path: string) => {
+    const module = modules.get(path);
+    if (!module) throw new Error(`jco glue asked for an unknown core module ${path}`);
+    return module;
+  };
+  return {
+    hash,
+    world,
+    stats: { transpileMs, fromCache, compileMs },
+    instantiate: (imports) => glue.instantiate(getCoreModule, imports),
+  };
+}
+
+async function transpile(bytes: Uint8Array): Promise<Transpiled> {
+  await $init;
+  const output = generate(bytes, {
+    name: GLUE_NAME,
+    instantiation: { tag: 'async' },
+    noTypescript: true,
+    noNodejsCompat: true,
+    // Keep core modules as separate files: they are compiled once and cached.
+    base64Cutoff: 0,
+    asyncMode: { tag: 'jspi', val: { imports: ASYNC_IMPORTS, exports: ASYNC_EXPORTS } },
+  });
+  return { files: output.files, imports: output.imports, exports: output.exports };
+}

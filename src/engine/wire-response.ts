@@ -1,0 +1,48 @@
+/**
+ * From a guest's response to what a browser `Response` can carry, with the transport headers
+ * `spin up`'s HTTP server adds (`content-length`, `date`) and nothing else.
+ */
+import type { RequestTiming, WireResponse } from '../protocol/messages';
+
+export interface PlainResponse {
+  status: number;
+  headers: Array<[string, string]>;
+  body: Uint8Array;
+}
+
+/** A `Response` may carry only 200-599; anything else is mapped as close as the browser allows. */
+export function browserStatus(status: number): number {
+  if (status < 200) return 200;
+  if (status > 599) return 599;
+  return status;
+}
+
+export function toWireResponse(
+  response: PlainResponse,
+  started: number,
+  timing: Partial<RequestTiming>,
+  warn?: (message: string) => void,
+): WireResponse {
+  const status = browserStatus(response.status);
+  if (status !== response.status) {
+    warn?.(`status ${response.status} cannot be delivered by a browser service worker; sent ${status} instead`);
+  }
+  const headers = response.headers.slice();
+  const has = (name: string) => headers.some(([n]) => n.toLowerCase() === name);
+  if (!has('content-length') && !has('transfer-encoding')) headers.push(['content-length', String(response.body.byteLength)]);
+  if (!has('date')) headers.push(['date', new Date().toUTCString()]);
+  const body = response.body.byteLength > 0 ? (response.body.buffer.slice(response.body.byteOffset, response.body.byteOffset + response.body.byteLength) as ArrayBuffer) : null;
+  return {
+    status,
+    headers,
+    body,
+    timing: {
+      routeMs: timing.routeMs ?? 0,
+      instantiateMs: timing.instantiateMs ?? 0,
+      handlerMs: timing.handlerMs ?? 0,
+      persistMs: timing.persistMs ?? 0,
+      totalMs: performance.now() - started,
+      ...(timing.handledBy ? { handledBy: timing.handledBy } : {}),
+    },
+  };
+}

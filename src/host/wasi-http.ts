@@ -1,0 +1,371 @@
+/**
+ * `wasi:http/types` for guests, as Spin (wasmtime-wasi-http) behaves, on preview2-shim's
+ * `wasi:io` streams (the glue checks stream classes with `instanceof`, so every stream must come
+ * from the same shim module).
+ *
+ * Why not the shim's own http module: it lowercases methods into tags (`{ tag: 'purge' }`),
+ * derives authority and headers from a browser `Request` (so `host` never arrives), turns
+ * `set(err)` into a 500 with a body, and traps on a bad status. Spin does none of that.
+ */
+import { inputStreamCreate, outputStreamCreate, pollableCreate } from '@bytecodealliance/preview2-shim/io';
+
+type Bytes = Uint8Array;
+export type FieldEntry = [string, Bytes];
+
+/** `header-error` cases. jco turns a thrown variant value into `err(...)`. */
+const invalidSyntax = { tag: 'invalid-syntax' } as const;
+const forbidden = { tag: 'forbidden' } as const;
+const immutable = { tag: 'immutable' } as const;
+
+/** Headers a guest may not set (wasmtime-wasi-http `DEFAULT_FORBIDDEN_HEADERS`). */
+const FORBIDDEN_HEADERS = new Set([
+  'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection',
+  'te', 'transfer-encoding', 'upgrade', 'http2-settings',
+]);
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+function checkName(name: string): string {
+  if (!TOKEN.test(name)) throw invalidSyntax;
+  const lower = name.toLowerCase();
+  if (FORBIDDEN_HEADERS.has(lower)) throw forbidden;
+  return lower;
+}
+
+function checkValue(value: Bytes): Bytes {
+  // Field values may not contain CR, LF or NUL (http::HeaderValue).
+  for (const byte of value) if (byte === 0x0a || byte === 0x0d || byte === 0x00) throw invalidSyntax;
+  return value;
+}
+
+const internal = Symbol('spin-playground-internal');
+
+export class Fields {
+  #entries: FieldEntry[] = [];
+  #immutable = false;
+
+  static fromList(entries: FieldEntry[]): Fields {
+    const fields = new Fields();
+    for (const [name, value] of entries) fields.#entries.push([checkName(name), checkValue(value)]);
+    return fields;
+  }
+
+  /** Host-side constructor: names are lowercased as `http::HeaderName` stores them. */
+  static [internal](entries: FieldEntry[], frozen: boolean): Fields {
+    const fields = new Fields();
+    fields.#entries = entries.map(([name, value]) => [name.toLowerCase(), value]);
+    fields.#immutable = frozen;
+    return fields;
+  }
+
+  get(name: string): Bytes[] {
+    const lower = name.toLowerCase();
+    return this.#entries.filter(([n]) => n === lower).map(([, v]) => v);
+  }
+
+  has(name: string): boolean {
+    const lower = name.toLowerCase();
+    return this.#entries.some(([n]) => n === lower);
+  }
+
+  set(name: string, values: Bytes[]): void {
+    if (this.#immutable) throw immutable;
+    const lower = checkName(name);
+    values.forEach(checkValue);
+    this.#entries = this.#entries.filter(([n]) => n !== lower);
+    for (const value of values) this.#entries.push([lower, value]);
+  }
+
+  delete(name: string): void {
+    if (this.#immutable) throw immutable;
+    const lower = checkName(name);
+    this.#entries = this.#entries.filter(([n]) => n !== lower);
+  }
+
+  append(name: string, value: Bytes): void {
+    if (this.#immutable) throw immutable;
+    this.#entries.push([checkName(name), checkValue(value)]);
+  }
+
+  entries(): FieldEntry[] {
+    return this.#entries.map(([n, v]) => [n, v]);
+  }
+
+  clone(): Fields {
+    return Fields[internal](this.#entries, false);
+  }
+
+  /** Host: freeze when the fields become a child of a request or response. */
+  static freeze(fields: Fields): Fields {
+    fields.#immutable = true;
+    return fields;
+  }
+}
+
+export type Method =
+  | { tag: 'get' | 'head' | 'post' | 'put' | 'delete' | 'connect' | 'options' | 'trace' | 'patch' }
+  | { tag: 'other'; val: string };
+
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH']);
+
+/** Spin passes standard methods as cases and anything else, case kept, as `other`. */
+export function toWasiMethod(method: string): Method {
+  if (KNOWN_METHODS.has(method)) return { tag: method.toLowerCase() } as Method;
+  return { tag: 'other', val: method };
+}
+
+export type Scheme = { tag: 'HTTP' } | { tag: 'HTTPS' } | { tag: 'other'; val: string };
+
+/** A body the guest reads from; here always fully buffered. */
+export class IncomingBody {
+  #stream: unknown = null;
+  #taken = false;
+
+  static [internal](bytes: Bytes): IncomingBody {
+    const body = new IncomingBody();
+    let offset = 0;
+    const read = (len: bigint): Bytes => {
+      if (offset >= bytes.byteLength) throw { tag: 'closed' };
+      const end = Math.min(bytes.byteLength, offset + Number(len));
+      const chunk = bytes.slice(offset, end);
+      offset = end;
+      return chunk;
+    };
+    body.#stream = inputStreamCreate({
+      read,
+      blockingRead: read,
+      subscribe: () => pollableCreate(),
+    });
+    return body;
+  }
+
+  stream(): unknown {
+    if (this.#taken) throw undefined;
+    this.#taken = true;
+    return this.#stream;
+  }
+
+  static finish(_body: IncomingBody): FutureTrailers {
+    return new FutureTrailers();
+  }
+}
+
+export class FutureTrailers {
+  #taken = false;
+  subscribe(): unknown {
+    return pollableCreate();
+  }
+  get(): unknown {
+    if (this.#taken) return { tag: 'err', val: undefined };
+    this.#taken = true;
+    return { tag: 'ok', val: { tag: 'ok', val: undefined } };
+  }
+}
+
+export interface IncomingRequestInit {
+  method: string;
+  pathWithQuery: string;
+  scheme: 'http' | 'https';
+  authority: string;
+  headers: FieldEntry[];
+  body: Bytes;
+}
+
+export class IncomingRequest {
+  #init!: IncomingRequestInit;
+  #headers!: Fields;
+  #body: IncomingBody | null = null;
+
+  static [internal](init: IncomingRequestInit): IncomingRequest {
+    const request = new IncomingRequest();
+    request.#init = init;
+    request.#headers = Fields[internal](init.headers, true);
+    request.#body = IncomingBody[internal](init.body);
+    return request;
+  }
+
+  method(): Method {
+    return toWasiMethod(this.#init.method);
+  }
+  pathWithQuery(): string {
+    return this.#init.pathWithQuery;
+  }
+  scheme(): Scheme {
+    return this.#init.scheme === 'https' ? { tag: 'HTTPS' } : { tag: 'HTTP' };
+  }
+  authority(): string {
+    return this.#init.authority;
+  }
+  headers(): Fields {
+    return this.#headers;
+  }
+  consume(): IncomingBody {
+    if (!this.#body) throw undefined;
+    const body = this.#body;
+    this.#body = null;
+    return body;
+  }
+}
+
+/** Collects what the guest writes to a response body. */
+export class OutgoingBody {
+  readonly chunks: Bytes[] = [];
+  finished = false;
+  #stream: unknown = null;
+
+  write(): unknown {
+    if (this.#stream) throw undefined;
+    this.#stream = outputStreamCreate({
+      write: (buf: Bytes) => {
+        if (this.finished) throw { tag: 'closed' };
+        this.chunks.push(buf.slice());
+      },
+      blockingFlush: () => {},
+      subscribe: () => pollableCreate(),
+    });
+    return this.#stream;
+  }
+
+  static finish(body: OutgoingBody, _trailers?: Fields): void {
+    body.finished = true;
+  }
+}
+
+export class OutgoingResponse {
+  #status = 200;
+  #headers: Fields;
+  #body: OutgoingBody | null = null;
+  #bodyTaken = false;
+
+  constructor(headers: Fields) {
+    this.#headers = Fields.freeze(headers);
+  }
+  statusCode(): number {
+    return this.#status;
+  }
+  setStatusCode(status: number): void {
+    // http::StatusCode accepts 100..=999; anything else is err(()).
+    if (!Number.isInteger(status) || status < 100 || status > 999) throw undefined;
+    this.#status = status;
+  }
+  headers(): Fields {
+    return this.#headers;
+  }
+  body(): OutgoingBody {
+    if (this.#bodyTaken) throw undefined;
+    this.#bodyTaken = true;
+    this.#body = new OutgoingBody();
+    return this.#body;
+  }
+
+  /** Host: the response as plain data. A body never taken is an empty body. */
+  static snapshot(response: OutgoingResponse): { status: number; headers: FieldEntry[]; body: OutgoingBody | null } {
+    return { status: response.#status, headers: response.#headers.entries(), body: response.#body };
+  }
+}
+
+export type ResponseResult = { tag: 'ok'; val: OutgoingResponse } | { tag: 'err'; val: unknown };
+
+export class ResponseOutparam {
+  #onSet!: (result: ResponseResult) => void;
+  #used = false;
+
+  static [internal](onSet: (result: ResponseResult) => void): ResponseOutparam {
+    const outparam = new ResponseOutparam();
+    outparam.#onSet = onSet;
+    return outparam;
+  }
+
+  static set(param: ResponseOutparam, result: ResponseResult): void {
+    // A second set is a guest bug; wasmtime traps on it.
+    if (param.#used) throw new Error('response-outparam.set called twice');
+    param.#used = true;
+    param.#onSet(result);
+  }
+}
+
+/** Host-side constructors, kept off the classes the guest sees. */
+export const host = {
+  incomingRequest: (init: IncomingRequestInit) => IncomingRequest[internal](init),
+  responseOutparam: (onSet: (result: ResponseResult) => void) => ResponseOutparam[internal](onSet),
+  fields: (entries: FieldEntry[], frozen: boolean) => Fields[internal](entries, frozen),
+};
+
+/**
+ * Classes for outbound HTTP exist so the glue can link them; outbound requests are a later
+ * capability and `outgoing-handler.handle` answers `HTTP-request-denied` until then.
+ */
+export class RequestOptions {
+  connectTimeout(): bigint | undefined { return undefined; }
+  setConnectTimeout(): void {}
+  firstByteTimeout(): bigint | undefined { return undefined; }
+  setFirstByteTimeout(): void {}
+  betweenBytesTimeout(): bigint | undefined { return undefined; }
+  setBetweenBytesTimeout(): void {}
+}
+
+export class OutgoingRequest {
+  #method: Method = { tag: 'get' };
+  #pathWithQuery: string | undefined;
+  #scheme: Scheme | undefined;
+  #authority: string | undefined;
+  #headers: Fields;
+  #body = new OutgoingBody();
+  #bodyTaken = false;
+  constructor(headers: Fields) {
+    this.#headers = Fields.freeze(headers);
+  }
+  body(): OutgoingBody {
+    if (this.#bodyTaken) throw undefined;
+    this.#bodyTaken = true;
+    return this.#body;
+  }
+  method(): Method { return this.#method; }
+  setMethod(method: Method): void { this.#method = method; }
+  pathWithQuery(): string | undefined { return this.#pathWithQuery; }
+  setPathWithQuery(value: string | undefined): void { this.#pathWithQuery = value; }
+  scheme(): Scheme | undefined { return this.#scheme; }
+  setScheme(value: Scheme | undefined): void { this.#scheme = value; }
+  authority(): string | undefined { return this.#authority; }
+  setAuthority(value: string | undefined): void { this.#authority = value; }
+  headers(): Fields { return this.#headers; }
+}
+
+export class IncomingResponse {
+  status(): number { return 0; }
+  headers(): Fields { return Fields[internal]([], true); }
+  consume(): IncomingBody { throw undefined; }
+}
+
+export class FutureIncomingResponse {
+  subscribe(): unknown { return pollableCreate(); }
+  get(): unknown { return undefined; }
+}
+
+export function createWasiHttpTypes() {
+  return {
+    Fields,
+    IncomingRequest,
+    IncomingBody,
+    FutureTrailers,
+    OutgoingResponse,
+    OutgoingBody,
+    ResponseOutparam,
+    OutgoingRequest,
+    RequestOptions,
+    IncomingResponse,
+    FutureIncomingResponse,
+    /** `http-error-code(err: borrow<io-error>) -> option<error-code>`: no HTTP detail for I/O errors here. */
+    httpErrorCode: () => undefined,
+  };
+}
+
+export function createDeniedOutgoingHandler(onDenied: (url: string) => void) {
+  return {
+    handle(request: OutgoingRequest): never {
+      const scheme = request.scheme();
+      const schemeText = scheme?.tag === 'other' ? scheme.val : (scheme?.tag ?? 'HTTPS').toLowerCase();
+      onDenied(`${schemeText}://${request.authority() ?? ''}${request.pathWithQuery() ?? ''}`);
+      throw { tag: 'HTTP-request-denied' };
+    },
+  };
+}

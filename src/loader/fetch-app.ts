@@ -1,0 +1,55 @@
+/**
+ * Fetches an app by the URL of its `spin.toml`: the manifest, then every component source it
+ * names, with file paths resolved relative to the manifest's URL (as `spin up` resolves them
+ * relative to the manifest's directory). Digests are verified by the engine at load time.
+ */
+import { parseManifest } from '../manifest/parse';
+import type { AppBundle } from '../protocol/messages';
+
+export class FetchAppError extends Error {}
+
+/** Fetch one URL, with an error that names it and the likely reason when the network refuses. */
+export async function fetchBytes(url: string, fetchFn: typeof fetch = fetch): Promise<ArrayBuffer> {
+  let response: Response;
+  try {
+    response = await fetchFn(url, { credentials: 'omit' });
+  } catch (error) {
+    throw new FetchAppError(
+      `could not fetch ${url}: ${error instanceof Error ? error.message : String(error)}. If the server is up, it may not send CORS headers (Access-Control-Allow-Origin) that let the playground read it.`,
+    );
+  }
+  if (!response.ok) throw new FetchAppError(`could not fetch ${url}: the server answered ${response.status} ${response.statusText}`.trim());
+  return response.arrayBuffer();
+}
+
+/**
+ * Load the manifest at `manifestUrl` and the component files it names. A manifest that does not
+ * parse is still returned (with no files) so the editor can show it with its errors.
+ */
+export async function fetchApp(manifestUrl: string, fetchFn: typeof fetch = fetch): Promise<AppBundle> {
+  const manifestText = new TextDecoder().decode(await fetchBytes(manifestUrl, fetchFn));
+  return fetchSources({ manifestText, manifestUrl, files: {} }, fetchFn);
+}
+
+/** Fetch any component source the bundle's manifest names that the bundle does not hold yet. */
+export async function fetchSources(bundle: AppBundle, fetchFn: typeof fetch = fetch): Promise<AppBundle> {
+  const parsed = parseManifest(bundle.manifestText);
+  if (!parsed.ok) return bundle;
+  const files = { ...bundle.files };
+  const wanted = new Map<string, string>();
+  for (const component of Object.values(parsed.app.components)) {
+    const source = component.source;
+    if (source.kind === 'file' && !files[source.path]) {
+      if (!bundle.manifestUrl) continue;
+      wanted.set(source.path, new URL(source.path, bundle.manifestUrl).href);
+    } else if (source.kind === 'url' && !files[source.url]) {
+      wanted.set(source.url, source.url);
+    }
+  }
+  await Promise.all(
+    [...wanted].map(async ([key, url]) => {
+      files[key] = await fetchBytes(url, fetchFn);
+    }),
+  );
+  return { ...bundle, files };
+}

@@ -1,0 +1,48 @@
+/** Recognising what a `source` file is, and reading a component's imports and exports. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describeNonComponent, wasmKind } from '../../src/engine/wasm-kind.ts';
+import { readComponentWorld, ComponentFormatError } from '../../src/engine/component-world.ts';
+import { supportFor, handlerKind } from '../../src/host/interfaces.ts';
+
+const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/dist/${name}`, import.meta.url)));
+
+test('a component, a core module and other bytes are told apart by the preamble', () => {
+  assert.equal(wasmKind(new Uint8Array([0, 0x61, 0x73, 0x6d, 0x0d, 0, 1, 0])), 'component');
+  assert.equal(wasmKind(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0])), 'core-module');
+  assert.equal(wasmKind(new TextEncoder().encode('<!doctype html>')), 'not-wasm');
+  assert.equal(wasmKind(new Uint8Array([0, 0x61, 0x73])), 'not-wasm');
+});
+
+test('the message for a non-component names the file and what it is', () => {
+  assert.match(describeNonComponent(new TextEncoder().encode('<!doctype html>'), 'app.wasm')!, /^app\.wasm is not a WebAssembly file .*starting 3c 21 64 6f/);
+  assert.match(describeNonComponent(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]), 'old.wasm')!, /old\.wasm is a core WebAssembly module, not a component/);
+  assert.equal(describeNonComponent(new Uint8Array([0, 0x61, 0x73, 0x6d, 0x0d, 0, 1, 0]), 'x.wasm'), null);
+});
+
+test('imports and exports are read from a real component', () => {
+  const world = readComponentWorld(fixture('kv-tiny.wasm'));
+  assert.deepEqual(world.exports, ['wasi:http/incoming-handler@0.2.0']);
+  assert.deepEqual(new Set(world.imports), new Set(['fermyon:spin/key-value@2.0.0', 'wasi:io/error@0.2.0', 'wasi:io/streams@0.2.0', 'wasi:http/types@0.2.0']));
+});
+
+test('a truncated component is a format error, not a crash', () => {
+  const bytes = fixture('kv-tiny.wasm');
+  assert.throws(() => readComponentWorld(bytes.subarray(0, bytes.byteLength - 100)), ComponentFormatError);
+});
+
+test('supported and unsupported imports', () => {
+  assert.deepEqual(supportFor('wasi:io/poll@0.2.12'), { supported: true, key: 'wasi:io/poll' });
+  assert.deepEqual(supportFor('fermyon:spin/key-value@2.0.0'), { supported: true, key: 'fermyon:spin/key-value' });
+  assert.match((supportFor('spin:key-value/key-value@3.0.0') as { reason: string }).reason, /Spin 4 async/);
+  assert.match((supportFor('wasi:http/types@0.3.0-rc-2026-03-15') as { reason: string }).reason, /WASIp3/);
+  assert.match((supportFor('acme:widgets/frob@1.0.0') as { reason: string }).reason, /not a Spin or WASI interface/);
+});
+
+test('handler exports', () => {
+  assert.equal(handlerKind('wasi:http/incoming-handler@0.2.0'), 'wasi-http-0.2');
+  assert.equal(handlerKind('wasi:http/incoming-handler@0.2.6'), 'wasi-http-0.2');
+  assert.equal(handlerKind('fermyon:spin/inbound-http'), 'unsupported-handler');
+  assert.equal(handlerKind('wasi:cli/run@0.2.0'), null);
+});
