@@ -61,7 +61,12 @@ run('npx', ['vite', 'build', '--logLevel', 'warn']);
 
 // A port of its own, so a running `npm run preview` on 4173 does not collide.
 const port = Number(process.env.TEST_PORT || 4179);
-const preview = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+// Run vite's own bin (not through npx) so that killing the child really stops the server.
+const preview = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(port), '--strictPort'], {
+  cwd: root,
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+process.on('exit', () => preview.kill());
 let code = 1;
 try {
   await waitForServer(`http://127.0.0.1:${port}/__pg/`, preview);

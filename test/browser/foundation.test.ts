@@ -30,7 +30,12 @@ before(async () => {
     copyFileSync(join(dist, 'apps', app, `${app}.wasm`), join(dir, app, `${app}.wasm`));
   }
   mkdirSync(join(dir, 'bad'));
-  writeFileSync(join(dir, 'bad', 'spin.toml'), 'spin_manifest_version = 2\n\n[application]\nname = "bad"\n\n[component.bad_id]\nsource = "x.wasm"\n');
+  writeFileSync(join(dir, 'bad', 'spin.toml'), 'spin_manifest_version = 2\n\n[application]\nname = "bad"\n\n[[trigger.http]]\nroute = "/..."\ncomponent = "bad_id"\n\n[component.bad_id]\nsource = "x.wasm"\n');
+  mkdirSync(join(dir, 'static'));
+  writeFileSync(
+    join(dir, 'static', 'spin.toml'),
+    'spin_manifest_version = 2\n\n[application]\nname = "static"\n\n[[trigger.http]]\nroute = "/hello"\nstatic_response = { status_code = 201, headers = { x-from = "static" }, body = "hi" }\n',
+  );
   mkdirSync(join(dir, 'not-wasm'));
   writeFileSync(join(dir, 'not-wasm', 'spin.toml'), 'spin_manifest_version = 2\n\n[application]\nname = "nw"\n\n[[trigger.http]]\nroute = "/..."\ncomponent = "nw"\n\n[component.nw]\nsource = "index.html"\n');
   writeFileSync(join(dir, 'not-wasm', 'index.html'), '<!doctype html><p>not wasm</p>');
@@ -53,7 +58,7 @@ describe('the default app', () => {
       assert.ok(box && box.width > 100 && box.height > 100 && box.x + box.width <= 1440 && box.y + box.height <= 900, `${name} is visible at 1440x900`);
     }
     const preview = await previewFrame(page);
-    assert.equal(await preview.evaluate(() => document.body.innerText), KV_BASICS_BODY.trimEnd());
+    assert.equal(await preview.evaluate(() => document.body.textContent), KV_BASICS_BODY);
     const response = await sendFromConsole(page, 'GET', '/');
     assert.match(response.status, /^200\b/);
     assert.equal(response.body, KV_BASICS_BODY);
@@ -64,7 +69,7 @@ describe('the default app', () => {
     await context.close();
   });
 
-  test('a path no route matches is a 404 with an empty body, and the log says why', async () => {
+  test('reserved /.well-known/spin paths are answered before the app\'s own routes', async () => {
     const context = await newContext(browser);
     const page = await openPlayground(context, '?example=guestbook');
     const response = await sendFromConsole(page, 'GET', '/.well-known/spin/health');
@@ -72,6 +77,22 @@ describe('the default app', () => {
     assert.equal(response.body, 'OK');
     const info = await sendFromConsole(page, 'GET', '/.well-known/spin/info');
     assert.deepEqual(JSON.parse(info.body), { name: 'guestbook', version: '0.1.0' });
+    const other = await sendFromConsole(page, 'GET', '/.well-known/spin/other');
+    assert.match(other.status, /^404\b/);
+    await context.close();
+  });
+
+  test('a path no route matches is a 404 with an empty body, and the log says why', async () => {
+    const context = await newContext(browser);
+    const page = await openPlayground(context, `?app=${encodeURIComponent(`${apps.url}/static/spin.toml`)}`);
+    const hello = await sendFromConsole(page, 'GET', '/hello/');
+    assert.match(hello.status, /^201\b/);
+    assert.equal(hello.body, 'hi');
+    assert.match(hello.headers, /^x-from: static$/m);
+    const missing = await sendFromConsole(page, 'GET', '/nope');
+    assert.match(missing.status, /^404\b/);
+    assert.equal(missing.body, '');
+    await page.getByRole('region', { name: 'Logs' }).getByText('Request to /nope matched no pattern, and received a generic 404 response.', { exact: false }).waitFor();
     await context.close();
   });
 });
@@ -122,14 +143,16 @@ describe('opening an app by URL', () => {
 
   test('two projects side by side cannot read each other\'s key-value data', async () => {
     const context = await newContext(browser);
+    // Each preview frame's first load of `/` is itself one write ('x').
     const a = await openPlayground(context, `?app=${encodeURIComponent(`${apps.url}/kv-tiny/spin.toml`)}`);
+    await previewFrame(a);
+    assert.equal((await sendFromConsole(a, 'GET', '/')).body, 'xx');
+    assert.equal((await sendFromConsole(a, 'GET', '/')).body, 'xxx');
     const b = await openPlayground(context, `?app=${encodeURIComponent(`${appsOther.url}/kv-tiny/spin.toml`)}`);
-    const a1 = (await sendFromConsole(a, 'GET', '/')).body;
-    const a2 = (await sendFromConsole(a, 'GET', '/')).body;
-    const b1 = (await sendFromConsole(b, 'GET', '/')).body;
-    assert.equal(a2, `${a1}x`);
-    assert.equal(b1, 'x', 'project b starts from its own empty store');
-    // Project a's preview cannot reach project b's frames or the playground page.
+    await previewFrame(b);
+    assert.equal((await sendFromConsole(b, 'GET', '/')).body, 'xx', 'project b counts from its own empty store');
+    assert.equal((await sendFromConsole(a, 'GET', '/')).body, 'xxxx', 'project a is untouched by b');
+    // Project a's preview cannot reach the playground page or its storage.
     const previewA = await previewFrame(a);
     const escaped = await previewA.evaluate(() => {
       const results: string[] = [];
@@ -146,7 +169,7 @@ describe('opening an app by URL', () => {
       return results;
     });
     assert.deepEqual(escaped, ['SecurityError', 'SecurityError']);
-    assert.notEqual(new URL(await previewA.url()).origin, new URL(await (await previewFrame(b)).url()).origin);
+    assert.notEqual(new URL(previewA.url()).origin, new URL((await previewFrame(b)).url()).origin);
     await context.close();
   });
 
@@ -156,7 +179,7 @@ describe('opening an app by URL', () => {
     const response = await sendFromConsole(page, 'GET', '/anything');
     assert.match(response.status, /^500\b/);
     assert.equal(response.body, '');
-    await page.getByRole('region', { name: 'Logs' }).getByText(/Error processing request: wasm trap/).waitFor();
+    await page.getByRole('region', { name: 'Logs' }).getByText(/GET \/anything: Error processing request: wasm trap/).waitFor();
     await context.close();
   });
 });
@@ -166,7 +189,8 @@ describe('bad input', () => {
     const context = await newContext(browser);
     const page = await openPlayground(context, `?app=${encodeURIComponent(`${apps.url}/bad/spin.toml`)}`, 'error');
     const problems = await page.getByRole('list', { name: 'Problems' }).textContent();
-    assert.match(problems ?? '', /spin\.toml line 6, column 1: .*words must be separated with '-', not '_'/);
+    assert.match(problems ?? '', /spin\.toml line 8, column 13: words must be separated with '-', not '_'/);
+    assert.match(problems ?? '', /spin\.toml line 10, column 12: words must be separated with '-', not '_'/);
     await context.close();
   });
 

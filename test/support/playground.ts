@@ -38,7 +38,7 @@ export async function sendFromConsole(page: Page, method: string, path: string, 
   const region = page.getByRole('region', { name: 'Request' });
   await region.getByLabel('Method').selectOption(method);
   await region.getByLabel('Path').fill(path);
-  await region.getByLabel('Body').fill(body);
+  await region.getByLabel('Body', { exact: true }).fill(body);
   const status = page.locator('#response-status');
   await status.evaluate((el) => (el.textContent = ''));
   await region.getByRole('button', { name: 'Send' }).click();
