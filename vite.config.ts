@@ -36,9 +36,21 @@ function playgroundServer(): Plugin {
     }
     next();
   };
+  /** Print the UI's canonical URL: `localhost`, not 127.0.0.1 (which would be another site). */
+  const printUiUrl = (server: { resolvedUrls: { local: string[] } | null; config: { logger: { info(m: string): void } } }) => {
+    const local = server.resolvedUrls?.local[0];
+    if (!local) return;
+    const url = new URL(local);
+    server.config.logger.info(`\n  Spin Playground: http://localhost:${url.port}/\n`);
+  };
   return {
     name: 'spin-playground-server',
     configureServer(server) {
+      const print = server.printUrls.bind(server);
+      server.printUrls = () => {
+        print();
+        printUiUrl(server);
+      };
       server.middlewares.use(middleware);
       // In dev the worker is TypeScript source; serve it at its production URL.
       server.middlewares.use((req, _res, next) => {
@@ -47,6 +59,11 @@ function playgroundServer(): Plugin {
       });
     },
     configurePreviewServer(server) {
+      const print = server.printUrls.bind(server);
+      server.printUrls = () => {
+        print();
+        printUiUrl(server);
+      };
       server.middlewares.use(middleware);
     },
   };
@@ -60,11 +77,27 @@ export default defineConfig({
   server: { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
   worker: { format: 'es' },
-  optimizeDeps: { exclude: ['@bytecodealliance/jco-transpile'] },
+  optimizeDeps: {
+    // jco-transpile loads its core wasm via `new URL(..., import.meta.url)`; pre-bundling breaks that.
+    exclude: ['@bytecodealliance/jco-transpile'],
+    // Scan the runner and the engine Worker too, so a first `npm run dev` does not discover their
+    // dependencies mid-load and force a reload.
+    entries: ['index.html', 'runner.html', 'src/engine/worker.ts', 'src/sw/sw.ts'],
+  },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 4096,
     rolldownOptions: {
+      onLog(level, log, handler) {
+        // @iarna/toml probes for Node's util.inspect with a direct eval inside try/catch; in a
+        // browser it is caught and harmless.
+        if (log.code === 'EVAL' && log.id?.includes('@iarna/toml')) return;
+        // jco-transpile's vendored bindgen starts with a "use components" directive bundlers ignore.
+        if (log.code === 'MODULE_LEVEL_DIRECTIVE' && log.id?.includes('jco-transpile')) return;
+        // Node-only branches of @iarna/toml (parse-stream) and jco-transpile (node:fs); unused here.
+        if (/externalized for browser compatibility, imported by .*(@iarna\/toml\/parse-stream|jco-transpile\/vendor)/.test(log.message)) return;
+        handler(level, log);
+      },
       input: { main: 'index.html', runner: 'runner.html', sw: 'src/sw/sw.ts' },
       output: {
         entryFileNames: (chunk) => (chunk.name === 'sw' ? 'sw.js' : 'assets/[name]-[hash].js'),

@@ -110,6 +110,8 @@ async function main(): Promise<void> {
 
   const engine = await enginePromise;
   engine.onLog(appendLog);
+  // For the benchmark and tests driving the page: the engine client, nothing else.
+  (window as unknown as { spinPlayground?: unknown }).spinPlayground = { engine };
   mountRequestConsole(
     $<HTMLFormElement>('request-form'),
     { status: $('response-status'), headers: $('response-headers'), body: $('response-body') },

@@ -77,6 +77,14 @@ function serveUi(port: MessagePort): void {
     } else if (message.type === 'request') {
       const response = await e.handle(message.request);
       port.postMessage({ type: 'response', id: message.id, response } satisfies EngineToUi, transferOf(response));
+    } else if (message.type === 'time-direct') {
+      const durationsMs: number[] = [];
+      for (let i = 0; i < message.count; i++) {
+        const started = performance.now();
+        await e.handle({ ...message.request, body: message.request.body?.slice(0) ?? null });
+        durationsMs.push(performance.now() - started);
+      }
+      port.postMessage({ type: 'timed', id: message.id, durationsMs } satisfies EngineToUi);
     }
   };
 }

@@ -65,12 +65,15 @@ export interface LogEntry {
 /** Sent from the UI to the engine (over the port the runner hands over). */
 export type UiToEngine =
   | { type: 'load'; id: number; bundle: AppBundle }
-  | { type: 'request'; id: number; request: WireRequest };
+  | { type: 'request'; id: number; request: WireRequest }
+  /** Time `count` calls of the engine's own `handle()`, with no service worker or message hop. */
+  | { type: 'time-direct'; id: number; request: WireRequest; count: number };
 
 /** Sent from the engine to the UI. */
 export type EngineToUi =
   | { type: 'loaded'; id: number; result: LoadResult }
   | { type: 'response'; id: number; response: WireResponse }
+  | { type: 'timed'; id: number; durationsMs: number[] }
   | { type: 'log'; entry: LogEntry }
   | { type: 'kv-changed'; stores: string[] };
 
@@ -105,6 +108,8 @@ export type RunnerToUi =
 
 /** Path prefix of the playground's own files on every origin (Vite `base`). */
 export const RESERVED_PREFIX = '/__pg/';
+/** A path the service worker answers by itself (204): a health check, and the benchmark's floor. */
+export const SW_PING_PATH = `${RESERVED_PREFIX}sw-ping`;
 /** Path of the runner page on a preview origin. */
 export const RUNNER_PATH = `${RESERVED_PREFIX}runner.html`;
 

@@ -9,6 +9,7 @@
 import {
   RESERVED_PREFIX,
   RUNNER_PATH,
+  SW_PING_PATH,
   isMessage,
   type ClaimMessage,
   type EnginePortMessage,
@@ -74,6 +75,7 @@ async function getPort(): Promise<MessagePort | null> {
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (url.origin !== self.location.origin) return;
+  if (url.pathname === SW_PING_PATH) return event.respondWith(new Response(null, { status: 204 }));
   if (url.pathname.startsWith(RESERVED_PREFIX)) return;
   event.respondWith(forward(event.request, url));
 });

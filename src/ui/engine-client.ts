@@ -45,6 +45,13 @@ export class EngineClient {
     return reply.response;
   }
 
+  /** Time the engine's own `handle()` (the benchmark's floor for our plumbing). */
+  async timeDirect(request: WireRequest, count: number): Promise<number[]> {
+    const reply = await this.#call({ type: 'time-direct', id: 0, request, count });
+    if (reply.type !== 'timed') throw new Error(`unexpected reply ${reply.type}`);
+    return reply.durationsMs;
+  }
+
   #call(message: UiToEngine, transfer: Transferable[] = []): Promise<EngineToUi> {
     const id = this.#nextId++;
     return new Promise((resolve) => {

@@ -4,7 +4,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, copyFileSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -41,6 +42,15 @@ before(async () => {
   writeFileSync(join(dir, 'not-wasm', 'index.html'), '<!doctype html><p>not wasm</p>');
   apps = await serveStatic(dir);
   appsOther = await serveStatic(dir);
+  // `source = { url, digest }`: one with the right sha256, one with a wrong one.
+  const tinyUrl = `${appsOther.url}/kv-tiny/kv-tiny.wasm`;
+  const digest = createHash('sha256').update(readFileSync(join(dir, 'kv-tiny', 'kv-tiny.wasm'))).digest('hex');
+  const urlManifest = (d: string) =>
+    `spin_manifest_version = 2\n\n[application]\nname = "by-url"\n\n[[trigger.http]]\nroute = "/..."\ncomponent = "tiny"\n\n[component.tiny]\nsource = { url = "${tinyUrl}", digest = "sha256:${d}" }\nkey_value_stores = ["default"]\n`;
+  mkdirSync(join(dir, 'digest-ok'));
+  writeFileSync(join(dir, 'digest-ok', 'spin.toml'), urlManifest(digest));
+  mkdirSync(join(dir, 'digest-bad'));
+  writeFileSync(join(dir, 'digest-bad', 'spin.toml'), urlManifest('0'.repeat(64)));
 });
 
 after(async () => {
@@ -138,6 +148,31 @@ describe('opening an app by URL', () => {
     assert.match(first.status, /^200\b/);
     const second = await sendFromConsole(page, 'GET', '/');
     assert.equal(second.body, `${first.body}x`);
+    await context.close();
+  });
+
+  test('?app= also takes a URL relative to the page', async () => {
+    const context = await newContext(browser);
+    const page = await openPlayground(context, `?app=${encodeURIComponent('__pg/examples/kv-basics/spin.toml')}`);
+    const response = await sendFromConsole(page, 'GET', '/');
+    assert.equal(response.body, KV_BASICS_BODY);
+    assert.match((await page.locator('#app-source').textContent()) ?? '', /^http:\/\/localhost:\d+\/__pg\/examples\/kv-basics\/spin\.toml$/);
+    await context.close();
+  });
+
+  test('a { url, digest } source is fetched and verified', async () => {
+    const context = await newContext(browser);
+    const page = await openPlayground(context, `?app=${encodeURIComponent(`${apps.url}/digest-ok/spin.toml`)}`);
+    assert.match((await sendFromConsole(page, 'GET', '/')).status, /^200\b/);
+    await context.close();
+  });
+
+  test('a { url, digest } source whose bytes do not match is refused, naming both digests', async () => {
+    const context = await newContext(browser);
+    const page = await openPlayground(context, `?app=${encodeURIComponent(`${apps.url}/digest-bad/spin.toml`)}`, 'error');
+    const problems = (await page.getByRole('list', { name: 'Problems' }).textContent()) ?? '';
+    assert.match(problems, /component "tiny": the digest of http:\/\/127\.0\.0\.1:\d+\/kv-tiny\/kv-tiny\.wasm does not match: the manifest expects sha256:0{64}, the downloaded file is sha256:[0-9a-f]{64}/);
+    assert.match(problems, /spin\.toml line 10, column 1/);
     await context.close();
   });
 
