@@ -29,6 +29,8 @@ export async function previewFrame(page: Page): Promise<Frame> {
   const handle = await page.waitForSelector('iframe[name="preview"]');
   const frame = await handle.contentFrame();
   if (!frame) throw new Error('preview frame has no content');
+  // The frame starts as about:blank; wait for the app's own document, not that one.
+  await frame.waitForURL(/^https?:/, { timeout: 60_000 });
   await frame.waitForLoadState();
   return frame;
 }
