@@ -7,7 +7,8 @@ import type { RequestTiming, WireResponse } from '../protocol/messages';
 export interface PlainResponse {
   status: number;
   headers: Array<[string, string]>;
-  body: Uint8Array;
+  /** Bytes, or a stream when the guest is still writing. */
+  body: Uint8Array | ReadableStream<Uint8Array>;
 }
 
 /** A `Response` may carry only 200-599; anything else is mapped as close as the browser allows. */
@@ -29,9 +30,14 @@ export function toWireResponse(
   }
   const headers = response.headers.slice();
   const has = (name: string) => headers.some(([n]) => n.toLowerCase() === name);
-  if (!has('content-length') && !has('transfer-encoding')) headers.push(['content-length', String(response.body.byteLength)]);
+  const streamed = response.body instanceof ReadableStream;
+  if (!has('content-length') && !has('transfer-encoding')) {
+    headers.push(streamed ? ['transfer-encoding', 'chunked'] : ['content-length', String((response.body as Uint8Array).byteLength)]);
+  }
   if (!has('date')) headers.push(['date', new Date().toUTCString()]);
-  const body = response.body.byteLength > 0 ? (response.body.buffer.slice(response.body.byteOffset, response.body.byteOffset + response.body.byteLength) as ArrayBuffer) : null;
+  let body: ArrayBuffer | ReadableStream<Uint8Array> | null = null;
+  if (response.body instanceof ReadableStream) body = response.body;
+  else if (response.body.byteLength > 0) body = response.body.buffer.slice(response.body.byteOffset, response.body.byteOffset + response.body.byteLength) as ArrayBuffer;
   return {
     status,
     headers,

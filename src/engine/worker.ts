@@ -54,7 +54,7 @@ const engine = start();
 engine.catch((error: unknown) => log({ level: 'error', source: 'engine', message: `engine failed to start: ${String(error)}` }));
 
 function transferOf(response: WireResponse): Transferable[] {
-  return response.body ? [response.body] : [];
+  return response.body ? [response.body as Transferable] : [];
 }
 
 function serveSw(port: MessagePort): void {

@@ -9,7 +9,8 @@ import type { SqliteKvStore } from '../kv/sqlite-store';
 import { createKeyValueV2 } from './key-value';
 import { supportFor } from './interfaces';
 import { createWasiHost } from './wasi';
-import { createDeniedOutgoingHandler, createWasiHttpTypes } from './wasi-http';
+import { createWasiHttpTypes } from './wasi-http';
+import { createOutgoingHandler, type OutboundHttpContext } from './outbound-http';
 
 export interface InstanceContext {
   component: SpinComponent;
@@ -19,6 +20,8 @@ export interface InstanceContext {
   onWarning(message: string): void;
   onHostCall?(call: string, outcome: string): void;
   onKvWrite?(store: string): void;
+  /** Outbound HTTP for this component: its allowed hosts and the engine's in-process routes. */
+  outbound: Omit<OutboundHttpContext, 'onWarning' | 'onCall'>;
 }
 
 export function buildImports(importNames: string[], ctx: InstanceContext): { imports: Record<string, unknown>; finish(): void } {
@@ -38,9 +41,7 @@ export function buildImports(importNames: string[], ctx: InstanceContext): { imp
     'wasi:sockets/udp': () => sockets.udp,
     'wasi:http/types': () => createWasiHttpTypes(),
     'wasi:http/outgoing-handler': () =>
-      createDeniedOutgoingHandler((url) =>
-        ctx.onWarning(`outbound HTTP request to ${url} denied: outbound HTTP is not available in the playground yet`),
-      ),
+      createOutgoingHandler({ ...ctx.outbound, onWarning: ctx.onWarning, onCall: ctx.onHostCall }),
     'fermyon:spin/key-value': () =>
       createKeyValueV2({
         store: ctx.kv,

@@ -206,18 +206,25 @@ export class IncomingRequest {
   }
 }
 
-/** Collects what the guest writes to a response body. */
+/** Collects what the guest writes to a request or response body. */
 export class OutgoingBody {
   readonly chunks: Bytes[] = [];
   finished = false;
   #stream: unknown = null;
+  #resolveFinished!: () => void;
+  /** Resolves when the guest calls `outgoing-body.finish`. */
+  readonly whenFinished = new Promise<void>((resolve) => (this.#resolveFinished = resolve));
+  /** Host: called for each chunk as the guest writes it (streaming responses). */
+  onChunk: ((chunk: Bytes) => void) | null = null;
 
   write(): unknown {
     if (this.#stream) throw undefined;
     this.#stream = outputStreamCreate({
       write: (buf: Bytes) => {
         if (this.finished) throw { tag: 'closed' };
-        this.chunks.push(buf.slice());
+        const chunk = buf.slice();
+        if (this.onChunk) this.onChunk(chunk);
+        else this.chunks.push(chunk);
       },
       blockingFlush: () => {},
       subscribe: () => pollableCreate(),
@@ -227,6 +234,7 @@ export class OutgoingBody {
 
   static finish(body: OutgoingBody, _trailers?: Fields): void {
     body.finished = true;
+    body.#resolveFinished();
   }
 }
 
@@ -286,21 +294,23 @@ export class ResponseOutparam {
 /** Host-side constructors, kept off the classes the guest sees. */
 export const host = {
   incomingRequest: (init: IncomingRequestInit) => IncomingRequest[internal](init),
+  incomingResponse: (status: number, headers: FieldEntry[], body: Bytes) => IncomingResponse[internal](status, headers, body),
+  futureIncomingResponse: (result: Promise<OutboundResult>) => FutureIncomingResponse[internal](result),
   responseOutparam: (onSet: (result: ResponseResult) => void) => ResponseOutparam[internal](onSet),
   fields: (entries: FieldEntry[], frozen: boolean) => Fields[internal](entries, frozen),
 };
 
-/**
- * Classes for outbound HTTP exist so the glue can link them; outbound requests are a later
- * capability and `outgoing-handler.handle` answers `HTTP-request-denied` until then.
- */
+/** Outbound request options; timeouts are recorded and applied by the outbound handler. */
 export class RequestOptions {
-  connectTimeout(): bigint | undefined { return undefined; }
-  setConnectTimeout(): void {}
-  firstByteTimeout(): bigint | undefined { return undefined; }
-  setFirstByteTimeout(): void {}
-  betweenBytesTimeout(): bigint | undefined { return undefined; }
-  setBetweenBytesTimeout(): void {}
+  #connect: bigint | undefined;
+  #firstByte: bigint | undefined;
+  #betweenBytes: bigint | undefined;
+  connectTimeout(): bigint | undefined { return this.#connect; }
+  setConnectTimeout(ns: bigint | undefined): void { this.#connect = ns; }
+  firstByteTimeout(): bigint | undefined { return this.#firstByte; }
+  setFirstByteTimeout(ns: bigint | undefined): void { this.#firstByte = ns; }
+  betweenBytesTimeout(): bigint | undefined { return this.#betweenBytes; }
+  setBetweenBytesTimeout(ns: bigint | undefined): void { this.#betweenBytes = ns; }
 }
 
 export class OutgoingRequest {
@@ -328,17 +338,85 @@ export class OutgoingRequest {
   authority(): string | undefined { return this.#authority; }
   setAuthority(value: string | undefined): void { this.#authority = value; }
   headers(): Fields { return this.#headers; }
+  /** Host: the request body, whether or not the guest took it. */
+  static bodyOf(request: OutgoingRequest): OutgoingBody {
+    return request.#body;
+  }
 }
 
+/** A response to an outbound request, fully received. */
 export class IncomingResponse {
-  status(): number { return 0; }
-  headers(): Fields { return Fields[internal]([], true); }
-  consume(): IncomingBody { throw undefined; }
+  #status = 0;
+  #headers!: Fields;
+  #body: IncomingBody | null = null;
+
+  static [internal](status: number, headers: FieldEntry[], body: Bytes): IncomingResponse {
+    const response = new IncomingResponse();
+    response.#status = status;
+    response.#headers = Fields[internal](headers, true);
+    response.#body = IncomingBody[internal](body);
+    return response;
+  }
+  status(): number {
+    return this.#status;
+  }
+  headers(): Fields {
+    return this.#headers;
+  }
+  consume(): IncomingBody {
+    if (!this.#body) throw undefined;
+    const body = this.#body;
+    this.#body = null;
+    return body;
+  }
 }
 
+export type OutboundResult = { tag: 'ok'; val: IncomingResponse } | { tag: 'err'; val: unknown };
+
+/** An outbound response still on its way; the guest polls it through `subscribe()`. */
 export class FutureIncomingResponse {
-  subscribe(): unknown { return pollableCreate(); }
-  get(): unknown { return undefined; }
+  #result: OutboundResult | undefined;
+  #taken = false;
+  #ready!: Promise<void>;
+
+  static [internal](result: Promise<OutboundResult>): FutureIncomingResponse {
+    const future = new FutureIncomingResponse();
+    future.#ready = result.then((r) => {
+      future.#result = r;
+    });
+    return future;
+  }
+  subscribe(): unknown {
+    return pollableCreate(this.#ready);
+  }
+  /** `option<result<result<incoming-response, error-code>>>`: none until ready, err once taken. */
+  get(): unknown {
+    if (!this.#result) return undefined;
+    if (this.#taken) return { tag: 'err', val: undefined };
+    this.#taken = true;
+    return { tag: 'ok', val: this.#result };
+  }
+}
+
+/** What the guest asked for, as plain data. */
+export function describeOutgoingRequest(request: OutgoingRequest): {
+  method: string;
+  scheme: string | undefined;
+  authority: string | undefined;
+  pathWithQuery: string;
+  headers: FieldEntry[];
+  body: OutgoingBody;
+} {
+  const method = request.method();
+  const scheme = request.scheme();
+  return {
+    method: method.tag === 'other' ? method.val : method.tag.toUpperCase(),
+    scheme: scheme === undefined ? undefined : scheme.tag === 'other' ? scheme.val.toLowerCase() : scheme.tag.toLowerCase(),
+    authority: request.authority() || undefined,
+    pathWithQuery: request.pathWithQuery() ?? '/',
+    headers: request.headers().entries(),
+    body: OutgoingRequest.bodyOf(request),
+  };
 }
 
 export function createWasiHttpTypes() {
@@ -356,16 +434,5 @@ export function createWasiHttpTypes() {
     FutureIncomingResponse,
     /** `http-error-code(err: borrow<io-error>) -> option<error-code>`: no HTTP detail for I/O errors here. */
     httpErrorCode: () => undefined,
-  };
-}
-
-export function createDeniedOutgoingHandler(onDenied: (url: string) => void) {
-  return {
-    handle(request: OutgoingRequest): never {
-      const scheme = request.scheme();
-      const schemeText = scheme?.tag === 'other' ? scheme.val : (scheme?.tag ?? 'HTTPS').toLowerCase();
-      onDenied(`${schemeText}://${request.authority() ?? ''}${request.pathWithQuery() ?? ''}`);
-      throw { tag: 'HTTP-request-denied' };
-    },
   };
 }

@@ -19,7 +19,8 @@ export interface WireRequest {
 export interface WireResponse {
   status: number;
   headers: Array<[string, string]>;
-  body: ArrayBuffer | null;
+  /** Bytes, or a (transferred) stream when the component is still writing its body. */
+  body: ArrayBuffer | ReadableStream<Uint8Array> | null;
   timing?: RequestTiming;
 }
 

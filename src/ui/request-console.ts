@@ -28,7 +28,9 @@ export function mountRequestConsole(
         headers,
         body: hasBody ? (new TextEncoder().encode(bodyText).buffer as ArrayBuffer) : null,
       });
-      showResponse(out, response);
+      // A streamed body (server-sent events, large responses) is shown once it ends.
+      const bytes = response.body ? new Uint8Array(await new Response(response.body).arrayBuffer()) : new Uint8Array();
+      showResponse(out, response, bytes);
     } catch (error) {
       out.status.textContent = `Request failed: ${error instanceof Error ? error.message : String(error)}`;
     } finally {
@@ -44,13 +46,12 @@ function guessContentType(body: string): string {
   return 'text/plain;charset=UTF-8';
 }
 
-function showResponse(out: { status: HTMLElement; headers: HTMLElement; body: HTMLElement }, response: WireResponse): void {
+function showResponse(out: { status: HTMLElement; headers: HTMLElement; body: HTMLElement }, response: WireResponse, bytes: Uint8Array): void {
   const timing = response.timing;
   const ms = timing ? ` · ${timing.totalMs < 0.1 ? '<0.1' : timing.totalMs.toFixed(1)} ms${timing.handledBy ? ` · ${timing.handledBy}` : ''}` : '';
   out.status.textContent = `${response.status}${ms}`;
   out.status.dataset.status = String(response.status);
   out.headers.textContent = response.headers.map(([n, v]) => `${n}: ${v}`).join('\n');
-  const bytes = response.body ? new Uint8Array(response.body) : new Uint8Array();
   out.body.textContent = describeBody(bytes, response.headers);
 }
 

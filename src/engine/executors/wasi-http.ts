@@ -1,24 +1,24 @@
 /**
  * Calls a `wasi:http/incoming-handler@0.2.x` export the way Spin does (spin-host-reference §6.3):
- * - a trap, a return without `response-outparam.set`, or `set(err(...))` before the response
- *   started gives 500 with an empty body, and the reason goes to the log;
- * - a trap after the response started keeps the status, headers and the bytes written so far
- *   (Spin cuts the body short), and logs the error.
+ * - a trap, a return without `response-outparam.set`, or `set(err(...))` gives 500 with an empty
+ *   body, and the reason goes to the log;
+ * - once the response is set, its status and headers are fixed; body bytes follow as the guest
+ *   writes them, and a trap after that only cuts the body short (logged).
  */
-import {
-  OutgoingResponse,
-  host,
-  type FieldEntry,
-  type IncomingRequestInit,
-  type ResponseResult,
-} from '../../host/wasi-http';
+import { OutgoingResponse, host, type FieldEntry, type IncomingRequestInit, type OutgoingBody, type ResponseResult } from '../../host/wasi-http';
 
-export interface GuestResponse {
+export interface ResponseHead {
   status: number;
   headers: FieldEntry[];
-  body: Uint8Array;
-  /** Why the guest failed, when it did; the engine logs it. */
-  failure?: string;
+  /** The body the guest writes to, or null if it never took one (an empty body). */
+  body: OutgoingBody | null;
+}
+
+export interface HandlerRun {
+  /** Resolves when the guest sets its response (null if it set an error or never set one). */
+  head: Promise<ResponseHead | null>;
+  /** Resolves when the handler returns; `failure` says why the request failed, if it did. */
+  done: Promise<{ failure?: string }>;
 }
 
 type IncomingHandler = { handle(request: unknown, outparam: unknown): Promise<void> | void };
@@ -30,32 +30,29 @@ export function findIncomingHandler(exports: Record<string, unknown>): IncomingH
   throw new Error('the component instance has no wasi:http/incoming-handler export');
 }
 
-export async function runIncomingHandler(handler: IncomingHandler, init: IncomingRequestInit): Promise<GuestResponse> {
+export function startIncomingHandler(handler: IncomingHandler, init: IncomingRequestInit): HandlerRun {
+  let resolveHead!: (head: ResponseHead | null) => void;
+  const head = new Promise<ResponseHead | null>((resolve) => (resolveHead = resolve));
   let result: ResponseResult | undefined;
-  const outparam = host.responseOutparam((r) => (result = r));
+  const outparam = host.responseOutparam((r) => {
+    result = r;
+    resolveHead(r.tag === 'ok' ? OutgoingResponse.snapshot(r.val) : null);
+  });
   const request = host.incomingRequest(init);
-  let trap: string | undefined;
-  try {
-    await handler.handle(request, outparam);
-  } catch (error) {
-    trap = describeTrap(error);
-  }
-  if (!result) {
-    return failed(trap ?? 'guest failed to produce a response prior to returning');
-  }
-  if (result.tag === 'err') {
-    return failed(`the guest set an error response: ${JSON.stringify(result.val, bigintSafe)}`);
-  }
-  const { status, headers, body } = OutgoingResponse.snapshot(result.val);
-  const bytes = concat(body?.chunks ?? []);
-  if (trap) {
-    return { status, headers, body: bytes, failure: `Component error after response started; the body was cut short: ${trap}` };
-  }
-  return { status, headers, body: bytes };
-}
-
-function failed(reason: string): GuestResponse {
-  return { status: 500, headers: [], body: new Uint8Array(), failure: `Error processing request: ${reason}` };
+  const done = (async () => {
+    let trap: string | undefined;
+    try {
+      await handler.handle(request, outparam);
+    } catch (error) {
+      trap = describeTrap(error);
+    }
+    resolveHead(null); // no-op if already set
+    if (!result) return { failure: `Error processing request: ${trap ?? 'guest failed to produce a response prior to returning'}` };
+    if (result.tag === 'err') return { failure: `Error processing request: the guest set an error response: ${JSON.stringify(result.val, bigintSafe)}` };
+    if (trap) return { failure: `Component error after response started; the body was cut short: ${trap}` };
+    return {};
+  })();
+  return { head, done };
 }
 
 function describeTrap(error: unknown): string {
@@ -65,16 +62,4 @@ function describeTrap(error: unknown): string {
 
 function bigintSafe(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value;
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const total = chunks.reduce((sum, c) => sum + c.byteLength, 0);
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }

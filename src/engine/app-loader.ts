@@ -1,0 +1,139 @@
+/**
+ * Load time: from an app bundle to something that can serve requests, with every check `spin up`
+ * makes before it serves (manifest, sources, digests, exports, imports, outbound hosts), each
+ * failing with a message that names the component, the file and, where known, the line.
+ */
+import { parseManifest } from '../manifest/parse';
+import type { SpinApp, SpinComponent } from '../manifest/types';
+import type { AppBundle, LogEntry } from '../protocol/messages';
+import { unsupportedImports } from '../host/imports';
+import { handlerKind } from '../host/interfaces';
+import { parseAllowedHosts, type AllowedHost } from '../host/allowed-hosts';
+import { Router } from './router';
+import { jspiAvailable, prepareComponent, type PreparedComponent } from './components';
+import { describeNonComponent } from './wasm-kind';
+import { sha256Hex } from './transpile-cache';
+
+export interface LoadedComponent {
+  component: SpinComponent;
+  prepared: PreparedComponent;
+  allowedHosts: AllowedHost[];
+}
+
+export interface LoadedApp {
+  app: SpinApp;
+  router: Router;
+  components: Map<string, LoadedComponent>;
+}
+
+export class LoadError extends Error {
+  constructor(message: string, readonly where: { file?: string; line?: number; column?: number } = {}) {
+    super(message);
+  }
+}
+
+type Log = (entry: Omit<LogEntry, 'time'>) => void;
+
+export async function loadApp(bundle: AppBundle, log: Log): Promise<LoadedApp> {
+  const parsed = parseManifest(bundle.manifestText);
+  if (!parsed.ok) {
+    const first = parsed.errors[0]!;
+    const all = parsed.errors.map((e) => `line ${e.line}, column ${e.column}: ${e.message}`).join('\n');
+    throw new LoadError(all, { file: 'spin.toml', line: first.line, column: first.column });
+  }
+  const app = parsed.app;
+  for (const warning of app.warnings) log({ level: 'warn', source: 'manifest', message: `spin.toml line ${warning.line}: ${warning.message}` });
+  if (!jspiAvailable()) {
+    throw new LoadError('this browser lacks JavaScript Promise Integration (WebAssembly.Suspending), which the playground needs to run components; use Chromium 137 or later');
+  }
+  let router: Router;
+  try {
+    router = Router.build(app.triggers);
+  } catch (error) {
+    throw new LoadError(error instanceof Error ? error.message : String(error), { file: 'spin.toml' });
+  }
+  if (router.duplicates.length > 0) {
+    const lines = router.duplicates.map((d) => `  ${d.id}: ${d.route} (duplicate of ${d.duplicateOf})`);
+    log({ level: 'warn', source: 'router', message: ['The following component routes are duplicates and will never be used:', ...lines].join('\n') });
+  }
+  const components = new Map<string, LoadedComponent>();
+  // Every component a trigger names is loaded, private ones included (they serve service chaining).
+  const used = new Set(app.triggers.flatMap((t) => (t.component ? [t.component] : [])));
+  await Promise.all(
+    [...used].map(async (id) => {
+      const component = app.components[id];
+      if (!component) throw new LoadError(`a trigger names component "${id}", which the manifest does not define`, { file: 'spin.toml' });
+      const allowedHosts = parseHosts(component);
+      components.set(id, { component, prepared: await prepareOne(component, bundle, log), allowedHosts });
+    }),
+  );
+  for (const [id, { component }] of components) {
+    for (const label of component.keyValueStores) {
+      if (label !== 'default') {
+        log({ level: 'info', source: id, message: `key-value store "${label}" is created in the browser; spin up would need it defined in runtime-config.toml` });
+      }
+    }
+  }
+  return { app, router, components };
+}
+
+function parseHosts(component: SpinComponent): AllowedHost[] {
+  // Templated entries ({{ var }}) need variable values; they are resolved with the variables work.
+  const literal = component.allowedOutboundHosts.filter((h) => !h.includes('{{'));
+  try {
+    return parseAllowedHosts(literal);
+  } catch (error) {
+    throw new LoadError(`component "${component.id}": invalid allowed_outbound_hosts: ${error instanceof Error ? error.message : String(error)}`, {
+      file: 'spin.toml',
+      line: component.line,
+      column: 1,
+    });
+  }
+}
+
+async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log): Promise<PreparedComponent> {
+  const where = { file: 'spin.toml', line: component.line, column: 1 };
+  const source = component.source;
+  if (source.kind === 'registry') {
+    throw new LoadError(`component "${component.id}": registry (OCI) sources like ${source.package}@${source.version} are not supported in the browser; use a file or { url, digest } source`, where);
+  }
+  const key = source.kind === 'file' ? source.path : source.url;
+  const buffer = bundle.files[key];
+  if (!buffer) throw new LoadError(`component "${component.id}": its source ${key} was not provided`, where);
+  const bytes = new Uint8Array(buffer);
+  if (source.kind === 'url') {
+    const actual = `sha256:${await sha256Hex(bytes)}`;
+    if (actual !== source.digest.toLowerCase()) {
+      throw new LoadError(`component "${component.id}": the digest of ${source.url} does not match: the manifest expects ${source.digest}, the downloaded file is ${actual}`, where);
+    }
+  }
+  const notComponent = describeNonComponent(bytes, key);
+  if (notComponent) throw new LoadError(`component "${component.id}": ${notComponent}`, { file: key });
+  let prepared: PreparedComponent;
+  try {
+    prepared = await prepareComponent(bytes);
+  } catch (error) {
+    throw new LoadError(`component "${component.id}" (${key}) could not be loaded: ${error instanceof Error ? error.message : String(error)}`, { file: key });
+  }
+  const at = `component "${component.id}" (${key})`;
+  const handlers = prepared.world.exports.filter((name) => handlerKind(name) !== null);
+  if (handlers.length === 0) {
+    throw new LoadError(
+      `${at}: Expected component to export one of \`wasi:http/incoming-handler@0.2.x\`, \`wasi:http/handler@0.3.x\` or \`fermyon:spin/inbound-http\`, but it exported none of those (it exports: ${prepared.world.exports.join(', ') || 'nothing'})`,
+      { file: key },
+    );
+  }
+  if (handlers.length > 1) throw new LoadError(`${at}: component exports multiple different handlers but it's expected to export only one (${handlers.join(', ')})`, { file: key });
+  if (handlerKind(handlers[0]!) !== 'wasi-http-0.2') {
+    throw new LoadError(`${at} exports ${handlers[0]}, which the playground cannot run yet; wasi:http/incoming-handler@0.2.x is supported`, { file: key });
+  }
+  const missing = unsupportedImports(prepared.world.imports);
+  if (missing.length > 0) throw new LoadError(missing.map((m) => `${at} imports ${m.name}: ${m.reason}`).join('\n'), { file: key });
+  const stats = prepared.stats;
+  log({
+    level: 'info',
+    source: component.id,
+    message: `loaded ${key} (${(bytes.byteLength / 1e6).toFixed(1)} MB; ${stats.fromCache ? 'transpiled output from cache' : `transpiled in ${stats.transpileMs.toFixed(0)} ms`}, compiled in ${stats.compileMs.toFixed(0)} ms)`,
+  });
+  return prepared;
+}

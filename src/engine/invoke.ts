@@ -1,0 +1,160 @@
+/**
+ * Runs one component for one request, as Spin does: a fresh instance, the client's headers plus
+ * the spin-* set, and the component's own permissions. A handler that finishes quickly gets a
+ * buffered response; one that keeps writing after it set its response (server-sent events, large
+ * bodies) is streamed as it writes. Key-value writes are made durable before the response (or
+ * the streamed body) completes, so an acknowledged write is never lost.
+ */
+import type { LogEntry } from '../protocol/messages';
+import type { SqliteKvStore } from '../kv/sqlite-store';
+import { buildImports } from '../host/imports';
+import type { InternalRequest, InternalResponse } from '../host/outbound-http';
+import type { RouteMatch } from './router';
+import { spinRequestHeaders, VIRTUAL_CLIENT_ADDR } from './spin-headers';
+import type { LoadedComponent } from './app-loader';
+import { findIncomingHandler, startIncomingHandler } from './executors/wasi-http';
+
+/** A handler still running this long after it set its response is streamed. */
+const STREAM_AFTER_MS = 20;
+
+export interface InvokeDeps {
+  kv: SqliteKvStore;
+  log(entry: Omit<LogEntry, 'time'>): void;
+  origin: { scheme: 'http' | 'https'; host: string };
+  flush(): Promise<void>;
+  onKvWrite?(store: string): void;
+  internal(target: { self: true } | { component: string }, request: InternalRequest): Promise<InternalResponse>;
+  fetch: typeof fetch;
+}
+
+export interface InvokeResult {
+  status: number;
+  headers: Array<[string, string]>;
+  body: Uint8Array | ReadableStream<Uint8Array>;
+  instantiateMs: number;
+  handlerMs: number;
+  persistMs: number;
+}
+
+const encoder = new TextEncoder();
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Header values are bytes; a byte-for-byte (latin1) string is what a browser shows for them. */
+function latin1(bytes: Uint8Array): string {
+  let text = '';
+  for (const byte of bytes) text += String.fromCharCode(byte);
+  return text;
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+export async function invoke(entry: LoadedComponent, match: RouteMatch, request: InternalRequest, deps: InvokeDeps): Promise<InvokeResult> {
+  const id = entry.component.id;
+  const authority = request.headers.find(([n]) => n.toLowerCase() === 'host')?.[1] ?? deps.origin.host;
+  const spin = spinRequestHeaders(match, { scheme: deps.origin.scheme, authority, pathWithQuery: request.pathWithQuery, clientAddr: VIRTUAL_CLIENT_ADDR });
+  // Spin drops Connection; spin-* names are Spin's alone, so a client cannot spoof them.
+  const client = request.headers.filter(([name]) => {
+    const lower = name.toLowerCase();
+    return lower !== 'connection' && lower !== 'host' && !lower.startsWith('spin-');
+  });
+  const headers: Array<[string, Uint8Array]> = [
+    ['host', encoder.encode(authority)],
+    ...client.map(([n, v]): [string, Uint8Array] => [n.toLowerCase(), encoder.encode(v)]),
+    ...spin.map(([n, v]): [string, Uint8Array] => [n, encoder.encode(v)]),
+  ];
+  const log = deps.log;
+  const { imports, finish } = buildImports(entry.prepared.world.imports, {
+    component: entry.component,
+    kv: deps.kv,
+    onStdout: (line) => log({ level: 'stdout', source: id, message: line }),
+    onStderr: (line) => log({ level: 'stderr', source: id, message: line }),
+    onWarning: (message) => log({ level: 'warn', source: id, message }),
+    onKvWrite: deps.onKvWrite,
+    outbound: { allowedHosts: entry.allowedHosts, internal: deps.internal, fetch: deps.fetch },
+  });
+  const failed = async (failure: string, timing: { instantiateMs: number; handlerMs: number }): Promise<InvokeResult> => {
+    finish();
+    log({ level: 'error', source: id, message: `${request.method} ${request.pathWithQuery}: ${failure}` });
+    const persistStart = performance.now();
+    await deps.flush();
+    return { status: 500, headers: [], body: new Uint8Array(), ...timing, persistMs: performance.now() - persistStart };
+  };
+
+  const instantiateStart = performance.now();
+  let run;
+  try {
+    const instance = await entry.prepared.instantiate(imports);
+    run = startIncomingHandler(findIncomingHandler(instance), {
+      method: request.method,
+      pathWithQuery: request.pathWithQuery,
+      scheme: deps.origin.scheme,
+      authority,
+      headers,
+      body: request.body,
+    });
+  } catch (error) {
+    return failed(`Error processing request: ${error instanceof Error ? error.message : String(error)}`, { instantiateMs: performance.now() - instantiateStart, handlerMs: 0 });
+  }
+  const handlerStart = performance.now();
+  const instantiateMs = handlerStart - instantiateStart;
+  const head = await run.head;
+  if (!head) {
+    const { failure } = await run.done;
+    return failed(failure ?? 'Error processing request: no response', { instantiateMs, handlerMs: performance.now() - handlerStart });
+  }
+  const responseHeaders = head.headers.map(([n, v]): [string, string] => [n, latin1(v)]);
+  const finished = await Promise.race([run.done.then(() => true), delay(STREAM_AFTER_MS).then(() => false)]);
+  const handlerMs = performance.now() - handlerStart;
+
+  if (finished) {
+    const { failure } = await run.done;
+    finish();
+    if (failure) log({ level: 'error', source: id, message: `${request.method} ${request.pathWithQuery}: ${failure}` });
+    const persistStart = performance.now();
+    await deps.flush();
+    return { status: head.status, headers: responseHeaders, body: concat(head.body?.chunks ?? []), instantiateMs, handlerMs, persistMs: performance.now() - persistStart };
+  }
+
+  const body = head.body;
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (body) {
+        for (const chunk of body.chunks) controller.enqueue(chunk);
+        body.chunks.length = 0;
+        body.onChunk = (chunk) => controller.enqueue(chunk);
+      }
+      void run.done.then(async ({ failure }) => {
+        finish();
+        await deps.flush();
+        if (failure) {
+          log({ level: 'error', source: id, message: `${request.method} ${request.pathWithQuery}: ${failure}` });
+          controller.error(new Error(failure));
+        } else {
+          controller.close();
+        }
+      });
+    },
+  });
+  return { status: head.status, headers: responseHeaders, body: stream, instantiateMs, handlerMs, persistMs: 0 };
+}
+
+/** Read a streamed body to the end (for in-process requests, which are buffered). */
+export async function readAll(body: Uint8Array | ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  if (body instanceof Uint8Array) return body;
+  const chunks: Uint8Array[] = [];
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return concat(chunks);
+    chunks.push(value);
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * `wasi:http/outgoing-handler` with Spin's permission model: a destination must match the
+ * component's `allowed_outbound_hosts`, or the request fails with `HTTP-request-denied` and the
+ * log says what to add (Spin's own wording). Requests to the app itself (no authority, allowed by
+ * `http://self`) and to `<component>.spin.internal` (service chaining) never leave the engine.
+ * Everything else goes out with the browser's `fetch`, without credentials, so CORS applies.
+ */
+import { allows, allowsSelf, serviceChainingTarget, type AllowedHost } from './allowed-hosts';
+import { describeOutgoingRequest, host, type FieldEntry, type OutboundResult, type OutgoingRequest, type RequestOptions } from './wasi-http';
+
+export interface InternalRequest {
+  method: string;
+  pathWithQuery: string;
+  headers: Array<[string, string]>;
+  body: Uint8Array;
+}
+export interface InternalResponse {
+  status: number;
+  headers: Array<[string, string]>;
+  body: Uint8Array;
+}
+
+export interface OutboundHttpContext {
+  allowedHosts: AllowedHost[];
+  /** Send a request to the app itself (`target: 'self'`, routed) or to one component (chaining). */
+  internal(target: { self: true } | { component: string }, request: InternalRequest): Promise<InternalResponse>;
+  fetch: typeof fetch;
+  onWarning(message: string): void;
+  onCall?(call: string, outcome: string): void;
+}
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+function denied(ctx: OutboundHttpContext, scheme: string, authority: string): never {
+  const pattern = `${scheme}://${authority}`;
+  ctx.onWarning(
+    (scheme.startsWith('http') && authority === 'self'
+      ? 'A component tried to make an HTTP request to its own app but it does not have permission.'
+      : `A component tried to make an outbound network connection to disallowed destination '${pattern}'.`) +
+      `\nTo allow this request, add 'allowed_outbound_hosts = ["${pattern}"]' to the manifest component section.`,
+  );
+  ctx.onCall?.(`outbound ${pattern}`, 'err(HTTP-request-denied)');
+  throw { tag: 'HTTP-request-denied' };
+}
+
+async function bodyBytes(chunks: Uint8Array[], finished: Promise<void>): Promise<Uint8Array> {
+  await finished;
+  const total = chunks.reduce((n, c) => n + c.byteLength, 0);
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+const toEntries = (headers: Array<[string, string]>): FieldEntry[] => headers.map(([n, v]) => [n.toLowerCase(), encoder.encode(v)]);
+
+export function createOutgoingHandler(ctx: OutboundHttpContext) {
+  return {
+    handle(request: OutgoingRequest, options?: RequestOptions): unknown {
+      const out = describeOutgoingRequest(request);
+      const scheme = out.scheme ?? 'https';
+      const headers = out.headers.map(([n, v]): [string, string] => [n, decoder.decode(v)]);
+      const body = () => bodyBytes(out.body.chunks, out.body.whenFinished);
+      const label = `${out.method} ${scheme}://${out.authority ?? 'self'}${out.pathWithQuery}`;
+      const settle = (result: Promise<InternalResponse>): unknown =>
+        host.futureIncomingResponse(
+          result.then(
+            (r): OutboundResult => {
+              ctx.onCall?.(`outbound ${label}`, `ok(${r.status}, ${r.body.byteLength} bytes)`);
+              return { tag: 'ok', val: host.incomingResponse(r.status, toEntries(r.headers), r.body) };
+            },
+            (error: unknown): OutboundResult => {
+              const message = error instanceof Error ? error.message : String(error);
+              ctx.onCall?.(`outbound ${label}`, `err(${message})`);
+              return { tag: 'err', val: { tag: 'internal-error', val: message } };
+            },
+          ),
+        );
+
+      if (!out.authority) {
+        if (!allowsSelf(ctx.allowedHosts)) denied(ctx, scheme, 'self');
+        return settle(body().then((b) => ctx.internal({ self: true }, { method: out.method, pathWithQuery: out.pathWithQuery, headers, body: b })));
+      }
+      const [hostName = '', portText] = splitAuthority(out.authority);
+      const destination = { scheme, host: hostName, port: portText ? Number(portText) : undefined };
+      if (!ctx.allowedHosts.some((h) => allows(h, destination))) denied(ctx, scheme, out.authority);
+      const component = serviceChainingTarget(out.authority);
+      if (component) {
+        return settle(body().then((b) => ctx.internal({ component }, { method: out.method, pathWithQuery: out.pathWithQuery, headers, body: b })));
+      }
+      const url = `${scheme}://${out.authority}${out.pathWithQuery}`;
+      const timeoutNs = options?.firstByteTimeout() ?? options?.connectTimeout();
+      return settle(
+        body().then(async (b) => {
+          // Spin hands redirects back to the guest; a browser can only follow them ('manual' yields an
+          // opaque status 0), so redirects are followed here: a documented difference.
+          const init: RequestInit = { method: out.method, headers, credentials: 'omit' };
+          if (b.byteLength > 0 && out.method !== 'GET' && out.method !== 'HEAD') init.body = b as Uint8Array<ArrayBuffer>;
+          if (timeoutNs !== undefined) init.signal = AbortSignal.timeout(Number(timeoutNs / 1_000_000n));
+          let response: Response;
+          try {
+            response = await ctx.fetch(url, init);
+          } catch (error) {
+            const reason = error instanceof Error ? error.message : String(error);
+            ctx.onWarning(`outbound request to ${url} failed: ${reason}. In the browser, the server must allow this origin with CORS headers (Access-Control-Allow-Origin).`);
+            throw new Error(`${reason} (the server may not send CORS headers)`);
+          }
+          return { status: response.status, headers: [...response.headers], body: new Uint8Array(await response.arrayBuffer()) };
+        }),
+      );
+    },
+  };
+}
+
+function splitAuthority(authority: string): [string, string | undefined] {
+  if (authority.startsWith('[')) {
+    const end = authority.indexOf(']');
+    const port = authority.slice(end + 1).replace(/^:/, '');
+    return [authority.slice(1, end), port || undefined];
+  }
+  const colon = authority.lastIndexOf(':');
+  return colon >= 0 ? [authority.slice(0, colon), authority.slice(colon + 1)] : [authority, undefined];
+}
