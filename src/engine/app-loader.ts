@@ -13,11 +13,14 @@ import { Router } from './router';
 import { jspiAvailable, prepareComponent, type PreparedComponent } from './components';
 import { describeNonComponent } from './wasm-kind';
 import { sha256Hex } from './transpile-cache';
+import { MountError, planMounts, toFileTree, type FileTree } from './file-mounts';
 
 export interface LoadedComponent {
   component: SpinComponent;
   prepared: PreparedComponent;
   allowedHosts: AllowedHost[];
+  /** The component's `files`, mounted read-only at `/`; undefined when it has none. */
+  files?: FileTree;
 }
 
 export interface LoadedApp {
@@ -64,7 +67,8 @@ export async function loadApp(bundle: AppBundle, log: Log): Promise<LoadedApp> {
       const component = app.components[id];
       if (!component) throw new LoadError(`a trigger names component "${id}", which the manifest does not define`, { file: 'spin.toml' });
       const allowedHosts = parseHosts(component);
-      components.set(id, { component, prepared: await prepareOne(component, bundle, log), allowedHosts });
+      const files = mountFiles(component, bundle);
+      components.set(id, { component, prepared: await prepareOne(component, bundle, log), allowedHosts, ...(files ? { files } : {}) });
     }),
   );
   for (const [id, { component }] of components) {
@@ -75,6 +79,16 @@ export async function loadApp(bundle: AppBundle, log: Log): Promise<LoadedApp> {
     }
   }
   return { app, router, components };
+}
+
+function mountFiles(component: SpinComponent, bundle: AppBundle): FileTree | undefined {
+  if (component.files.length === 0) return undefined;
+  try {
+    return toFileTree(planMounts(component, bundle.files));
+  } catch (error) {
+    if (error instanceof MountError) throw new LoadError(error.message, { file: 'spin.toml', line: component.line, column: 1 });
+    throw error;
+  }
 }
 
 function parseHosts(component: SpinComponent): AllowedHost[] {

@@ -79,6 +79,7 @@ export async function invoke(entry: LoadedComponent, match: RouteMatch, request:
     onStderr: (line) => log({ level: 'stderr', source: id, message: line }),
     onWarning: (message) => log({ level: 'warn', source: id, message }),
     onKvWrite: deps.onKvWrite,
+    ...(entry.files ? { files: entry.files } : {}),
     outbound: { allowedHosts: entry.allowedHosts, internal: deps.internal, fetch: deps.fetch },
   });
   const failed = async (failure: string, timing: { instantiateMs: number; handlerMs: number }): Promise<InvokeResult> => {

@@ -20,6 +20,8 @@ export interface InstanceContext {
   onWarning(message: string): void;
   onHostCall?(call: string, outcome: string): void;
   onKvWrite?(store: string): void;
+  /** The component's `files` tree, mounted read-only at `/`. */
+  files?: { dir: Record<string, unknown> };
   /** Outbound HTTP for this component: its allowed hosts and the engine's in-process routes. */
   outbound: Omit<OutboundHttpContext, 'onWarning' | 'onCall'>;
 }
@@ -27,6 +29,7 @@ export interface InstanceContext {
 export function buildImports(importNames: string[], ctx: InstanceContext): { imports: Record<string, unknown>; finish(): void } {
   const wasi = createWasiHost({
     environment: ctx.component.environment,
+    ...(ctx.files ? { files: ctx.files } : {}),
     onStdout: ctx.onStdout,
     onStderr: ctx.onStderr,
   });

@@ -6,12 +6,14 @@
  */
 import { createCli } from '@bytecodealliance/preview2-shim/cli';
 import { monotonicClock, wallClock } from '@bytecodealliance/preview2-shim/clocks';
-import { createFilesystem, InMemoryFilesystemAdapter } from '@bytecodealliance/preview2-shim/filesystem';
+import { createFilesystem, InMemoryFilesystemAdapter, types as filesystemTypes } from '@bytecodealliance/preview2-shim/filesystem';
 import { error, poll, streams } from '@bytecodealliance/preview2-shim/io';
 import { insecure, insecureSeed, random } from '@bytecodealliance/preview2-shim/random';
 
 export interface WasiHostOptions {
   environment: Record<string, string>;
+  /** The component's `files`, as a tree mounted read-only at `/` (absent: no preopens). */
+  files?: { dir: Record<string, unknown> };
   onStdout: (line: string) => void;
   onStderr: (line: string) => void;
 }
@@ -36,16 +38,53 @@ function lineSink(emit: (line: string) => void) {
   };
 }
 
+/** Copies the directory objects, sharing the (never written) file bytes. */
+function structuredCopy(tree: { dir: Record<string, unknown> }): { dir: Record<string, unknown> } {
+  const dir: Record<string, unknown> = {};
+  for (const [name, entry] of Object.entries(tree.dir)) {
+    dir[name] = entry && typeof entry === 'object' && 'dir' in entry ? structuredCopy(entry as { dir: Record<string, unknown> }) : { ...(entry as object) };
+  }
+  return { dir };
+}
+
+/**
+ * Spin mounts `files` read-only: writes fail with `not-permitted` (wasmtime's answer without
+ * mutate permission). preview2-shim's in-memory filesystem is writable, and can even write into
+ * shared byte arrays in place, so every mutating method is refused before it reaches it. All of
+ * the playground's mounts are read-only, so the guard is applied to the class once.
+ */
+const MUTATING = ['write', 'writeViaStream', 'appendViaStream', 'setSize', 'setTimes', 'setTimesAt', 'createDirectoryAt', 'removeDirectoryAt', 'renameAt', 'unlinkFileAt', 'symlinkAt', 'linkAt'] as const;
+let readOnlyApplied = false;
+function makeDescriptorsReadOnly(): void {
+  if (readOnlyApplied) return;
+  readOnlyApplied = true;
+  const proto = filesystemTypes.Descriptor.prototype as unknown as Record<string, unknown>;
+  for (const name of MUTATING) {
+    if (typeof proto[name] === 'function') proto[name] = () => {
+      throw 'not-permitted';
+    };
+  }
+  const openAt = proto.openAt as (this: unknown, pathFlags: unknown, path: string, openFlags: Record<string, boolean> | undefined, flags: Record<string, boolean> | undefined) => unknown;
+  proto.openAt = function (this: unknown, pathFlags: unknown, path: string, openFlags: Record<string, boolean> | undefined, flags: Record<string, boolean> | undefined) {
+    if (openFlags?.create || openFlags?.truncate || flags?.write || flags?.mutateDirectory) throw 'not-permitted';
+    return openAt.call(this, pathFlags, path, openFlags, flags);
+  };
+}
+
 /**
  * Imports keyed by interface name without version (how jco's glue reads them), and `finish()`,
  * which emits output still waiting for a newline once the instance is done.
  */
 export function createWasiHost(options: WasiHostOptions): { imports: Record<string, unknown>; finish(): void } {
+  makeDescriptorsReadOnly();
   const stdout = lineSink(options.onStdout);
   const stderr = lineSink(options.onStderr);
   const cli = createCli({ environment: options.environment, arguments: [], stdout, stderr });
-  // No `files` mounts yet: an empty read-only root keeps `wasi:filesystem` linkable.
-  const filesystem = createFilesystem({ adapter: new InMemoryFilesystemAdapter(), preopens: {} });;
+  const filesystem = createFilesystem({
+    adapter: new InMemoryFilesystemAdapter(),
+    // A fresh copy of the tree per instance: the shim's tree objects record writes and opens.
+    preopens: (options.files ? { '/': structuredCopy(options.files) } : {}) as Parameters<typeof createFilesystem>[0]['preopens'],
+  });;
   const imports = {
     'wasi:cli/environment': cli.environment,
     'wasi:cli/exit': cli.exit,

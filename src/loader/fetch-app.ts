@@ -46,9 +46,29 @@ export async function fetchSources(bundle: AppBundle, fetchFn: typeof fetch = fe
       wanted.set(source.url, source.url);
     }
   }
+  // `files`: only what can be named over HTTP. A glob or a folder needs the app as a folder or zip.
+  for (const component of Object.values(parsed.app.components)) {
+    for (const entry of component.files) {
+      const path = entry.kind === 'glob' ? entry.pattern : entry.source;
+      if (/[*?[\]{}]/.test(path)) {
+        throw new FetchAppError(
+          `component "${component.id}": files pattern "${path}" cannot be expanded over HTTP, which cannot list folders. Open the app as a folder or zip (upload), or list each file explicitly in spin.toml.`,
+        );
+      }
+      const key = path.replace(/^\.\//, '');
+      if (!files[key] && bundle.manifestUrl) wanted.set(key, new URL(key, bundle.manifestUrl).href);
+    }
+  }
   await Promise.all(
     [...wanted].map(async ([key, url]) => {
-      files[key] = await fetchBytes(url, fetchFn);
+      try {
+        files[key] = await fetchBytes(url, fetchFn);
+      } catch (error) {
+        const isFolder = !/\.[A-Za-z0-9]+$/.test(key);
+        throw isFolder
+          ? new FetchAppError(`${(error as Error).message}. If "${key}" is a folder: HTTP cannot list folders; open the app as a folder or zip, or list its files explicitly.`)
+          : error;
+      }
     }),
   );
   return { ...bundle, files };
