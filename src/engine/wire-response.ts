@@ -11,22 +11,33 @@ export interface PlainResponse {
   body: Uint8Array | ReadableStream<Uint8Array>;
 }
 
-/** A `Response` may carry only 200-599; anything else is mapped as close as the browser allows. */
+/**
+ * A `Response` may carry only 200-599; anything else is mapped as close as the browser allows:
+ * 1xx (informational, never final over HTTP/1.1 to a browser) to 200, 600-999 to 599.
+ */
 export function browserStatus(status: number): number {
   if (status < 200) return 200;
   if (status > 599) return 599;
   return status;
 }
 
+/** Statuses whose responses cannot have a body in the fetch standard ("null body status"). */
+export const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
 export function toWireResponse(
-  response: PlainResponse,
+  original: PlainResponse,
   started: number,
   timing: Partial<RequestTiming>,
   warn?: (message: string) => void,
 ): WireResponse {
+  let response = original;
   const status = browserStatus(response.status);
   if (status !== response.status) {
     warn?.(`status ${response.status} cannot be delivered by a browser service worker; sent ${status} instead`);
+  }
+  if (NULL_BODY_STATUSES.has(status) && !(response.body instanceof ReadableStream) && response.body.byteLength > 0) {
+    warn?.(`a ${status} response cannot carry a body in a browser; its ${response.body.byteLength} bytes were dropped`);
+    response = { ...response, body: new Uint8Array() };
   }
   const headers = response.headers.slice();
   const has = (name: string) => headers.some(([n]) => n.toLowerCase() === name);
