@@ -16,6 +16,8 @@ import { sha256Hex } from './transpile-cache';
 import { MountError, planMounts, toFileTree, type FileTree } from './file-mounts';
 
 export interface LoadedComponent {
+  /** How requests reach it: a WASI 0.2 HTTP handler or a Spin 1 `inbound-http` component. */
+  kind: 'wasi-http' | 'spin1-component';
   component: SpinComponent;
   prepared: PreparedComponent;
   allowedHosts: AllowedHost[];
@@ -68,7 +70,8 @@ export async function loadApp(bundle: AppBundle, log: Log): Promise<LoadedApp> {
       if (!component) throw new LoadError(`a trigger names component "${id}", which the manifest does not define`, { file: 'spin.toml' });
       const allowedHosts = parseHosts(component);
       const files = mountFiles(component, bundle);
-      components.set(id, { component, prepared: await prepareOne(component, bundle, log), allowedHosts, ...(files ? { files } : {}) });
+      const { prepared, kind } = await prepareOne(component, bundle, log);
+      components.set(id, { kind, component, prepared, allowedHosts, ...(files ? { files } : {}) });
     }),
   );
   for (const [id, { component }] of components) {
@@ -105,7 +108,7 @@ function parseHosts(component: SpinComponent): AllowedHost[] {
   }
 }
 
-async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log): Promise<PreparedComponent> {
+async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log): Promise<{ prepared: PreparedComponent; kind: LoadedComponent['kind'] }> {
   const where = { file: 'spin.toml', line: component.line, column: 1 };
   const source = component.source;
   if (source.kind === 'registry') {
@@ -138,8 +141,9 @@ async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log)
     );
   }
   if (handlers.length > 1) throw new LoadError(`${at}: component exports multiple different handlers but it's expected to export only one (${handlers.join(', ')})`, { file: key });
-  if (handlerKind(handlers[0]!) !== 'wasi-http-0.2') {
-    throw new LoadError(`${at} exports ${handlers[0]}, which the playground cannot run yet; wasi:http/incoming-handler@0.2.x is supported`, { file: key });
+  const handler = handlerKind(handlers[0]!);
+  if (handler === 'unsupported-handler') {
+    throw new LoadError(`${at} exports ${handlers[0]}, which the playground cannot run yet; wasi:http/incoming-handler@0.2.x and fermyon:spin/inbound-http are supported`, { file: key });
   }
   const missing = unsupportedImports(prepared.world.imports);
   if (missing.length > 0) throw new LoadError(missing.map((m) => `${at} imports ${m.name}: ${m.reason}`).join('\n'), { file: key });
@@ -147,7 +151,11 @@ async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log)
   log({
     level: 'info',
     source: component.id,
-    message: `loaded ${key} (${(bytes.byteLength / 1e6).toFixed(1)} MB; ${stats.fromCache ? 'transpiled output from cache' : `transpiled in ${stats.transpileMs.toFixed(0)} ms`}, compiled in ${stats.compileMs.toFixed(0)} ms)`,
+    message: `loaded ${key} (${formatSize(bytes.byteLength)}; ${stats.fromCache ? 'transpiled output from cache' : `transpiled in ${stats.transpileMs.toFixed(0)} ms`}, compiled in ${stats.compileMs.toFixed(0)} ms)`,
   });
-  return prepared;
+  return { prepared, kind: handler === 'spin1-inbound-http' ? 'spin1-component' : 'wasi-http' };
+}
+
+function formatSize(bytes: number): string {
+  return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1e3).toFixed(1)} kB`;
 }

@@ -13,6 +13,7 @@ import type { RouteMatch } from './router';
 import { spinRequestHeaders, VIRTUAL_CLIENT_ADDR } from './spin-headers';
 import type { LoadedComponent } from './app-loader';
 import { findIncomingHandler, startIncomingHandler } from './executors/wasi-http';
+import { findInboundHttp, runInboundHttp, spin1Accepts } from './executors/inbound-http';
 
 /** A handler still running this long after it set its response is streamed. */
 const STREAM_AFTER_MS = 20;
@@ -89,6 +90,34 @@ export async function invoke(entry: LoadedComponent, match: RouteMatch, request:
     await deps.flush();
     return { status: 500, headers: [], body: new Uint8Array(), ...timing, persistMs: performance.now() - persistStart };
   };
+
+  if (entry.kind === 'spin1-component') {
+    if (!spin1Accepts(request.method)) {
+      finish();
+      return { status: 405, headers: [], body: new Uint8Array(), instantiateMs: 0, handlerMs: 0, persistMs: 0 };
+    }
+    const instantiateStart = performance.now();
+    let result;
+    let instantiateMs = 0;
+    try {
+      const instance = await entry.prepared.instantiate(imports);
+      instantiateMs = performance.now() - instantiateStart;
+      result = await runInboundHttp(findInboundHttp(instance), {
+        method: request.method,
+        uri: request.pathWithQuery,
+        headers: [['host', authority], ...client.map(([n, v]): [string, string] => [n.toLowerCase(), v]), ...spin],
+        body: request.body,
+      });
+    } catch (error) {
+      return failed(`Error processing request: ${error instanceof Error ? error.message : String(error)}`, { instantiateMs, handlerMs: 0 });
+    }
+    const handlerMs = performance.now() - instantiateStart - instantiateMs;
+    if (result.failure) return failed(result.failure, { instantiateMs, handlerMs });
+    finish();
+    const persistStart = performance.now();
+    await deps.flush();
+    return { status: result.status, headers: result.headers, body: result.body, instantiateMs, handlerMs, persistMs: performance.now() - persistStart };
+  }
 
   const instantiateStart = performance.now();
   let run;

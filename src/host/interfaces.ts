@@ -42,10 +42,10 @@ export function supportFor(name: string): Support {
 }
 
 /** Exports a Spin HTTP component may have (spin-host-reference §6.1). */
-export function handlerKind(exportName: string): 'wasi-http-0.2' | 'unsupported-handler' | null {
+export function handlerKind(exportName: string): 'wasi-http-0.2' | 'spin1-inbound-http' | 'unsupported-handler' | null {
   if (/^wasi:http\/incoming-handler@0\.2\.\d+$/.test(exportName)) return 'wasi-http-0.2';
   if (/^wasi:http\/incoming-handler@0\.2\.0-rc-/.test(exportName)) return 'unsupported-handler';
   if (/^wasi:http\/handler@0\.3\./.test(exportName)) return 'unsupported-handler';
-  if (exportName === 'fermyon:spin/inbound-http') return 'unsupported-handler';
+  if (exportName === 'fermyon:spin/inbound-http') return 'spin1-inbound-http';
   return null;
 }
