@@ -9,17 +9,26 @@ import type { AppBundle, LogEntry } from '../protocol/messages';
 import { unsupportedImports } from '../host/imports';
 import { handlerKind } from '../host/interfaces';
 import { parseAllowedHosts, type AllowedHost } from '../host/allowed-hosts';
+import { resolveComponentVariables, type VariableResolver } from '../host/variables';
 import { Router } from './router';
 import { jspiAvailable, prepareComponent, type PreparedComponent } from './components';
-import { describeNonComponent } from './wasm-kind';
+import { describeNonComponent, wasmKind } from './wasm-kind';
+import { isSpin1CoreModule } from './executors/spin1-core';
 import { sha256Hex } from './transpile-cache';
 import { MountError, planMounts, toFileTree, type FileTree } from './file-mounts';
 
 export interface LoadedComponent {
-  /** How requests reach it: a WASI 0.2 HTTP handler or a Spin 1 `inbound-http` component. */
-  kind: 'wasi-http' | 'spin1-component';
+  /** How requests reach it: a WASI 0.2 HTTP handler, a Spin 1 `inbound-http` component, or a Spin 1 core module. */
+  kind: 'wasi-http' | 'spin1-component' | 'spin1-core';
   component: SpinComponent;
-  prepared: PreparedComponent;
+  /** For components: transpiled and compiled, ready to instantiate. */
+  prepared?: PreparedComponent;
+  /** For Spin 1 core modules: the compiled module. */
+  coreModule?: WebAssembly.Module;
+  /** The component's variables, resolved against the app's `[variables]` and the values set. */
+  variables: VariableResolver;
+  /** Mounted files by guest path (Spin 1 core modules take them as a map). */
+  mounts?: Map<string, Uint8Array>;
   allowedHosts: AllowedHost[];
   /** The component's `files`, mounted read-only at `/`; undefined when it has none. */
   files?: FileTree;
@@ -68,10 +77,12 @@ export async function loadApp(bundle: AppBundle, log: Log): Promise<LoadedApp> {
     [...used].map(async (id) => {
       const component = app.components[id];
       if (!component) throw new LoadError(`a trigger names component "${id}", which the manifest does not define`, { file: 'spin.toml' });
-      const allowedHosts = parseHosts(component);
-      const files = mountFiles(component, bundle);
-      const { prepared, kind } = await prepareOne(component, bundle, log);
-      components.set(id, { kind, component, prepared, allowedHosts, ...(files ? { files } : {}) });
+      const provided = bundle.variables ?? {};
+      const variables = resolveVariables(app, component, provided);
+      const allowedHosts = parseHosts(app, component, provided);
+      const mounts = mountFiles(component, bundle);
+      const loaded = await prepareOne(component, bundle, log);
+      components.set(id, { ...loaded, component, variables, allowedHosts, ...(mounts ? { mounts, files: toFileTree(mounts) } : {}) });
     }),
   );
   for (const [id, { component }] of components) {
@@ -84,21 +95,36 @@ export async function loadApp(bundle: AppBundle, log: Log): Promise<LoadedApp> {
   return { app, router, components };
 }
 
-function mountFiles(component: SpinComponent, bundle: AppBundle): FileTree | undefined {
+function mountFiles(component: SpinComponent, bundle: AppBundle): Map<string, Uint8Array> | undefined {
   if (component.files.length === 0) return undefined;
   try {
-    return toFileTree(planMounts(component, bundle.files));
+    return planMounts(component, bundle.files);
   } catch (error) {
     if (error instanceof MountError) throw new LoadError(error.message, { file: 'spin.toml', line: component.line, column: 1 });
     throw error;
   }
 }
 
-function parseHosts(component: SpinComponent): AllowedHost[] {
-  // Templated entries ({{ var }}) need variable values; they are resolved with the variables work.
-  const literal = component.allowedOutboundHosts.filter((h) => !h.includes('{{'));
+function resolveVariables(app: SpinApp, component: SpinComponent, provided: Record<string, string>): VariableResolver {
   try {
-    return parseAllowedHosts(literal);
+    return resolveComponentVariables(app, component.id, provided);
+  } catch (error) {
+    throw new LoadError(`component "${component.id}": ${error instanceof Error ? error.message : String(error)}`, { file: 'spin.toml', line: component.line, column: 1 });
+  }
+}
+
+/** `{{ name }}` in an allowed host is filled from the app's variables, as Spin resolves it at startup. */
+function expandTemplate(app: SpinApp, provided: Record<string, string>, text: string): string {
+  return text.replace(/\{\{\s*([a-z0-9_]+)\s*\}\}/g, (_, name: string) => {
+    const value = provided[name] ?? app.variables[name]?.default;
+    if (value === undefined) throw new Error(`no provider resolved required variable "${name}"`);
+    return value;
+  });
+}
+
+function parseHosts(app: SpinApp, component: SpinComponent, provided: Record<string, string>): AllowedHost[] {
+  try {
+    return parseAllowedHosts(component.allowedOutboundHosts.map((h) => expandTemplate(app, provided, h)));
   } catch (error) {
     throw new LoadError(`component "${component.id}": invalid allowed_outbound_hosts: ${error instanceof Error ? error.message : String(error)}`, {
       file: 'spin.toml',
@@ -108,7 +134,9 @@ function parseHosts(component: SpinComponent): AllowedHost[] {
   }
 }
 
-async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log): Promise<{ prepared: PreparedComponent; kind: LoadedComponent['kind'] }> {
+type Prepared = Pick<LoadedComponent, 'kind' | 'prepared' | 'coreModule'>;
+
+async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log): Promise<Prepared> {
   const where = { file: 'spin.toml', line: component.line, column: 1 };
   const source = component.source;
   if (source.kind === 'registry') {
@@ -124,6 +152,7 @@ async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log)
       throw new LoadError(`component "${component.id}": the digest of ${source.url} does not match: the manifest expects ${source.digest}, the downloaded file is ${actual}`, where);
     }
   }
+  if (wasmKind(bytes) === 'core-module') return prepareCoreModule(component, key, bytes, log);
   const notComponent = describeNonComponent(bytes, key);
   if (notComponent) throw new LoadError(`component "${component.id}": ${notComponent}`, { file: key });
   let prepared: PreparedComponent;
@@ -154,6 +183,22 @@ async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log)
     message: `loaded ${key} (${formatSize(bytes.byteLength)}; ${stats.fromCache ? 'transpiled output from cache' : `transpiled in ${stats.transpileMs.toFixed(0)} ms`}, compiled in ${stats.compileMs.toFixed(0)} ms)`,
   });
   return { prepared, kind: handler === 'spin1-inbound-http' ? 'spin1-component' : 'wasi-http' };
+}
+
+/** Spin 1 core modules (wit-bindgen 0.2 ABI) run through the in-page adapter, as `spin up` adapts them. */
+async function prepareCoreModule(component: SpinComponent, key: string, bytes: Uint8Array, log: Log): Promise<Prepared> {
+  let coreModule: WebAssembly.Module;
+  try {
+    coreModule = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+  } catch (error) {
+    throw new LoadError(`component "${component.id}": ${key} is not valid WebAssembly: ${error instanceof Error ? error.message : String(error)}`, { file: key });
+  }
+  const check = isSpin1CoreModule(coreModule, bytes);
+  if (!check.ok) {
+    throw new LoadError(`component "${component.id}": ${key} is a core WebAssembly module, not a component, and ${check.reason}`, { file: key });
+  }
+  log({ level: 'info', source: component.id, message: `loaded ${key} (${formatSize(bytes.byteLength)}; a Spin 1 core module, run through the Spin 1 adapter)` });
+  return { kind: 'spin1-core', coreModule };
 }
 
 function formatSize(bytes: number): string {

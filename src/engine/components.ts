@@ -17,6 +17,8 @@ const ASYNC_IMPORTS = [
   'wasi:io/streams#[method]output-stream.blocking-write-and-flush',
   'wasi:io/streams#[method]output-stream.blocking-write-zeroes-and-flush',
   'wasi:io/streams#[method]output-stream.blocking-splice',
+  // Spin 1's outbound HTTP is synchronous in WIT; the host awaits fetch.
+  'fermyon:spin/http#send-request',
 ];
 const ASYNC_EXPORTS = ['wasi:http/incoming-handler#handle'];
 const GLUE_NAME = 'component';

@@ -6,6 +6,7 @@
  */
 import type { AppBundle, LoadResult, LogEntry, WireRequest, WireResponse } from '../protocol/messages';
 import type { SqliteKvStore } from '../kv/sqlite-store';
+import type { SqliteDatabases } from '../kv/sqlite-databases';
 import type { InternalRequest, InternalResponse } from '../host/outbound-http';
 import type { SpinApp } from '../manifest/types';
 import { reservedPath, type RouteMatch } from './router';
@@ -16,7 +17,9 @@ import { toWireResponse, type PlainResponse } from './wire-response';
 
 export interface EngineDeps {
   kv: SqliteKvStore;
-  /** Resolves once every key-value change so far is durable. */
+  sqlite: SqliteDatabases;
+  onSqliteWrite?(label: string): void;
+  /** Resolves once every key-value and SQLite change so far is durable. */
   flush(): Promise<void>;
   log(entry: Omit<LogEntry, 'time'>): void;
   /** The preview origin's scheme and host: the authority the guest sees (it can build absolute URLs). */
@@ -109,6 +112,8 @@ export class Engine {
     const entry = loaded.components.get(componentId)!;
     return invoke(entry, match, request, {
       kv: this.#deps.kv,
+      sqlite: this.#deps.sqlite,
+      onSqliteWrite: this.#deps.onSqliteWrite,
       log: this.#deps.log,
       origin: this.#deps.origin,
       flush: this.#deps.flush,

@@ -7,19 +7,22 @@
  */
 import type { LogEntry } from '../protocol/messages';
 import type { SqliteKvStore } from '../kv/sqlite-store';
+import type { SqliteDatabases } from '../kv/sqlite-databases';
 import { buildImports } from '../host/imports';
 import type { InternalRequest, InternalResponse } from '../host/outbound-http';
 import type { RouteMatch } from './router';
 import { spinRequestHeaders, VIRTUAL_CLIENT_ADDR } from './spin-headers';
 import type { LoadedComponent } from './app-loader';
 import { findIncomingHandler, startIncomingHandler } from './executors/wasi-http';
-import { findInboundHttp, runInboundHttp, spin1Accepts } from './executors/inbound-http';
+import { invokeSpin1 } from './invoke-spin1';
 
 /** A handler still running this long after it set its response is streamed. */
 const STREAM_AFTER_MS = 20;
 
 export interface InvokeDeps {
   kv: SqliteKvStore;
+  sqlite: SqliteDatabases;
+  onSqliteWrite?(label: string): void;
   log(entry: Omit<LogEntry, 'time'>): void;
   origin: { scheme: 'http' | 'https'; host: string };
   flush(): Promise<void>;
@@ -73,9 +76,13 @@ export async function invoke(entry: LoadedComponent, match: RouteMatch, request:
     ...spin.map(([n, v]): [string, Uint8Array] => [n, encoder.encode(v)]),
   ];
   const log = deps.log;
-  const { imports, finish } = buildImports(entry.prepared.world.imports, {
+  // Spin 1 core modules link by core import modules, not component interfaces: nothing to build.
+  const { imports, finish } = buildImports(entry.prepared?.world.imports ?? [], {
     component: entry.component,
     kv: deps.kv,
+    sqlite: deps.sqlite,
+    variables: entry.variables,
+    onSqliteWrite: deps.onSqliteWrite,
     onStdout: (line) => log({ level: 'stdout', source: id, message: line }),
     onStderr: (line) => log({ level: 'stderr', source: id, message: line }),
     onWarning: (message) => log({ level: 'warn', source: id, message }),
@@ -91,38 +98,15 @@ export async function invoke(entry: LoadedComponent, match: RouteMatch, request:
     return { status: 500, headers: [], body: new Uint8Array(), ...timing, persistMs: performance.now() - persistStart };
   };
 
-  if (entry.kind === 'spin1-component') {
-    if (!spin1Accepts(request.method)) {
-      finish();
-      return { status: 405, headers: [], body: new Uint8Array(), instantiateMs: 0, handlerMs: 0, persistMs: 0 };
-    }
-    const instantiateStart = performance.now();
-    let result;
-    let instantiateMs = 0;
-    try {
-      const instance = await entry.prepared.instantiate(imports);
-      instantiateMs = performance.now() - instantiateStart;
-      result = await runInboundHttp(findInboundHttp(instance), {
-        method: request.method,
-        uri: request.pathWithQuery,
-        headers: [['host', authority], ...client.map(([n, v]): [string, string] => [n.toLowerCase(), v]), ...spin],
-        body: request.body,
-      });
-    } catch (error) {
-      return failed(`Error processing request: ${error instanceof Error ? error.message : String(error)}`, { instantiateMs, handlerMs: 0 });
-    }
-    const handlerMs = performance.now() - instantiateStart - instantiateMs;
-    if (result.failure) return failed(result.failure, { instantiateMs, handlerMs });
-    finish();
-    const persistStart = performance.now();
-    await deps.flush();
-    return { status: result.status, headers: result.headers, body: result.body, instantiateMs, handlerMs, persistMs: performance.now() - persistStart };
+  if (entry.kind !== 'wasi-http') {
+    return invokeSpin1(entry, { method: request.method, uri: request.pathWithQuery, headers: [['host', authority], ...client.map(([n, v]): [string, string] => [n.toLowerCase(), v]), ...spin], body: request.body }, imports, finish, deps);
   }
+  const prepared = entry.prepared!;
 
   const instantiateStart = performance.now();
   let run;
   try {
-    const instance = await entry.prepared.instantiate(imports);
+    const instance = await prepared.instantiate(imports);
     run = startIncomingHandler(findIncomingHandler(instance), {
       method: request.method,
       pathWithQuery: request.pathWithQuery,

@@ -16,7 +16,7 @@ interface CacheDb extends DBSchema {
 }
 
 /** Bump when the transpile options change, so old entries are not reused. */
-const CACHE_VERSION = 'jco-transpile-0.15.0/jspi-1';
+const CACHE_VERSION = 'jco-transpile-0.15.0/jspi-2';
 
 let database: Promise<IDBPDatabase<CacheDb>> | null = null;
 function db(): Promise<IDBPDatabase<CacheDb>> {

@@ -9,6 +9,8 @@ import sqlWasmUrl from 'sql.js/dist/sql-wasm-browser.wasm?url';
 import type { EngineToSw, EngineToUi, LogEntry, SwToEngine, UiToEngine, WireResponse } from '../protocol/messages';
 import { SqliteKvStore } from '../kv/sqlite-store';
 import { KvPersistence } from '../kv/persistence';
+import { SqliteDatabases } from '../kv/sqlite-databases';
+import { SqlitePersistence } from '../kv/sqlite-persistence';
 import { Engine } from './engine';
 
 const uiPorts = new Set<MessagePort>();
@@ -46,8 +48,20 @@ async function start(): Promise<Engine> {
   });
   const kv = new SqliteKvStore(db);
   kv.onChange((change) => persistence.record(change));
+  const { persistence: sqlitePersistence, initial } = await SqlitePersistence.open();
+  const sqlite = new SqliteDatabases(SQL, initial);
   const scheme = location.protocol === 'https:' ? 'https' : 'http';
-  return new Engine({ kv, flush: () => persistence.flush(), log, origin: { scheme, host: location.host }, onKvWrite: kvWritten });
+  return new Engine({
+    kv,
+    sqlite,
+    onSqliteWrite: (label) => sqlitePersistence.markDirty(label),
+    flush: async () => {
+      await Promise.all([persistence.flush(), sqlitePersistence.flush(sqlite)]);
+    },
+    log,
+    origin: { scheme, host: location.host },
+    onKvWrite: kvWritten,
+  });
 }
 
 const engine = start();

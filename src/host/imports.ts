@@ -1,25 +1,36 @@
 /**
  * Assembles the import object for one fresh instance of one component: WASI, `wasi:http`, and
  * the Spin interfaces it imports, each with that component's own permissions. jco's glue reads
- * interfaces by name without version (toolchain-notes §4), so that is how they are keyed.
+ * interfaces by name without version (toolchain-notes §4), so that is how they are keyed; where
+ * two versions share a key (`fermyon:spin/key-value` and `@2.0.0`), the one the component
+ * imports is served.
  */
 import * as sockets from '@bytecodealliance/preview2-shim/sockets';
 import type { SpinComponent } from '../manifest/types';
 import type { SqliteKvStore } from '../kv/sqlite-store';
-import { createKeyValueV2 } from './key-value';
+import type { SqliteDatabases } from '../kv/sqlite-databases';
+import { createKeyValueSpin1, createKeyValueV2, createWasiKeyValue, type KeyValueContext } from './key-value';
+import { createSpinConfigV1, createVariablesV2, createWasiConfig, type VariableResolver } from './variables';
+import { createSqliteSpin1, createSqliteV2, createSqliteV3 } from './sqlite';
+import { createUnavailableHosts } from './stubs';
+import { HOST_INTERFACES } from './versions';
 import { supportFor } from './interfaces';
 import { createWasiHost } from './wasi';
 import { createWasiHttpTypes } from './wasi-http';
 import { createOutgoingHandler, type OutboundHttpContext } from './outbound-http';
+import { createSpin1Http } from './outbound-http-spin1';
 
 export interface InstanceContext {
   component: SpinComponent;
   kv: SqliteKvStore;
+  sqlite: SqliteDatabases;
+  variables: VariableResolver;
   onStdout(line: string): void;
   onStderr(line: string): void;
   onWarning(message: string): void;
   onHostCall?(call: string, outcome: string): void;
   onKvWrite?(store: string): void;
+  onSqliteWrite?(label: string): void;
   /** The component's `files` tree, mounted read-only at `/`. */
   files?: { dir: Record<string, unknown> };
   /** Outbound HTTP for this component: its allowed hosts and the engine's in-process routes. */
@@ -33,8 +44,38 @@ export function buildImports(importNames: string[], ctx: InstanceContext): { imp
     onStdout: ctx.onStdout,
     onStderr: ctx.onStderr,
   });
-  const providers: Record<string, () => unknown> = {
-    ...Object.fromEntries(Object.entries(wasi.imports).map(([k, v]) => [k, () => v])),
+  const finishers: Array<() => void> = [wasi.finish];
+  const kvContext: KeyValueContext = { store: ctx.kv, allowedStores: ctx.component.keyValueStores, onCall: ctx.onHostCall, onWrite: ctx.onKvWrite };
+  const sqliteContext = { databases: ctx.sqlite, allowedDatabases: ctx.component.sqliteDatabases, onCall: ctx.onHostCall, onWrite: ctx.onSqliteWrite };
+  const variablesContext = { resolver: ctx.variables, onCall: ctx.onHostCall };
+  const outbound = { ...ctx.outbound, onWarning: ctx.onWarning, onCall: ctx.onHostCall };
+  // One instance of each factory per component instance, created on first use.
+  const once = <T>(make: () => T) => {
+    let value: T | undefined;
+    return () => (value ??= make());
+  };
+  const wasiKeyValue = once(() => createWasiKeyValue(kvContext));
+  const unavailable = once(() => createUnavailableHosts(ctx.onHostCall));
+  const withFinish = <T extends { finish(): void }>(host: T) => {
+    finishers.push(() => host.finish());
+    return host;
+  };
+  const byName: Record<string, () => unknown> = {
+    'fermyon:spin/key-value': () => createKeyValueSpin1(kvContext),
+    'fermyon:spin/key-value@2.0.0': () => createKeyValueV2(kvContext),
+    'wasi:keyvalue/store@0.2.0-draft2': () => wasiKeyValue().store,
+    'wasi:keyvalue/atomics@0.2.0-draft2': () => wasiKeyValue().atomics,
+    'wasi:keyvalue/batch@0.2.0-draft2': () => wasiKeyValue().batch,
+    'fermyon:spin/variables@2.0.0': () => createVariablesV2(variablesContext),
+    'wasi:config/store@0.2.0-draft-2024-09-27': () => createWasiConfig(variablesContext),
+    'fermyon:spin/config': () => createSpinConfigV1(variablesContext),
+    'fermyon:spin/sqlite': () => withFinish(createSqliteSpin1(sqliteContext)),
+    'fermyon:spin/sqlite@2.0.0': () => withFinish(createSqliteV2(sqliteContext)),
+    'spin:sqlite/sqlite@3.0.0': () => withFinish(createSqliteV3(sqliteContext)),
+    'fermyon:spin/http-types': () => ({}),
+    'fermyon:spin/http': () => createSpin1Http(outbound),
+    'wasi:http/types': () => createWasiHttpTypes(),
+    'wasi:http/outgoing-handler': () => createOutgoingHandler(outbound),
     'wasi:sockets/instance-network': () => sockets.instanceNetwork,
     'wasi:sockets/network': () => sockets.network,
     'wasi:sockets/ip-name-lookup': () => sockets.ipNameLookup,
@@ -42,26 +83,25 @@ export function buildImports(importNames: string[], ctx: InstanceContext): { imp
     'wasi:sockets/tcp': () => sockets.tcp,
     'wasi:sockets/udp-create-socket': () => sockets.udpCreateSocket,
     'wasi:sockets/udp': () => sockets.udp,
-    'wasi:http/types': () => createWasiHttpTypes(),
-    'wasi:http/outgoing-handler': () =>
-      createOutgoingHandler({ ...ctx.outbound, onWarning: ctx.onWarning, onCall: ctx.onHostCall }),
-    'fermyon:spin/key-value': () =>
-      createKeyValueV2({
-        store: ctx.kv,
-        allowedStores: ctx.component.keyValueStores,
-        onCall: ctx.onHostCall,
-        onWrite: ctx.onKvWrite,
-      }),
   };
+  for (const entry of HOST_INTERFACES) if (entry.family === 'unavailable') byName[entry.name] = () => unavailable()[entry.name];
+
   const imports: Record<string, unknown> = {};
   for (const name of importNames) {
     const support = supportFor(name);
     if (!support.supported) throw new Error(`unsupported import ${name}: ${support.reason}`);
-    const provide = providers[support.key];
-    if (!provide) throw new Error(`unsupported import ${name}: the playground has no implementation of it`);
-    imports[support.key] ??= provide();
+    if (support.key in imports) continue;
+    const provide = byName[name] ?? byName[support.key] ?? (() => wasi.imports[support.key]);
+    const value = provide();
+    if (value === undefined) throw new Error(`unsupported import ${name}: the playground has no implementation of it`);
+    imports[support.key] = value;
   }
-  return { imports, finish: wasi.finish };
+  return {
+    imports,
+    finish() {
+      for (const finisher of finishers) finisher();
+    },
+  };
 }
 
 /** Load-time check: every import this component has must be one the playground provides. */

@@ -3,6 +3,7 @@
  * does not. The decision is made at load time from the component's own import names, so an
  * unsupported import fails before the first request, naming the import (spin-host-reference §1).
  */
+import { HOST_INTERFACES } from './versions';
 
 export type Support = { supported: true; key: string } | { supported: false; reason: string };
 
@@ -14,30 +15,29 @@ export function parseInterfaceName(name: string) {
   return { ns, pkg, iface, version };
 }
 
-const WASI_02_PACKAGES = new Set(['cli', 'clocks', 'io', 'random', 'filesystem', 'sockets']);
-/** Known Spin and WASI capabilities that later work adds; they fail clearly until then. */
-const NOT_YET = new Set([
-  'fermyon:spin/variables', 'fermyon:spin/sqlite', 'fermyon:spin/redis', 'fermyon:spin/mysql',
-  'fermyon:spin/postgres', 'fermyon:spin/mqtt', 'fermyon:spin/llm', 'fermyon:spin/config',
-  'fermyon:spin/http', 'fermyon:spin/key-value', 'fermyon:spin/http-types', 'fermyon:spin/rdbms-types',
-  'wasi:keyvalue/store', 'wasi:keyvalue/atomics', 'wasi:keyvalue/batch', 'wasi:config/store',
-  'spin:postgres/postgres', 'spin:sqlite/sqlite',
-]);
+const WASI_02_PACKAGES = new Set(['cli', 'clocks', 'io', 'random', 'filesystem', 'sockets', 'http']);
+const HOSTED = new Set(HOST_INTERFACES.map((h) => h.name));
+/** Spin 1 interfaces the playground serves outside the host table: types only, and outbound HTTP. */
+const SPIN1_EXTRA = new Set(['fermyon:spin/http-types', 'fermyon:spin/http']);
+/** Async (WASIp3) versions of Spin interfaces; everything `spin:*@3.x` except the sync ones is async. */
+const SYNC_SPIN3 = new Set(['spin:sqlite/sqlite@3.0.0', 'spin:postgres/postgres@3.0.0']);
 
 export function supportFor(name: string): Support {
   const parsed = parseInterfaceName(name);
   if (!parsed) return { supported: false, reason: 'it is not an interface name the playground knows' };
   const { ns, pkg, iface, version } = parsed;
   const key = `${ns}:${pkg}/${iface}`;
-  if (version?.startsWith('0.3.') || (ns === 'spin' && /^3\./.test(version ?? '') && pkg !== 'postgres' && pkg !== 'sqlite')) {
+  if (HOSTED.has(name) || SPIN1_EXTRA.has(name)) return { supported: true, key };
+  if (version?.startsWith('0.3.') || (ns === 'spin' && /^[34]\./.test(version ?? '') && !SYNC_SPIN3.has(name))) {
     return { supported: false, reason: 'Spin 4 async (WASIp3) worlds are not supported yet ("unsupported: WASIp3 / async world")' };
   }
-  if (ns === 'wasi' && (WASI_02_PACKAGES.has(pkg) || pkg === 'http') && version?.startsWith('0.2.')) {
+  if (ns === 'wasi' && WASI_02_PACKAGES.has(pkg) && version?.startsWith('0.2.')) {
     if (version.includes('-rc-')) return { supported: false, reason: `the WASI ${version} release candidate is not supported; rebuild with a current Spin SDK` };
     return { supported: true, key };
   }
-  if (key === 'fermyon:spin/key-value' && version === '2.0.0') return { supported: true, key };
-  if (NOT_YET.has(key)) return { supported: false, reason: 'this Spin interface is not available in the playground yet' };
+  if (ns === 'fermyon' || ns === 'spin' || (ns === 'wasi' && (pkg === 'keyvalue' || pkg === 'config'))) {
+    return { supported: false, reason: `this version of the interface is not one the playground provides (it has: ${[...HOSTED].filter((h) => h.startsWith(`${key}@`) || h === key).join(', ') || 'none'})` };
+  }
   return { supported: false, reason: 'it is not a Spin or WASI interface the playground provides' };
 }
 

@@ -32,7 +32,7 @@ export interface OutboundHttpContext {
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
-function denied(ctx: OutboundHttpContext, scheme: string, authority: string): never {
+export function denied(ctx: Pick<OutboundHttpContext, 'onWarning' | 'onCall'>, scheme: string, authority: string, error: unknown = { tag: 'HTTP-request-denied' }): never {
   const pattern = `${scheme}://${authority}`;
   ctx.onWarning(
     (scheme.startsWith('http') && authority === 'self'
@@ -40,8 +40,8 @@ function denied(ctx: OutboundHttpContext, scheme: string, authority: string): ne
       : `A component tried to make an outbound network connection to disallowed destination '${pattern}'.`) +
       `\nTo allow this request, add 'allowed_outbound_hosts = ["${pattern}"]' to the manifest component section.`,
   );
-  ctx.onCall?.(`outbound ${pattern}`, 'err(HTTP-request-denied)');
-  throw { tag: 'HTTP-request-denied' };
+  ctx.onCall?.(`outbound ${pattern}`, `err(${JSON.stringify(error)})`);
+  throw error;
 }
 
 async function bodyBytes(chunks: Uint8Array[], finished: Promise<void>): Promise<Uint8Array> {
@@ -116,7 +116,7 @@ export function createOutgoingHandler(ctx: OutboundHttpContext) {
   };
 }
 
-function splitAuthority(authority: string): [string, string | undefined] {
+export function splitAuthority(authority: string): [string, string | undefined] {
   if (authority.startsWith('[')) {
     const end = authority.indexOf(']');
     const port = authority.slice(end + 1).replace(/^:/, '');

@@ -1,6 +1,7 @@
 /**
- * The read-only file tree behind `wasi-preview1.ts`: a component's `files`, keyed by absolute
- * guest path, as directories and files, with path resolution that never leaves the preopen.
+ * What `wasi-preview1.ts` works on: the read-only file tree (a component's `files`, keyed by
+ * absolute guest path, with path resolution that never leaves the preopen), the records WASI
+ * lays out in guest memory, and line-buffered output.
  */
 
 /** A file in the tree; `ino` is stable for the life of the tree. */
@@ -17,7 +18,13 @@ export interface DirNode {
   ino: bigint;
 }
 
+/** A node of the tree. */
 export type FsNode = FileNode | DirNode;
+
+/** WASI preview1 `filetype` values. */
+export const FILETYPE_CHARACTER_DEVICE = 2;
+export const FILETYPE_DIRECTORY = 3;
+export const FILETYPE_REGULAR_FILE = 4;
 
 const ENOENT = 44;
 const ENOTDIR = 54;
@@ -85,4 +92,69 @@ export function createReadOnlyTree(files: ReadonlyMap<string, Uint8Array>) {
       ];
     },
   };
+}
+
+/** A 64-byte WASI `filestat`; `node` is null for stdio. */
+export function encodeFilestat(node: FsNode | null, filetype: number): Uint8Array {
+  const record = new Uint8Array(64);
+  const view = new DataView(record.buffer);
+  view.setBigUint64(8, node?.ino ?? 0n, true);
+  view.setUint8(16, filetype);
+  view.setBigUint64(24, 1n, true);
+  view.setBigUint64(32, BigInt(node?.kind === 'file' ? node.data.byteLength : 0), true);
+  return record;
+}
+
+/**
+ * `fd_readdir` records from entry `cookie` on, at most `bufLen` bytes. A record cut short at the
+ * end tells libc to retry with a larger buffer.
+ */
+export function encodeDirents(entries: ReadonlyArray<{ name: string; node: FsNode }>, cookie: number, bufLen: number): Uint8Array {
+  const records: Uint8Array[] = [];
+  let used = 0;
+  for (let i = cookie; i < entries.length && used < bufLen; i++) {
+    const { name, node } = entries[i]!;
+    const encoded = new TextEncoder().encode(name);
+    const record = new Uint8Array(24 + encoded.byteLength);
+    const view = new DataView(record.buffer);
+    view.setBigUint64(0, BigInt(i + 1), true);
+    view.setBigUint64(8, node.ino, true);
+    view.setUint32(16, encoded.byteLength, true);
+    view.setUint8(20, node.kind === 'dir' ? FILETYPE_DIRECTORY : FILETYPE_REGULAR_FILE);
+    record.set(encoded, 24);
+    records.push(record.subarray(0, Math.min(record.byteLength, bufLen - used)));
+    used += records[records.length - 1]!.byteLength;
+  }
+  const out = new Uint8Array(used);
+  let offset = 0;
+  for (const record of records) {
+    out.set(record, offset);
+    offset += record.byteLength;
+  }
+  return out;
+}
+
+/** Line-buffers one output stream, as a terminal shows it. */
+export function lineSink(emit: (line: string) => void) {
+  const decoder = new TextDecoder();
+  let pending = '';
+  return {
+    write(bytes: Uint8Array) {
+      pending += decoder.decode(bytes, { stream: true });
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) emit(line.endsWith('\r') ? line.slice(0, -1) : line);
+    },
+    flush() {
+      pending += decoder.decode();
+      if (pending) emit(pending);
+      pending = '';
+    },
+  };
+}
+
+/** Encodes `strings` NUL-terminated, as `args_get`/`environ_get` lay them out. */
+export function cStrings(strings: readonly string[]): Uint8Array[] {
+  const encoder = new TextEncoder();
+  return strings.map((s) => encoder.encode(`${s}\0`));
 }

@@ -4,7 +4,10 @@
  * component's `files` as a read-only tree preopened at `/` (fd 3). Everything is built per
  * instance. Any other function a module imports answers ENOSYS and is listed in `unsupportedCalls`.
  */
-import { createReadOnlyTree, type DirNode, type FsNode } from './wasi-preview1-fs';
+import {
+  createReadOnlyTree, cStrings, encodeDirents, encodeFilestat, lineSink, FILETYPE_CHARACTER_DEVICE, FILETYPE_DIRECTORY,
+  FILETYPE_REGULAR_FILE, type DirNode, type FileNode, type FsNode,
+} from './wasi-preview1-fs';
 
 /** WASI preview1 errno values (`wasi_snapshot_preview1.witx`). */
 export const Errno = {
@@ -12,9 +15,6 @@ export const Errno = {
   ROFS: 69, SPIPE: 70, NOTCAPABLE: 76,
 } as const;
 
-const FILETYPE_CHARACTER_DEVICE = 2;
-const FILETYPE_DIRECTORY = 3;
-const FILETYPE_REGULAR_FILE = 4;
 const OFLAGS_WRITE = 0x1 | 0x4 | 0x8; // creat, excl, trunc
 const RIGHT_FD_WRITE = 1n << 6n;
 const FDFLAGS_APPEND = 0x1;
@@ -29,6 +29,7 @@ export class ProcExit extends Error {
   }
 }
 
+/** What one instance's WASI sees: its arguments, environment, files and output sinks. */
 export interface WasiPreview1Options {
   args: readonly string[];
   env: Readonly<Record<string, string>>;
@@ -40,6 +41,7 @@ export interface WasiPreview1Options {
   getMemory(): WebAssembly.Memory;
 }
 
+/** The import module for one instance, and what it observed. */
 export interface WasiPreview1 {
   imports: { wasi_snapshot_preview1: WebAssembly.ModuleImports };
   /** Emits output still waiting for a newline. */
@@ -53,32 +55,7 @@ export interface WasiPreview1 {
 type Fd =
   | { kind: 'stdio'; stream: 0 | 1 | 2 }
   | { kind: 'dir'; node: DirNode; path: string[]; preopen?: string }
-  | { kind: 'file'; node: Extract<FsNode, { kind: 'file' }>; offset: number };
-
-/** Line-buffers one output stream, as a terminal shows it. */
-function lineSink(emit: (line: string) => void) {
-  const decoder = new TextDecoder();
-  let pending = '';
-  return {
-    write(bytes: Uint8Array) {
-      pending += decoder.decode(bytes, { stream: true });
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) emit(line.endsWith('\r') ? line.slice(0, -1) : line);
-    },
-    flush() {
-      pending += decoder.decode();
-      if (pending) emit(pending);
-      pending = '';
-    },
-  };
-}
-
-/** Encodes `strings` NUL-terminated, as `args_get`/`environ_get` lay them out. */
-function cStrings(strings: readonly string[]): Uint8Array[] {
-  const encoder = new TextEncoder();
-  return strings.map((s) => encoder.encode(`${s}\0`));
-}
+  | { kind: 'file'; node: FileNode; offset: number };
 
 /** Builds the `wasi_snapshot_preview1` imports for one instance. */
 export function createWasiPreview1(options: WasiPreview1Options): WasiPreview1 {
@@ -103,16 +80,13 @@ export function createWasiPreview1(options: WasiPreview1Options): WasiPreview1 {
     const dv = view();
     return Array.from({ length: count }, (_, i) => [dv.getUint32(ptr + i * 8, true), dv.getUint32(ptr + i * 8 + 4, true)]);
   };
-  const writeFilestat = (ptr: number, node: FsNode | null, filetype: number) => {
-    const dv = view();
-    for (let offset = 0; offset < 64; offset += 8) dv.setBigUint64(ptr + offset, 0n, true);
-    dv.setBigUint64(ptr + 8, node?.ino ?? 0n, true);
-    dv.setUint8(ptr + 16, filetype);
-    dv.setBigUint64(ptr + 24, 1n, true);
-    dv.setBigUint64(ptr + 32, BigInt(node?.kind === 'file' ? node.data.byteLength : 0), true);
-  };
+  const writeFilestat = (ptr: number, node: FsNode | null, filetype: number) => bytes().set(encodeFilestat(node, filetype), ptr);
   const filetypeOf = (fd: Fd) =>
     fd.kind === 'stdio' ? FILETYPE_CHARACTER_DEVICE : fd.kind === 'dir' ? FILETYPE_DIRECTORY : FILETYPE_REGULAR_FILE;
+  const preopenName = (fd: number) => {
+    const entry = fds.get(fd);
+    return entry?.kind === 'dir' && entry.preopen !== undefined ? new TextEncoder().encode(entry.preopen) : undefined;
+  };
   const dirFd = (fd: number) => {
     const entry = fds.get(fd);
     if (!entry) return Errno.BADF;
@@ -162,8 +136,7 @@ export function createWasiPreview1(options: WasiPreview1Options): WasiPreview1 {
     },
     fd_write(fd: number, iovs: number, count: number, writtenPtr: number) {
       const entry = fds.get(fd);
-      if (!entry) return Errno.BADF;
-      if (entry.kind !== 'stdio' || entry.stream === 0) return Errno.BADF;
+      if (entry?.kind !== 'stdio' || entry.stream === 0) return Errno.BADF;
       let total = 0;
       for (const [ptr, len] of iovecs(iovs, count)) {
         sinks[entry.stream].write(bytes().slice(ptr, ptr + len));
@@ -203,20 +176,18 @@ export function createWasiPreview1(options: WasiPreview1Options): WasiPreview1 {
       view().setBigUint64(resultPtr, target, true);
       return Errno.SUCCESS;
     },
-    fd_close(fd: number) {
-      return fds.delete(fd) ? Errno.SUCCESS : Errno.BADF;
-    },
+    fd_close: (fd: number) => (fds.delete(fd) ? Errno.SUCCESS : Errno.BADF),
     fd_prestat_get(fd: number, resultPtr: number) {
-      const entry = fds.get(fd);
-      if (entry?.kind !== 'dir' || entry.preopen === undefined) return Errno.BADF;
+      const name = preopenName(fd);
+      if (!name) return Errno.BADF;
       view().setUint32(resultPtr, 0, true);
-      view().setUint32(resultPtr + 4, new TextEncoder().encode(entry.preopen).byteLength, true);
+      view().setUint32(resultPtr + 4, name.byteLength, true);
       return Errno.SUCCESS;
     },
     fd_prestat_dir_name(fd: number, ptr: number, len: number) {
-      const entry = fds.get(fd);
-      if (entry?.kind !== 'dir' || entry.preopen === undefined) return Errno.BADF;
-      bytes().set(new TextEncoder().encode(entry.preopen).subarray(0, len), ptr);
+      const name = preopenName(fd);
+      if (!name) return Errno.BADF;
+      bytes().set(name.subarray(0, len), ptr);
       return Errno.SUCCESS;
     },
     fd_fdstat_get(fd: number, resultPtr: number) {
@@ -263,24 +234,9 @@ export function createWasiPreview1(options: WasiPreview1Options): WasiPreview1 {
     fd_readdir(fd: number, buf: number, bufLen: number, cookie: bigint, usedPtr: number) {
       const dir = dirFd(fd);
       if (typeof dir === 'number') return dir;
-      const entries = tree.list(dir.node, dir.path);
-      let used = 0;
-      for (let i = Number(cookie); i < entries.length && used < bufLen; i++) {
-        const entry = entries[i]!;
-        const name = new TextEncoder().encode(entry.name);
-        const record = new Uint8Array(24 + name.byteLength);
-        const dv = new DataView(record.buffer);
-        dv.setBigUint64(0, BigInt(i + 1), true);
-        dv.setBigUint64(8, entry.node.ino, true);
-        dv.setUint32(16, name.byteLength, true);
-        dv.setUint8(20, entry.node.kind === 'dir' ? FILETYPE_DIRECTORY : FILETYPE_REGULAR_FILE);
-        record.set(name, 24);
-        // A truncated last record tells libc to retry with a larger buffer.
-        const fit = record.subarray(0, Math.min(record.byteLength, bufLen - used));
-        bytes().set(fit, buf + used);
-        used += fit.byteLength;
-      }
-      view().setUint32(usedPtr, used, true);
+      const records = encodeDirents(tree.list(dir.node, dir.path), Number(cookie), bufLen);
+      bytes().set(records, buf);
+      view().setUint32(usedPtr, records.byteLength, true);
       return Errno.SUCCESS;
     },
     proc_exit(code: number): never {

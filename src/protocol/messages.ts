@@ -41,6 +41,8 @@ export interface AppBundle {
   manifestUrl?: string;
   /** Component binaries and other files, keyed by the path or URL written in the manifest. */
   files: Record<string, ArrayBuffer>;
+  /** Values for the app's `[variables]`, as `spin up --variable name=value` would set them. */
+  variables?: Record<string, string>;
 }
 
 export interface LoadedRoute {

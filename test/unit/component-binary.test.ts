@@ -43,6 +43,7 @@ test('supported and unsupported imports', () => {
 test('handler exports', () => {
   assert.equal(handlerKind('wasi:http/incoming-handler@0.2.0'), 'wasi-http-0.2');
   assert.equal(handlerKind('wasi:http/incoming-handler@0.2.6'), 'wasi-http-0.2');
-  assert.equal(handlerKind('fermyon:spin/inbound-http'), 'unsupported-handler');
+  assert.equal(handlerKind('fermyon:spin/inbound-http'), 'spin1-inbound-http');
+  assert.equal(handlerKind('wasi:http/handler@0.3.0-rc-2026-03-15'), 'unsupported-handler');
   assert.equal(handlerKind('wasi:cli/run@0.2.0'), null);
 });

@@ -12,6 +12,7 @@ export const SPIN1_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', '
 
 /** Spin 1's `http-error` cases other than `success`, in enum order from 1. */
 export const SPIN1_HTTP_ERRORS = ['destination-not-allowed', 'invalid-url', 'request-error', 'runtime-error', 'too-many-requests'] as const;
+/** An outbound HTTP failure, by its `http-error` case name. */
 export type Spin1HttpError = (typeof SPIN1_HTTP_ERRORS)[number];
 
 /** A request a guest sends through `wasi-outbound-http::request`. */
@@ -29,6 +30,7 @@ export type Spin1OutboundResult =
 
 /** `spin-config::get-config`'s `error` cases, in enum order. */
 const CONFIG_ERRORS = ['provider', 'invalid-key', 'invalid-schema', 'other'] as const;
+/** What the engine's config lookup answers for one key. */
 export type Spin1ConfigResult = { ok: string } | { err: { kind: (typeof CONFIG_ERRORS)[number]; message: string } };
 
 type KvCore = Pick<ReturnType<typeof createKeyValueCore>, 'open' | 'get' | 'set' | 'delete' | 'exists' | 'keys'>;
@@ -53,14 +55,29 @@ export const SPIN1_IMPORT_MODULES = ['key-value', 'spin-config', 'wasi-outbound-
 
 const KV_ERRORS = { 'store-table-full': 0, 'no-such-store': 1, 'access-denied': 2, 'invalid-store': 3, 'no-such-key': 4, io: 5 } as const;
 
+/** A key-value error this adapter raises itself (the core has no such cases). */
+class KvFailure extends Error {
+  constructor(readonly kind: 'invalid-store' | 'no-such-key') {
+    super(kind);
+  }
+}
+
+/** The error case of a failed key-value call: `KvCoreError` carries `{ error: { kind } }`. */
+function kvErrorKind(error: unknown): 'access-denied' | 'invalid-store' | 'no-such-key' | 'other' | undefined {
+  if (error instanceof KvFailure) return error.kind;
+  const kind = error instanceof Error ? (error as { error?: { kind?: unknown } }).error?.kind : undefined;
+  return kind === 'access-denied' || kind === 'other' ? kind : undefined;
+}
+
 /**
  * Where the error of each unavailable function goes, and which case it is: `[payload offset,
  * error case, carries a string]`. The offset is 8 when the `ok` type is 8-byte aligned.
  */
 const UNAVAILABLE: Record<string, Record<string, readonly [4 | 8, number, boolean]>> = {
-  'outbound-redis': Object.fromEntries(
-    ['publish', 'get', 'set', 'smembers', 'execute', 'incr', 'del', 'sadd', 'srem'].map((name, i) => [name, [i < 5 ? 4 : 8, 1, false] as const]),
-  ),
+  'outbound-redis': {
+    publish: [4, 1, false], get: [4, 1, false], set: [4, 1, false], smembers: [4, 1, false], execute: [4, 1, false],
+    incr: [8, 1, false], del: [8, 1, false], sadd: [8, 1, false], srem: [8, 1, false],
+  },
   'outbound-pg': { query: [4, 5, true], execute: [8, 5, true] },
   'outbound-mysql': { query: [4, 5, true], execute: [4, 5, true] },
   sqlite: { open: [4, 4, true], execute: [4, 4, true] },
@@ -97,20 +114,22 @@ export function createSpin1Imports(
       ok(ret, run());
       trace(`key-value::${name}`, 'ok');
     } catch (error) {
-      const core = (error as { error?: { kind?: string; message?: string } }).error;
-      if (core?.kind === 'access-denied' || core?.kind === 'no-such-key' || core?.kind === 'invalid-store') {
-        err(ret, 4, KV_ERRORS[core.kind]);
-        trace(`key-value::${name}`, `err(${core.kind})`);
-      } else {
-        const message = core?.message ?? (error instanceof Error ? error.message : String(error));
+      const kind = kvErrorKind(error);
+      // Anything else (a bad guest pointer, invalid UTF-8) is a trap, as in Spin.
+      if (kind === undefined) throw error;
+      if (kind === 'other') {
+        const message = (error as Error).message;
         err(ret, 4, KV_ERRORS.io, message);
         trace(`key-value::${name}`, `err(io: ${message})`);
+      } else {
+        err(ret, 4, KV_ERRORS[kind]);
+        trace(`key-value::${name}`, `err(${kind})`);
       }
     }
   };
   const store = (handle: number) => {
     const label = stores.get(handle);
-    if (label === undefined) throw { error: { kind: 'invalid-store' } };
+    if (label === undefined) throw new KvFailure('invalid-store');
     return label;
   };
   const key = (ptr: number, len: number) => memory.readString(ptr, len);
@@ -126,7 +145,7 @@ export function createSpin1Imports(
     get: (handle, ptr, len, ret) =>
       kvCall('get', ret!, () => {
         const value = ctx.kv.get(store(handle!), key(ptr!, len!));
-        if (value === undefined) throw { error: { kind: 'no-such-key' } };
+        if (value === undefined) throw new KvFailure('no-such-key');
         const [vp, vl] = memory.writeBytes(value);
         return (view) => (view.setUint32(ret! + 4, vp, true), view.setUint32(ret! + 8, vl, true));
       }),
@@ -179,7 +198,7 @@ export function createSpin1Imports(
         result = { error: 'runtime-error' };
       }
       trace(`wasi-outbound-http::request(${request.method} ${request.uri})`, 'error' in result ? `err(${result.error})` : `ok(${result.status})`);
-      if ('error' in result) return err(ret!, 4, SPIN1_HTTP_ERRORS.indexOf(result.error) + 1);
+      if ('error' in result) return err(ret!, 4, SPIN1_HTTP_ERRORS.indexOf(result.error) + 1 || 4);
       const headers = result.headers ? memory.writePairs(result.headers) : undefined;
       const body = result.body ? memory.writeBytes(result.body) : undefined;
       const status = result.status;

@@ -1,0 +1,128 @@
+/**
+ * Interfaces that need network services the browser cannot reach: every one links (all the
+ * functions and resource classes its WIT in spinframework/spin `wit/deps` declares exist) and
+ * every call fails with that interface's own error case.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createUnavailableHosts, UNAVAILABLE_INTERFACES, unavailableMessage } from '../../src/host/stubs.ts';
+import { HOST_INTERFACES } from '../../src/host/versions.ts';
+
+type Host = Record<string, unknown>;
+type Ctor = { new (...args: unknown[]): Record<string, (...args: unknown[]) => unknown>; open(...args: unknown[]): unknown };
+
+const hosts = createUnavailableHosts();
+const host = (name: string): Host => hosts[name] ?? assert.fail(`no stub for ${name}`);
+const fn = (name: string, member: string) => host(name)[member] as (...args: unknown[]) => unknown;
+const cls = (name: string, member = 'Connection') => host(name)[member] as Ctor;
+/** Calls a resource method the guest could only reach with an instance. */
+const method = (name: string, member: string) => (cls(name).prototype as Record<string, (...args: unknown[]) => unknown>)[member]!;
+
+function thrown(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  assert.fail('expected the call to fail');
+}
+
+const failsWith = (run: () => unknown, tag: string, iface: string) =>
+  assert.deepEqual(thrown(run), { tag, val: unavailableMessage(iface) });
+
+describe('fermyon:spin@2.0.0 interfaces', () => {
+  test('redis: connection.open and every method fail with other(…)', () => {
+    const iface = 'fermyon:spin/redis@2.0.0';
+    failsWith(() => cls(iface).open('redis://localhost'), 'other', iface);
+    for (const m of ['publish', 'get', 'set', 'incr', 'del', 'sadd', 'smembers', 'srem', 'execute']) {
+      failsWith(() => method(iface, m)(), 'other', iface);
+    }
+  });
+
+  test('mysql and postgres: open is connection-failed(…); query and execute are other(…)', () => {
+    for (const iface of ['fermyon:spin/mysql@2.0.0', 'fermyon:spin/postgres@2.0.0']) {
+      failsWith(() => cls(iface).open('mysql://db'), 'connection-failed', iface);
+      failsWith(() => method(iface, 'query')('SELECT 1', []), 'other', iface);
+      failsWith(() => method(iface, 'execute')('SELECT 1', []), 'other', iface);
+    }
+  });
+
+  test('mqtt: open and publish fail with other(…)', () => {
+    const iface = 'fermyon:spin/mqtt@2.0.0';
+    failsWith(() => cls(iface).open('mqtt://broker', 'u', 'p', 30n), 'other', iface);
+    failsWith(() => method(iface, 'publish')('t', new Uint8Array(), 'at-most-once'), 'other', iface);
+  });
+
+  test('llm: infer and generate-embeddings fail with runtime-error(…)', () => {
+    const iface = 'fermyon:spin/llm@2.0.0';
+    failsWith(() => fn(iface, 'infer')('llama2-chat', 'hi', undefined), 'runtime-error', iface);
+    failsWith(() => fn(iface, 'generateEmbeddings')('all-minilm-l6-v2', ['hi']), 'runtime-error', iface);
+  });
+
+  test('rdbms-types is a type-only interface: an empty object', () => {
+    assert.deepEqual(host('fermyon:spin/rdbms-types@2.0.0'), {});
+  });
+});
+
+describe('spin:postgres/postgres', () => {
+  test('3.0.0, 4.0.0 and 4.1.0: open is connection-failed(…); query and execute are other(…)', () => {
+    for (const iface of ['spin:postgres/postgres@3.0.0', 'spin:postgres/postgres@4.0.0', 'spin:postgres/postgres@4.1.0']) {
+      failsWith(() => cls(iface).open('postgres://db'), 'connection-failed', iface);
+      failsWith(() => method(iface, 'query')('SELECT 1', []), 'other', iface);
+      failsWith(() => method(iface, 'execute')('SELECT 1', []), 'other', iface);
+    }
+  });
+
+  test('4.1.0 connection-builder constructs; set-ca-root is other(…) and build is connection-failed(…)', () => {
+    const iface = 'spin:postgres/postgres@4.1.0';
+    const builder = new (cls(iface, 'ConnectionBuilder'))('postgres://db');
+    failsWith(() => builder.setCaRoot!('pem'), 'other', iface);
+    failsWith(() => builder.build!(), 'connection-failed', iface);
+  });
+
+  test('4.2.0 is not stubbed: it has async functions and needs WASIp3', () => {
+    assert.equal(hosts['spin:postgres/postgres@4.2.0'], undefined);
+  });
+});
+
+describe('unversioned fermyon:spin interfaces (Spin 1)', () => {
+  test('redis functions fail with the enum error case "error" (it carries no text)', () => {
+    for (const m of ['publish', 'get', 'set', 'incr', 'del', 'sadd', 'smembers', 'srem', 'execute']) {
+      assert.equal(thrown(() => fn('fermyon:spin/redis', m)('redis://localhost', 'k')), 'error');
+    }
+  });
+
+  test('mysql and postgres query/execute fail with connection-failed(…)', () => {
+    for (const iface of ['fermyon:spin/mysql', 'fermyon:spin/postgres']) {
+      failsWith(() => fn(iface, 'query')('mysql://db', 'SELECT 1', []), 'connection-failed', iface);
+      failsWith(() => fn(iface, 'execute')('mysql://db', 'SELECT 1', []), 'connection-failed', iface);
+    }
+  });
+
+  test('llm fails with runtime-error(…)', () => {
+    failsWith(() => fn('fermyon:spin/llm', 'infer')('m', 'p', undefined), 'runtime-error', 'fermyon:spin/llm');
+    failsWith(() => fn('fermyon:spin/llm', 'generateEmbeddings')('m', []), 'runtime-error', 'fermyon:spin/llm');
+  });
+});
+
+describe('the list of covered interfaces', () => {
+  test('names every stub, and the versions table routes each of them to the stubs', () => {
+    assert.deepEqual(UNAVAILABLE_INTERFACES, Object.keys(hosts));
+    const routed = HOST_INTERFACES.filter((i) => i.module === 'stubs').map((i) => i.name);
+    assert.deepEqual(new Set(routed), new Set(UNAVAILABLE_INTERFACES));
+  });
+
+  test('every versioned name in the versions table is listed once', () => {
+    const names = HOST_INTERFACES.map((i) => i.name);
+    assert.equal(new Set(names).size, names.length);
+  });
+
+  test('calls are traced with the error they return', () => {
+    const calls: string[] = [];
+    const traced = createUnavailableHosts((call, outcome) => calls.push(`${call} -> ${outcome}`));
+    thrown(() => (traced['fermyon:spin/redis@2.0.0']!.Connection as Ctor).open('redis://x'));
+    assert.deepEqual(calls, [
+      'fermyon:spin/redis@2.0.0 connection.open -> err(other: fermyon:spin/redis@2.0.0 is not available in the browser playground)',
+    ]);
+  });
+});
