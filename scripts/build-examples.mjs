@@ -3,13 +3,22 @@
 //
 //   examples/<name>/            -> public/examples/<name>/{app.wasm, spin.toml}
 //                                  public/examples/index.json (kv-basics first)
+//   test/fixtures/conformance/<name>/
+//                               -> test/fixtures/dist/conformance/<name>/
+//                                  {app.wasm, spin.toml, expect.json}
 //   test/fixtures/wat/<x>.wat   -> test/fixtures/dist/<x>.wasm
-//   test/fixtures/apps/<app>/   -> test/fixtures/dist/apps/<app>/{spin.toml, *.wasm}
+//   test/fixtures/apps/<app>/   -> test/fixtures/dist/apps/<app>/{spin.toml, *.wasm, expect.json?}
 //
-// JS examples are Spin JS SDK v3 apps built with j2w (@spinframework/build-tools),
-// at most two at a time (one build peaks near 600 MB RSS). WAT fixtures are
-// built in process: parse -> componentEmbed -> componentNew
-// (@bytecodealliance/jco-transpile/wasm-tools).
+// JS examples and JS conformance apps are Spin JS SDK v3 apps built with j2w
+// (@spinframework/build-tools), at most two at a time in all (one build peaks
+// near 600 MB RSS). A conformance folder without src/index.js but with a
+// component.json `{ "from": "<other>" }` reuses the other app's built
+// app.wasm with its own spin.toml and expect.json (e.g. key-value-no-permission).
+//
+// WAT fixtures are built in process: parse -> componentEmbed -> componentNew
+// (@bytecodealliance/jco-transpile/wasm-tools). A .wat whose text has a line
+// `;; build: core-module` stays a core module (parse only), e.g. the Spin 1
+// legacy module spin1-core.wat.
 //
 // Every item is cached by a hash of its inputs and of the tool versions; the
 // hash is stored next to the output (.build-hash) and an item is rebuilt only
@@ -17,7 +26,8 @@
 //
 // Usage: node scripts/build-examples.mjs [--force] [name ...]
 //   --force   ignore the cache
-//   name      only build these examples / fixtures (by folder or file name)
+//   name      only build these examples / fixtures (by folder or file name;
+//             conformance apps also as conformance/<name>)
 //
 // Runs before `npm run dev`, `npm run build` and `npm test`; a fresh clone
 // needs nothing but `npm ci`.
@@ -47,6 +57,8 @@ const PUBLIC_EXAMPLES = path.join(ROOT, 'public', 'examples');
 const WAT_DIR = path.join(ROOT, 'test', 'fixtures', 'wat');
 const FIXTURE_APPS_DIR = path.join(ROOT, 'test', 'fixtures', 'apps');
 const FIXTURES_DIST = path.join(ROOT, 'test', 'fixtures', 'dist');
+const CONFORMANCE_DIR = path.join(ROOT, 'test', 'fixtures', 'conformance');
+const CONFORMANCE_DIST = path.join(FIXTURES_DIST, 'conformance');
 const DEFAULT_EXAMPLE = 'kv-basics';
 const MAX_PARALLEL_JS = 2;
 
@@ -157,7 +169,10 @@ function manifestInfo(tomlText) {
     if (!kv) continue;
     const value = JSON.parse(`"${kv[2]}"`);
     if (table === 'application' && kv[1] === 'description') description = value;
-    if (table.startsWith('component.') && kv[1] === 'source') sources.push(value);
+    // v2: [component.<id>]; v1: [[component]]
+    if ((table === 'component' || /^component\.[^.]+$/.test(table)) && kv[1] === 'source') {
+      sources.push(value);
+    }
   }
   return { description, sources };
 }
@@ -182,10 +197,10 @@ function toolVersionsForJs() {
   });
 }
 
-function exampleInputsHash(dir, toolVersions) {
+function jsInputsHash(dir, toolVersions, keep) {
   const parts = [['tools', toolVersions]];
   for (const rel of listFiles(dir)) {
-    if (J2W_BYPRODUCT.test(rel) || rel === 'README.md') continue;
+    if (J2W_BYPRODUCT.test(rel) || !keep(rel)) continue;
     parts.push([rel, readFileSync(path.join(dir, rel))]);
   }
   return hashInputs(parts);
@@ -224,16 +239,21 @@ function runJ2w(exampleDir, outFile) {
   });
 }
 
-async function buildExample(name, toolVersions) {
-  const dir = path.join(EXAMPLES_DIR, name);
-  const outDir = path.join(PUBLIC_EXAMPLES, name);
+/**
+ * Build one j2w app: `dir` (with package.json and src/index.js) -> `outDir`/app.wasm.
+ * `hashFilter(rel)` picks the files of `dir` that are build inputs; `always`
+ * lists [from, to] files copied on every run, `afterBuild` those copied only
+ * after a build (they are inputs, so a change rebuilds).
+ */
+async function buildJsApp({ label, dir, outDir, toolVersions, hashFilter, always = [], afterBuild = [] }) {
   const wasm = path.join(outDir, 'app.wasm');
-  const manifest = path.join(outDir, 'spin.toml');
   const hashFile = path.join(outDir, '.build-hash');
-  const hash = exampleInputsHash(dir, toolVersions);
+  const hash = jsInputsHash(dir, toolVersions, hashFilter);
+  const outputsPresent = () => existsSync(wasm) && afterBuild.every(([, to]) => existsSync(to));
 
-  if (!force && readIfExists(hashFile) === hash && existsSync(wasm) && existsSync(manifest)) {
-    console.log(`cached ${name}`);
+  if (!force && readIfExists(hashFile) === hash && outputsPresent()) {
+    for (const [from, to] of always) copyIfChanged(from, to);
+    console.log(`cached ${label}`);
     return;
   }
   const start = performance.now();
@@ -248,9 +268,22 @@ async function buildExample(name, toolVersions) {
   } finally {
     rmSync(tmp, { force: true });
   }
-  copyIfChanged(path.join(dir, 'spin.toml'), manifest);
+  for (const [from, to] of [...afterBuild, ...always]) copyIfChanged(from, to);
   writeFileSync(hashFile, hash);
-  console.log(`built ${name} (${seconds(start)})`);
+  console.log(`built ${label} (${seconds(start)})`);
+}
+
+function buildExample(name, toolVersions) {
+  const dir = path.join(EXAMPLES_DIR, name);
+  const outDir = path.join(PUBLIC_EXAMPLES, name);
+  return buildJsApp({
+    label: name,
+    dir,
+    outDir,
+    toolVersions,
+    hashFilter: (rel) => rel !== 'README.md',
+    afterBuild: [[path.join(dir, 'spin.toml'), path.join(outDir, 'spin.toml')]],
+  });
 }
 
 function discoverExamples() {
@@ -308,6 +341,104 @@ async function pool(items, limit, task) {
 }
 
 // ---------------------------------------------------------------------------
+// Conformance apps (test/fixtures/conformance)
+
+/** Each folder with a spin.toml: a j2w app (src/index.js) or a reuse (component.json). */
+function discoverConformance() {
+  if (!existsSync(CONFORMANCE_DIR)) return { js: [], reuse: [] };
+  const js = [];
+  const reuse = [];
+  for (const entry of readdirSync(CONFORMANCE_DIR, { withFileTypes: true })) {
+    const dir = path.join(CONFORMANCE_DIR, entry.name);
+    if (!entry.isDirectory() || !existsSync(path.join(dir, 'spin.toml'))) continue;
+    if (existsSync(path.join(dir, 'src', 'index.js'))) {
+      js.push(entry.name);
+    } else if (existsSync(path.join(dir, 'component.json'))) {
+      let from;
+      try {
+        from = JSON.parse(readFileSync(path.join(dir, 'component.json'), 'utf8')).from;
+      } catch (err) {
+        throw new BuildError(`test/fixtures/conformance/${entry.name}/component.json: ${err.message}`);
+      }
+      reuse.push({ name: entry.name, from });
+    }
+  }
+  js.sort();
+  reuse.sort((a, b) => a.name.localeCompare(b.name));
+  for (const r of reuse) {
+    if (!js.includes(r.from)) {
+      throw new BuildError(
+        `test/fixtures/conformance/${r.name}/component.json: "from" must name a conformance app with src/index.js (got ${JSON.stringify(r.from)})`,
+      );
+    }
+  }
+  return { js, reuse };
+}
+
+/** spin.toml and expect.json of a conformance folder: copied on every run. */
+function conformanceSideFiles(name) {
+  const dir = path.join(CONFORMANCE_DIR, name);
+  const outDir = path.join(CONFORMANCE_DIST, name);
+  return ['spin.toml', 'expect.json']
+    .filter((f) => existsSync(path.join(dir, f)))
+    .map((f) => [path.join(dir, f), path.join(outDir, f)]);
+}
+
+function buildConformance(name, toolVersions) {
+  return buildJsApp({
+    label: `conformance/${name}`,
+    dir: path.join(CONFORMANCE_DIR, name),
+    outDir: path.join(CONFORMANCE_DIST, name),
+    toolVersions,
+    // Only the component's inputs: manifest and expectations are copied as is.
+    hashFilter: (rel) => rel === 'package.json' || rel.startsWith('src/') || rel.startsWith('wit/'),
+    always: conformanceSideFiles(name),
+  });
+}
+
+/** A conformance app sharing another one's component: copy its app.wasm when that changed. */
+function copyReusedConformance({ name, from }) {
+  const outDir = path.join(CONFORMANCE_DIST, name);
+  const wasm = path.join(outDir, 'app.wasm');
+  const hashFile = path.join(outDir, '.build-hash');
+  const fromWasm = path.join(CONFORMANCE_DIST, from, 'app.wasm');
+  const fromHash = readIfExists(path.join(CONFORMANCE_DIST, from, '.build-hash'));
+  if (!fromHash || !existsSync(fromWasm)) {
+    throw new BuildError(`conformance/${name}: conformance/${from} has not been built`);
+  }
+  let changed = false;
+  let copiedWasm = false;
+  if (force || readIfExists(hashFile) !== fromHash || !existsSync(wasm)) {
+    mkdirSync(outDir, { recursive: true });
+    rmSync(hashFile, { force: true });
+    const tmp = `${wasm}.${process.pid}.tmp`;
+    copyFileSync(fromWasm, tmp);
+    renameSync(tmp, wasm);
+    writeFileSync(hashFile, fromHash);
+    changed = copiedWasm = true;
+  }
+  for (const [src, dst] of conformanceSideFiles(name)) changed = copyIfChanged(src, dst) || changed;
+  console.log(
+    !changed
+      ? `cached conformance/${name}`
+      : copiedWasm
+        ? `copied conformance/${name} (app.wasm of conformance/${from})`
+        : `copied conformance/${name}`,
+  );
+}
+
+/** Remove dist/conformance/<x> folders whose source folder is gone. */
+function pruneConformance(names) {
+  if (!existsSync(CONFORMANCE_DIST)) return;
+  for (const entry of readdirSync(CONFORMANCE_DIST, { withFileTypes: true })) {
+    if (entry.isDirectory() && !names.includes(entry.name)) {
+      rmSync(path.join(CONFORMANCE_DIST, entry.name), { recursive: true, force: true });
+      console.log(`removed stale test/fixtures/dist/conformance/${entry.name}`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
 // WAT fixtures
 
 const WASI_WIT = path.join(
@@ -352,6 +483,9 @@ function fixtureWitDocument() {
   return [...own, wasi023, wasi020].join('\n');
 }
 
+/** A .wat containing this line is built as a core module (parse only). */
+const CORE_MODULE_MARK = /^;;\s*build:\s*core-module\s*$/m;
+
 let wasmTools;
 async function loadWasmTools() {
   if (!wasmTools) {
@@ -389,11 +523,16 @@ async function buildWat(name, toolVersions) {
   }
   const start = performance.now();
   const { parse, componentEmbed, componentNew } = await loadWasmTools();
+  const text = readFileSync(source, 'utf8');
   let component;
   try {
-    const core = await parse(readFileSync(source, 'utf8'));
-    const embedded = await componentEmbed({ binary: core, witPath: fixtureWitFile(), world: name });
-    component = await componentNew(embedded);
+    const core = await parse(text);
+    if (CORE_MODULE_MARK.test(text)) {
+      component = core; // e.g. a Spin 1 legacy module: no component wrapping
+    } else {
+      const embedded = await componentEmbed({ binary: core, witPath: fixtureWitFile(), world: name });
+      component = await componentNew(embedded);
+    }
   } catch (err) {
     throw new BuildError(`WAT fixture ${path.relative(ROOT, source)}: ${err?.message ?? err}`);
   }
@@ -410,7 +549,9 @@ function copyFixtureApp(app) {
   const outDir = path.join(FIXTURES_DIST, 'apps', app);
   const text = readFileSync(manifestSrc, 'utf8');
   let changed = copyIfChanged(manifestSrc, path.join(outDir, 'spin.toml'));
-  for (const source of manifestInfo(text).sources) {
+  const expectSrc = path.join(FIXTURE_APPS_DIR, app, 'expect.json');
+  if (existsSync(expectSrc)) changed = copyIfChanged(expectSrc, path.join(outDir, 'expect.json')) || changed;
+  for (const source of new Set(manifestInfo(text).sources)) {
     if (!source.endsWith('.wasm') || source.includes('/')) {
       throw new BuildError(`test/fixtures/apps/${app}/spin.toml: source "${source}" must be a bare <fixture>.wasm`);
     }
@@ -431,12 +572,32 @@ async function main() {
   const start = performance.now();
   const failures = [];
 
-  // JS examples: start them first (slow), the in-process WAT work overlaps.
+  // JS examples and conformance apps: start them first (slow), the in-process
+  // WAT work overlaps. Examples go first: the dev server needs them.
   const examples = discoverExamples();
+  let conformance = { js: [], reuse: [] };
+  try {
+    conformance = discoverConformance();
+  } catch (err) {
+    failures.push(['conformance', err]);
+  }
+  // Conformance names may be given bare or as conformance/<name>.
+  const wantedConformance = (name) => wanted(name) || only.has(`conformance/${name}`);
+  const reuseWanted = conformance.reuse.filter((r) => wantedConformance(r.name));
+  const conformanceJs = conformance.js.filter(
+    (name) => wantedConformance(name) || reuseWanted.some((r) => r.from === name),
+  );
   const jsTools = toolVersionsForJs();
-  const jsDone = pool(examples.filter(wanted), MAX_PARALLEL_JS, (name) =>
-    buildExample(name, jsTools),
-  ).then((f) => failures.push(...f));
+  const jsJobs = [
+    ...examples.filter(wanted).map((name) => ({ item: name, run: () => buildExample(name, jsTools) })),
+    ...conformanceJs.map((name) => ({
+      item: `conformance/${name}`,
+      run: () => buildConformance(name, jsTools),
+    })),
+  ];
+  const jsDone = pool(jsJobs, MAX_PARALLEL_JS, (job) => job.run()).then((f) =>
+    failures.push(...f.map(([job, err]) => [job.item, err])),
+  );
 
   // WAT fixtures, then fixture apps that reference them.
   const wats = listFiles(WAT_DIR)
@@ -466,7 +627,20 @@ async function main() {
   }
 
   await jsDone;
-  if (only.size === 0) pruneExamples(examples);
+  for (const reuse of reuseWanted) {
+    if (failures.some(([item]) => item === `conformance/${reuse.from}`)) continue;
+    try {
+      copyReusedConformance(reuse);
+    } catch (err) {
+      failures.push([`conformance/${reuse.name}`, err]);
+    }
+  }
+  if (only.size === 0) {
+    pruneExamples(examples);
+    if (!failures.some(([item]) => item === 'conformance')) {
+      pruneConformance([...conformance.js, ...conformance.reuse.map((r) => r.name)]);
+    }
+  }
   writeExamplesIndex(examples);
 
   if (failures.length) {
@@ -476,7 +650,9 @@ async function main() {
     console.error(`\nbuild-examples: ${failures.length} item(s) failed`);
     process.exit(1);
   }
-  if (examples.length + wats.length > 1) console.log(`build-examples done in ${seconds(start)}`);
+  if (jsJobs.length + reuseWanted.length + wats.length > 1) {
+    console.log(`build-examples done in ${seconds(start)}`);
+  }
 }
 
 main().catch((err) => {

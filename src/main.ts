@@ -12,6 +12,7 @@ import { ManifestEditor } from './ui/manifest-editor';
 import { mountRequestConsole } from './ui/request-console';
 import { mountLogs } from './ui/logs';
 import { appChoiceFrom, manifestUrlFor, projectIdFor } from './ui/project';
+import { VariablesForm } from './ui/variables-form';
 
 // Preview origins are `<project>.localhost`; a UI on 127.0.0.1 would be a different site from
 // the one the runner trusts, so use the canonical name.
@@ -86,6 +87,8 @@ function showLoadResult(result: LoadResult, previewOrigin: string): void {
   setStatus('Running');
 }
 
+const previewEnabled = new URLSearchParams(location.search).get('preview') !== 'off';
+
 async function main(): Promise<void> {
   const choice = appChoiceFrom(location);
   const projectId = await projectIdFor(choice);
@@ -94,6 +97,7 @@ async function main(): Promise<void> {
   $('app-source').textContent = choice.kind === 'url' ? manifestUrl : `example: ${choice.name}`;
   void populateExamples(choice.kind === 'example' ? choice.name : null);
 
+  const variablesForm = new VariablesForm($<HTMLDetailsElement>('variables'), projectId);
   const enginePromise = startRunner(previewOrigin);
   setStatus('Loading app…');
   let bundle: AppBundle;
@@ -128,6 +132,7 @@ async function main(): Promise<void> {
       return;
     }
     editor.showErrors([]);
+    variablesForm.show(parsed.app.variables);
     setStatus('Loading app…');
     try {
       bundle = await fetchSources({ ...bundle, manifestText: text });
@@ -136,12 +141,14 @@ async function main(): Promise<void> {
       setStatus('Could not fetch a component', true);
       return;
     }
-    const result = await engine.load(bundle);
+    const result = await engine.load({ ...bundle, variables: variablesForm.values });
     if (!result.ok && result.line) editor.showErrors([{ message: result.error, line: result.line, column: result.column ?? 1 }]);
     showLoadResult(result, previewOrigin);
     if (result.ok) {
-      preview.src = `${previewOrigin}/`;
       openPreview.href = `${previewOrigin}/`;
+      // `?preview=off`: the preview makes no request until a route link is clicked, for apps
+      // whose `/` has side effects and for runs that need untouched state (conformance).
+      if (previewEnabled) preview.src = `${previewOrigin}/`;
     }
   };
   editor.onRun(() => void run());
