@@ -1,19 +1,36 @@
 /**
  * The runner: a hidden page on a project's preview origin. It registers the service worker
- * (scope `/`), starts the engine Worker, hands the worker a port to the engine (again whenever a
- * stopped worker asks), and gives the UI its own port to the engine.
+ * (scope `/`), and either runs the project's engine or reaches the one another tab runs:
+ *
+ * - **One engine per project.** Tabs on the same project share its origin, so its service worker
+ *   and its IndexedDB. Two engines would each hold their own in-memory copy of the data and
+ *   overwrite each other's writes, so the runners elect one with the Web Lock `ENGINE_LOCK`. The
+ *   holder runs an `EngineHost` (engine Worker, safety timeout, restarts); the others relay their
+ *   UI to it (`RemoteEngine`). When the live tab closes, the next runner takes over, loading the
+ *   last app its own UI loaded. The UI hears which tab is live (`engine-event` `live`).
+ * - **The service worker** gets a port to the host, from the live runner only (again whenever a
+ *   stopped or updated worker asks), and passes a second tab's port on to the live runner.
  *
  * The UI origin is the only one allowed to connect: the runner checks both `event.source`
  * (its parent window) and `event.origin`, because the app in the preview frame shares this origin.
  */
 import {
+  ENGINE_LOCK,
   RESERVED_PREFIX,
   isMessage,
+  type AppBundle,
   type ConnectMessage,
+  type EngineEvent,
+  type EngineToUi,
+  type EnginePortMessage,
   type NeedPortMessage,
+  type PeerConnectMessage,
   type RunnerToUi,
+  type UiToEngine,
 } from '../protocol/messages';
 import { uiOriginFor } from './origins';
+import { EngineHost, type EngineUpstream, type HostClient } from './engine-host';
+import { RemoteEngine } from './remote-engine';
 
 const uiOrigin = uiOriginFor(location);
 
@@ -21,29 +38,138 @@ function tellUi(message: RunnerToUi): void {
   if (window.parent !== window) window.parent.postMessage(message, uiOrigin);
 }
 
-const engine = new Worker(new URL('../engine/worker.ts', import.meta.url), { type: 'module', name: 'spin-engine' });
+// `?jspi=off` forces the engine onto the path browsers without JSPI take (its name tells it).
+const engineName = new URLSearchParams(location.search).get('jspi') === 'off' ? 'spin-engine:sync' : 'spin-engine';
+const createWorker = () => new Worker(new URL('../engine/worker.ts', import.meta.url), { type: 'module', name: engineName });
+
+/** This tab's UI pages (normally one), each on its own port. */
+class UiLink implements HostClient {
+  /** Messages that arrived before the election decided where they go. */
+  #early: UiToEngine[] = [];
+  constructor(readonly port: MessagePort) {
+    port.onmessage = (event: MessageEvent<UiToEngine>) => {
+      if (upstream) upstream.receive(this, event.data);
+      else this.#early.push(event.data);
+    };
+  }
+  post(message: EngineToUi, transfer: Transferable[] = []): void {
+    this.port.postMessage(message, transfer);
+  }
+  /** Attach to the (new) upstream, handing it anything that waited for one. */
+  attachTo(to: EngineUpstream): void {
+    to.attach(this);
+    const early = this.#early;
+    this.#early = [];
+    for (const message of early) to.receive(this, message);
+  }
+}
+
+const links = new Set<UiLink>();
+let host: EngineHost | null = null;
+let remote: RemoteEngine | null = null;
+let upstream: EngineUpstream | null = null;
+/** The last app that loaded through this tab's UI: what this tab loads if it takes over. */
+let lastBundle: AppBundle | null = null;
+let live: EngineEvent | null = null;
+let registration: ServiceWorkerRegistration | null = null;
+
+function announce(event: EngineEvent): void {
+  live = event;
+  for (const link of links) {
+    link.post({ type: 'engine-event', event });
+    if (event.kind === 'live') link.post({ type: 'log', entry: { time: Date.now(), level: 'info', source: 'runner', message: event.message } });
+  }
+}
+
+const LIVE_HERE: EngineEvent = {
+  kind: 'live',
+  where: 'this-tab',
+  message: 'This tab runs the project\'s engine; other tabs open on this project use it too.',
+};
+const LIVE_ELSEWHERE: EngineEvent = {
+  kind: 'live',
+  where: 'other-tab',
+  message: 'This project is also open in another tab, and that tab runs its engine: both tabs share it and its data. If that tab closes, this one takes over.',
+};
+
+/** This tab runs the engine from now on (it won the election, or the live tab closed). */
+function lead(): void {
+  const handOver = remote?.close() ?? [];
+  remote = null;
+  host = new EngineHost({ createWorker, initialBundle: lastBundle, onLoaded: (bundle) => (lastBundle = bundle) });
+  upstream = host;
+  for (const link of links) link.attachTo(host);
+  for (const { client, message } of handOver) host.receive(client, message);
+  announce(LIVE_HERE);
+  const active = registration?.active;
+  if (active) givePortTo(active);
+}
+
+/** Another tab runs the engine: relay this tab's UI to it. */
+function follow(): void {
+  remote = new RemoteEngine({
+    connect: connectToLiveTab,
+    onLoaded: (bundle) => (lastBundle = bundle),
+    onState: (event) => announce(event.kind === 'live' && event.where === 'this-tab' ? LIVE_ELSEWHERE : event),
+  });
+  upstream = remote;
+  for (const link of links) link.attachTo(remote);
+}
+
+function elect(): void {
+  if (!navigator.locks) return lead(); // no Web Locks: every tab runs its own engine (old browsers)
+  const forever = () => new Promise<never>(() => {});
+  void navigator.locks
+    .request(ENGINE_LOCK, { ifAvailable: true }, async (lock) => {
+      if (!lock) return;
+      lead();
+      await forever();
+    })
+    .then(() => {
+      // Not granted: another tab is live. Wait in line to take over when it closes.
+      follow();
+      void navigator.locks.request(ENGINE_LOCK, async () => {
+        lead();
+        await forever();
+      });
+    });
+}
+
+/** A port to the live tab's host: the service worker passes it on (tabs share nothing else). */
+async function connectToLiveTab(): Promise<MessagePort | null> {
+  await serviceWorkerStarted;
+  const active = registration?.active;
+  if (!active) return null;
+  const channel = new MessageChannel();
+  active.postMessage({ type: 'peer-connect', port: channel.port2 } satisfies PeerConnectMessage, [channel.port2]);
+  return channel.port1;
+}
 
 function givePortTo(worker: ServiceWorker): void {
+  if (!host) return;
   const channel = new MessageChannel();
-  engine.postMessage({ type: 'sw-port', port: channel.port1 }, [channel.port1]);
-  worker.postMessage({ type: 'engine-port', port: channel.port2 }, [channel.port2]);
+  host.connectSw(channel.port1);
+  worker.postMessage({ type: 'engine-port', port: channel.port2, hostId: host.id } satisfies EnginePortMessage, [channel.port2]);
 }
 
 async function startServiceWorker(): Promise<void> {
-  const registration = await navigator.serviceWorker.register(`${RESERVED_PREFIX}sw.js`, {
+  const registered = await navigator.serviceWorker.register(`${RESERVED_PREFIX}sw.js`, {
     type: 'module',
     scope: '/',
     updateViaCache: 'none',
   });
-  const active = await activeWorker(registration);
+  // Some blockers (and Playwright's `serviceWorkers: 'block'`) resolve without a registration.
+  if (!registered) throw new Error('the browser did not register the service worker');
+  const active = await activeWorker(registered);
+  registration = registered;
   givePortTo(active);
   // A hard reload bypasses the worker: ask it to claim us so the preview frame is controlled too.
   if (!navigator.serviceWorker.controller) active.postMessage({ type: 'claim' });
 }
 
-function activeWorker(registration: ServiceWorkerRegistration): Promise<ServiceWorker> {
-  if (registration.active) return Promise.resolve(registration.active);
-  const installing = registration.installing ?? registration.waiting;
+function activeWorker(registered: ServiceWorkerRegistration): Promise<ServiceWorker> {
+  if (registered.active) return Promise.resolve(registered.active);
+  const installing = registered.installing ?? registered.waiting;
   return new Promise((resolve, reject) => {
     if (!installing) return reject(new Error('service worker registration has no worker'));
     installing.addEventListener('statechange', () => {
@@ -53,36 +179,44 @@ function activeWorker(registration: ServiceWorkerRegistration): Promise<ServiceW
   });
 }
 
-navigator.serviceWorker?.addEventListener('message', (event) => {
-  if (isMessage<NeedPortMessage>(event.data, 'need-port') && event.source instanceof ServiceWorker) {
-    givePortTo(event.source);
-  }
-});
+if (navigator.serviceWorker) {
+  navigator.serviceWorker.addEventListener('message', (event) => {
+    if (!(event.source instanceof ServiceWorker)) return;
+    if (isMessage<NeedPortMessage>(event.data, 'need-port')) {
+      givePortTo(event.source);
+    } else if (isMessage<PeerConnectMessage>(event.data, 'peer-connect') && event.data.port) {
+      const port = event.data.port;
+      if (!host) return port.close(); // no longer live; the other tab asks again
+      host.attachPort(port);
+      port.postMessage({ type: 'engine-event', event: LIVE_ELSEWHERE } satisfies EngineToUi);
+    }
+  });
+  // A new version of the worker took over: hand it a port before its first request asks.
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    const controller = navigator.serviceWorker.controller;
+    if (controller) givePortTo(controller);
+  });
+  navigator.serviceWorker.startMessages();
+}
 
 window.addEventListener('message', (event) => {
   if (event.source !== window.parent || event.origin !== uiOrigin) return;
   if (isMessage<ConnectMessage>(event.data, 'connect')) {
-    engine.postMessage({ type: 'ui-port', port: event.data.port }, [event.data.port]);
+    const link = new UiLink(event.data.port);
+    links.add(link);
+    if (upstream) link.attachTo(upstream);
+    if (live) link.post({ type: 'engine-event', event: live });
   }
 });
 
-engine.addEventListener('error', (event) => {
-  tellUi({ type: 'runner-error', message: `engine failed to start: ${event.message || 'unknown error'}` });
-});
+const NO_SERVICE_WORKER =
+  'The preview cannot run: this browser gives the preview origin no service worker (private browsing, or third-party cookies and site data blocked for it). ' +
+  'The Request panel still works. To get the preview, allow cookies and site data for this site (or leave private browsing), then reload.';
 
-if (!('serviceWorker' in navigator)) {
-  tellUi({
-    type: 'runner-error',
-    message:
-      'Service workers are not available for the preview origin (private mode or blocked third-party storage?). The request console still works; the preview frame cannot.',
-  });
-  tellUi({ type: 'runner-ready' });
-} else {
-  startServiceWorker().then(
-    () => tellUi({ type: 'runner-ready' }),
-    (error: unknown) => {
-      tellUi({ type: 'runner-error', message: `service worker: ${error instanceof Error ? error.message : String(error)}` });
-      tellUi({ type: 'runner-ready' });
-    },
-  );
-}
+const serviceWorkerStarted: Promise<void> = navigator.serviceWorker
+  ? startServiceWorker().catch((error: unknown) => {
+      tellUi({ type: 'runner-error', message: `${NO_SERVICE_WORKER} (service worker: ${error instanceof Error ? error.message : String(error)})` });
+    })
+  : Promise.resolve(tellUi({ type: 'runner-error', message: NO_SERVICE_WORKER }));
+elect();
+void serviceWorkerStarted.then(() => tellUi({ type: 'runner-ready' }));

@@ -1,10 +1,21 @@
 /**
  * The preview origin's service worker. It sends every same-origin request outside the
- * playground's reserved prefix to the engine Worker, over a MessagePort the runner hands it.
+ * playground's reserved prefix to the project's engine, over a MessagePort that the runner
+ * running the engine (the live tab's) hands it.
  *
  * It keeps no state that matters: the browser may stop it at any idle moment, and then the port
- * is gone. On the next request it asks a runner window for a new port (pull handshake), and if
- * none answers it returns a clear 503. See architecture.md §1 and toolchain-notes §8.
+ * is gone. On the next request it asks the runner windows for a new port (pull handshake), and if
+ * none answers it returns a clear 503. See architecture.md §1 and toolchain-notes §8 and §8a.
+ *
+ * Dead ports: the engine's host acks every request at once. No ack within `ACK_TIMEOUT_MS` may mean
+ * the port leads nowhere (its tab closed), so the worker asks the runners for a port. If a
+ * different host answers (another tab took over), the request is sent again there: it never
+ * reached an engine. If the same host answers, it is merely slow, and the request waits (sending it
+ * twice could run it twice). Requests that the old host had acked are answered 503 when another
+ * host takes over: they may or may not have run.
+ *
+ * It also passes a second tab's port on to the live tab's runner (`peer-connect`), since two tabs
+ * on the same project can exchange ports only through a context they share.
  */
 import {
   RESERVED_PREFIX,
@@ -14,6 +25,7 @@ import {
   type ClaimMessage,
   type EnginePortMessage,
   type EngineToSw,
+  type PeerConnectMessage,
   type SwToEngine,
   type WireRequest,
   type WireResponse,
@@ -22,13 +34,30 @@ import {
 declare const self: ServiceWorkerGlobalScope;
 
 const PORT_WAIT_MS = 5000;
-/** If the engine does not answer at all, the port is probably dead (its tab closed): re-handshake. */
-const RESPONSE_TIMEOUT_MS = 60_000;
+const ACK_TIMEOUT_MS = 1500;
+/** Sends of one request (a first try plus re-sends after dead ports) before giving up with 503. */
+const MAX_SENDS = 3;
 
-let enginePort: MessagePort | null = null;
-let portWaiters: Array<(port: MessagePort) => void> = [];
+interface Link {
+  port: MessagePort;
+  hostId: string;
+}
+
+type Outcome = { response: WireResponse } | { resend: true } | { lost: true } | { unreachable: true };
+
+interface Pending {
+  link: Link;
+  acked: boolean;
+  ackTimer: ReturnType<typeof setTimeout>;
+  settle(outcome: Outcome): void;
+}
+
+let current: Link | null = null;
+/** The window client of the runner that runs the engine: it sent the last port. */
+let liveRunnerId: string | null = null;
+let linkWaiters: Array<(link: Link) => void> = [];
 let nextId = 1;
-const pending = new Map<number, (response: WireResponse) => void>();
+const pending = new Map<number, Pending>();
 
 self.addEventListener('install', () => {
   void self.skipWaiting();
@@ -37,39 +66,76 @@ self.addEventListener('activate', (event) => {
   event.waitUntil(self.clients.claim());
 });
 
+function fromRunner(source: ExtendableMessageEvent['source']): source is WindowClient {
+  return !!source && 'url' in source && new URL(source.url).pathname === RUNNER_PATH;
+}
+
 self.addEventListener('message', (event) => {
   if (isMessage<EnginePortMessage>(event.data, 'engine-port')) {
-    adoptPort(event.data.port);
+    if (!fromRunner(event.source)) return;
+    liveRunnerId = event.source.id;
+    adopt({ port: event.data.port, hostId: String(event.data.hostId) });
+  } else if (isMessage<PeerConnectMessage>(event.data, 'peer-connect')) {
+    if (!fromRunner(event.source) || !event.data.port) return;
+    event.waitUntil(passToLiveRunner(event.data.port, event.source.id));
   } else if (isMessage<ClaimMessage>(event.data, 'claim')) {
     // A hard reload leaves the page uncontrolled and `activate` does not fire again.
     event.waitUntil(self.clients.claim());
   }
 });
 
-function adoptPort(port: MessagePort): void {
-  enginePort?.close();
-  enginePort = port;
-  port.onmessage = (event: MessageEvent<EngineToSw>) => {
-    const resolve = pending.get(event.data.id);
-    if (resolve) {
-      pending.delete(event.data.id);
-      resolve(event.data.response);
+function adopt(link: Link): void {
+  const previous = current;
+  current = link;
+  link.port.onmessage = (event: MessageEvent<EngineToSw>) => {
+    const entry = pending.get(event.data.id);
+    if (!entry) return;
+    if (event.data.type === 'ack') {
+      entry.acked = true;
+      clearTimeout(entry.ackTimer);
+    } else {
+      entry.settle({ response: event.data.response });
     }
   };
-  const waiters = portWaiters;
-  portWaiters = [];
-  for (const waiter of waiters) waiter(port);
+  if (previous && previous.hostId !== link.hostId) {
+    // Another runner took over: the old host is gone with its tab.
+    for (const entry of pending.values()) {
+      if (entry.link.hostId !== link.hostId) entry.settle(entry.acked ? { lost: true } : { resend: true });
+    }
+    previous.port.close();
+  }
+  const waiters = linkWaiters;
+  linkWaiters = [];
+  for (const waiter of waiters) waiter(link);
 }
 
-async function getPort(): Promise<MessagePort | null> {
-  if (enginePort) return enginePort;
+async function runnerWindows(except?: string): Promise<Client[]> {
   const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
-  const runners = windows.filter((client) => new URL(client.url).pathname === RUNNER_PATH);
+  return windows.filter((client) => client.id !== except && new URL(client.url).pathname === RUNNER_PATH);
+}
+
+/** Ask every runner for a port; only the one running the engine answers. */
+async function requestLink(except?: string): Promise<Link | null> {
+  const runners = await runnerWindows(except);
   if (runners.length === 0) return null;
-  const arrived = new Promise<MessagePort>((resolve) => portWaiters.push(resolve));
+  const arrived = new Promise<Link>((resolve) => linkWaiters.push(resolve));
   for (const runner of runners) runner.postMessage({ type: 'need-port' });
   const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), PORT_WAIT_MS));
   return Promise.race([arrived, timeout]);
+}
+
+async function getLink(): Promise<Link | null> {
+  return current ?? requestLink();
+}
+
+async function passToLiveRunner(port: MessagePort, from: string): Promise<void> {
+  let live = liveRunnerId ? await self.clients.get(liveRunnerId) : undefined;
+  if (!live || live.id === from) {
+    liveRunnerId = null;
+    if (await requestLink(from)) live = liveRunnerId ? await self.clients.get(liveRunnerId) : undefined;
+  }
+  if (live && live.id !== from) live.postMessage({ type: 'peer-connect', port } satisfies PeerConnectMessage, [port]);
+  else port.close(); // the asking runner retries, and takes over when the live tab closes
 }
 
 self.addEventListener('fetch', (event) => {
@@ -81,31 +147,49 @@ self.addEventListener('fetch', (event) => {
 });
 
 async function forward(request: Request, url: URL): Promise<Response> {
-  const wire: WireRequest = {
-    method: request.method,
-    pathWithQuery: url.pathname + url.search,
-    headers: [...request.headers],
-    body: request.method === 'GET' || request.method === 'HEAD' ? null : await request.arrayBuffer(),
-  };
-  const port = await getPort();
-  if (!port) return unavailable();
-  const response = await new Promise<WireResponse | null>((resolve) => {
+  const body = request.method === 'GET' || request.method === 'HEAD' ? null : await request.arrayBuffer();
+  const wire: WireRequest = { method: request.method, pathWithQuery: url.pathname + url.search, headers: [...request.headers], body };
+  for (let send = 0; send < MAX_SENDS; send++) {
+    const link = await getLink();
+    if (!link) return unavailable();
+    const outcome = await sendOn(link, wire);
+    if ('response' in outcome) return toResponse(outcome.response);
+    if ('lost' in outcome) return lost();
+    if ('unreachable' in outcome) return unavailable();
+  }
+  return unavailable();
+}
+
+function sendOn(link: Link, wire: WireRequest): Promise<Outcome> {
+  return new Promise((resolve) => {
     const id = nextId++;
-    const timer = setTimeout(() => {
-      if (pending.delete(id)) {
-        if (enginePort === port) enginePort = null;
-        resolve(null);
-      }
-    }, RESPONSE_TIMEOUT_MS);
-    pending.set(id, (r) => {
-      clearTimeout(timer);
-      resolve(r);
-    });
-    const message: SwToEngine = { type: 'fetch', id, request: wire };
-    port.postMessage(message, wire.body ? [wire.body] : []);
+    const entry: Pending = {
+      link,
+      acked: false,
+      ackTimer: setTimeout(() => {
+        // Maybe nobody is behind this port: ask the runners. A port from another host settles this
+        // entry (`adopt` re-sends it); the same host means it is alive, just slow: keep waiting.
+        if (current === link) current = null;
+        void requestLink().then((replacement) => {
+          if (!replacement && !entry.acked) entry.settle({ unreachable: true });
+        });
+      }, ACK_TIMEOUT_MS),
+      settle: (outcome) => {
+        if (!pending.delete(id)) return;
+        clearTimeout(entry.ackTimer);
+        resolve(outcome);
+      },
+    };
+    pending.set(id, entry);
+    // A copy of the body, so the request can be sent again if this port turns out dead.
+    const body = wire.body ? wire.body.slice(0) : null;
+    const message: SwToEngine = { type: 'fetch', id, request: { ...wire, body } };
+    try {
+      link.port.postMessage(message, body ? [body] : []);
+    } catch {
+      entry.settle({ resend: true });
+    }
   });
-  if (!response) return unavailable();
-  return toResponse(response);
 }
 
 /** Statuses a `Response` cannot carry a body with (fetch spec "null body status"). */
@@ -119,6 +203,13 @@ function toResponse(wire: WireResponse): Response {
 function unavailable(): Response {
   return new Response(
     'Spin Playground: the engine for this preview is not running. Reopen the playground page that shows this app.\n',
+    { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' } },
+  );
+}
+
+function lost(): Response {
+  return new Response(
+    'Spin Playground: the tab that ran this project\'s engine closed while this request was in flight; another tab runs it now. Send the request again.\n',
     { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' } },
   );
 }
