@@ -82,7 +82,7 @@ export default defineConfig({
     exclude: ['@bytecodealliance/jco-transpile'],
     // Scan the runner and the engine Worker too, so a first `npm run dev` does not discover their
     // dependencies mid-load and force a reload.
-    entries: ['index.html', 'runner.html', 'src/engine/worker.ts', 'src/sw/sw.ts'],
+    entries: ['index.html', 'runner.html', 'src/engine/worker.ts', 'src/sw/sw.ts', 'src/authoring/build-worker.ts'],
   },
   build: {
     target: 'es2022',

@@ -46,6 +46,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import TOML from '@iarna/toml';
 
 // Bump when the recipe below changes in a way that should invalidate outputs.
 const RECIPE = 'build-examples/1';
@@ -59,6 +60,8 @@ const FIXTURE_APPS_DIR = path.join(ROOT, 'test', 'fixtures', 'apps');
 const FIXTURES_DIST = path.join(ROOT, 'test', 'fixtures', 'dist');
 const CONFORMANCE_DIR = path.join(ROOT, 'test', 'fixtures', 'conformance');
 const CONFORMANCE_DIST = path.join(FIXTURES_DIST, 'conformance');
+const JS_EXTRA_DIR = path.join(ROOT, 'test', 'fixtures', 'js-extra');
+const JS_EXTRA_DIST = path.join(FIXTURES_DIST, 'js-extra');
 const DEFAULT_EXAMPLE = 'kv-basics';
 const MAX_PARALLEL_JS = 2;
 
@@ -273,16 +276,70 @@ async function buildJsApp({ label, dir, outDir, toolVersions, hashFilter, always
   console.log(`built ${label} (${seconds(start)})`);
 }
 
+/**
+ * Files the example's manifest mounts with `files` (plain paths and `{ source }`
+ * entries; a folder source contributes every file in it; globs are skipped: the
+ * playground cannot fetch them over HTTP anyway). Relative to `dir`.
+ */
+function mountedFiles(dir) {
+  const manifest = TOML.parse(readFileSync(path.join(dir, 'spin.toml'), 'utf8'));
+  const components = Array.isArray(manifest.component)
+    ? manifest.component
+    : Object.values(manifest.component ?? {});
+  const all = listFiles(dir);
+  const out = new Set();
+  for (const component of components) {
+    for (const entry of component.files ?? []) {
+      const source = typeof entry === 'string' ? entry : entry?.source;
+      if (typeof source !== 'string' || /[*?[\]{}]/.test(source)) continue;
+      const rel = source.replace(/^\.\//, '').replace(/\/+$/, '');
+      for (const file of all) if (file === rel || rel === '' || file.startsWith(`${rel}/`)) out.add(file);
+    }
+  }
+  return [...out].sort();
+}
+
 function buildExample(name, toolVersions) {
   const dir = path.join(EXAMPLES_DIR, name);
   const outDir = path.join(PUBLIC_EXAMPLES, name);
+  const mounted = mountedFiles(dir);
   return buildJsApp({
     label: name,
     dir,
     outDir,
     toolVersions,
-    hashFilter: (rel) => rel !== 'README.md',
+    // Mounted files are not inputs of app.wasm: copied on every run instead.
+    hashFilter: (rel) => rel !== 'README.md' && !mounted.includes(rel),
+    always: mounted.map((rel) => [path.join(dir, rel), path.join(outDir, rel)]),
     afterBuild: [[path.join(dir, 'spin.toml'), path.join(outDir, 'spin.toml')]],
+  });
+}
+
+/** test/fixtures/js-extra/<name>/ (package.json, src/index.js, spin.toml). */
+function discoverJsExtra() {
+  if (!existsSync(JS_EXTRA_DIR)) return [];
+  return readdirSync(JS_EXTRA_DIR, { withFileTypes: true })
+    .filter(
+      (e) =>
+        e.isDirectory() &&
+        existsSync(path.join(JS_EXTRA_DIR, e.name, 'spin.toml')) &&
+        existsSync(path.join(JS_EXTRA_DIR, e.name, 'src', 'index.js')),
+    )
+    .map((e) => e.name)
+    .sort();
+}
+
+/** js-extra/<name> -> test/fixtures/dist/js-extra/<name>/{app.wasm, spin.toml}. */
+function buildJsExtra(name, toolVersions) {
+  const dir = path.join(JS_EXTRA_DIR, name);
+  const outDir = path.join(JS_EXTRA_DIST, name);
+  return buildJsApp({
+    label: `js-extra/${name}`,
+    dir,
+    outDir,
+    toolVersions,
+    hashFilter: (rel) => rel === 'package.json' || rel.startsWith('src/') || rel.startsWith('wit/'),
+    always: [[path.join(dir, 'spin.toml'), path.join(outDir, 'spin.toml')]],
   });
 }
 
@@ -594,6 +651,9 @@ async function main() {
       item: `conformance/${name}`,
       run: () => buildConformance(name, jsTools),
     })),
+    ...discoverJsExtra()
+      .filter((name) => wanted(name) || only.has(`js-extra/${name}`))
+      .map((name) => ({ item: `js-extra/${name}`, run: () => buildJsExtra(name, jsTools) })),
   ];
   const jsDone = pool(jsJobs, MAX_PARALLEL_JS, (job) => job.run()).then((f) =>
     failures.push(...f.map(([job, err]) => [job.item, err])),
@@ -642,6 +702,15 @@ async function main() {
     }
   }
   writeExamplesIndex(examples);
+
+  // In-page authoring: the spliced engine, glue template and cores it builds on (cached by hash).
+  if (only.size === 0) {
+    try {
+      await (await import('./build-authoring.mjs')).buildAuthoring({ force });
+    } catch (err) {
+      failures.push(['authoring', err]);
+    }
+  }
 
   if (failures.length) {
     for (const [item, err] of failures) {

@@ -1,31 +1,167 @@
 /**
- * The playground page: the only file that knows every UI part. It picks the app from the URL,
- * starts the project's runner on its own preview origin, loads the app into the engine, and
- * wires the manifest editor, request console, preview and logs.
+ * The playground page: the only file that knows every UI part. It opens the project named by the
+ * URL, starts its runner on the project's own preview origin, loads the app into the engine, and
+ * wires the panels: Manifest, Files, Request, Trace, Logs, Preview and the Key-value explorer.
  */
-import { RUNNER_PATH, isMessage, type AppBundle, type LoadResult, type RunnerToUi } from './protocol/messages';
+import type { ComponentInfo, EngineEvent, EngineLimits, LoadResult } from './protocol/messages';
 import { previewOriginFor } from './runner/origins';
 import { parseManifest } from './manifest/parse';
 import { fetchApp, fetchSources } from './loader/fetch-app';
-import { EngineClient } from './ui/engine-client';
+import type { EngineClient } from './ui/engine-client';
+import { connectRunner } from './ui/runner-connection';
 import { ManifestEditor } from './ui/manifest-editor';
 import { mountRequestConsole } from './ui/request-console';
-import { mountLogs } from './ui/logs';
+import { mountLogs, type LogLine } from './ui/logs';
 import { appChoiceFrom, manifestUrlFor, projectIdFor } from './ui/project';
+import { ProjectStore, defaultName, newProjectId, projectHref, type ProjectBase, type ProjectRecord } from './ui/projects';
+import { ProjectSession, type OriginalApp } from './ui/project-session';
+import { ProjectMenu } from './ui/project-menu';
+import { loadExamples, mountExamplesGallery } from './ui/examples-gallery';
 import { VariablesForm } from './ui/variables-form';
+import { TracePanel } from './ui/trace-panel';
+import { KvExplorer, type KvRenderStats } from './ui/kv-explorer';
+import { PreviewPanel } from './ui/preview-panel';
+import { FilesPanel } from './ui/files-panel';
+import { expandZip, filesFromDrop, type ImportedFile } from './ui/file-import';
+import { Progress } from './ui/progress';
+import { makeSplit } from './ui/split';
+import { byId, h } from './ui/dom';
+import { formatMs } from './ui/format';
+import { SourceEditor } from './ui/source-editor';
+import { downloadBytes } from './ui/actions';
+import { authoringClient, buildJsComponent } from './authoring/client';
+import { HOST_TYPES, STARTER_JS, authoredAppFiles } from './authoring/template';
+import { decodeShareLink, encodeShareState, isShareFragment, shareLinkWarning, shareUrl } from './share/codec';
+import { kvSeedOps, loadSharedFiles, projectBaseFor, readAllKv, resolveSharedState, shareBaseFor } from './share/apply';
+import { encodeBundleFile } from './share/bundle-file';
+import type { KvRow, ShareRequest, SharedState } from './share/types';
+import { buildAppZip, exportFileName, importAppZip, ImportError } from './export/export-app';
+import { loadSqlJs } from './export/sql-browser';
+import { copyText } from './ui/actions';
+import type { HistoryEntry } from './ui/request-history';
 
 // Preview origins are `<project>.localhost`; a UI on 127.0.0.1 would be a different site from
 // the one the runner trusts, so use the canonical name.
 if (location.hostname === '127.0.0.1') location.replace(location.href.replace('//127.0.0.1', '//localhost'));
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const status = $('status');
-const problems = $<HTMLUListElement>('problems');
-const routesBox = $('routes');
-const preview = $<HTMLIFrameElement>('preview');
-const openPreview = $<HTMLAnchorElement>('open-preview');
-const editor = new ManifestEditor($('editor'));
-const appendLog = mountLogs($<HTMLOListElement>('log-lines'));
+const params = new URLSearchParams(location.search);
+const previewEnabled = params.get('preview') !== 'off';
+/** `?timeout=<ms>` and `?memory=<MiB>`: the safety limits sent with the app (0 turns one off; README "Guarantees and limits"). */
+const limits: EngineLimits = {
+  ...(params.has('timeout') ? { timeoutMs: Number(params.get('timeout')) } : {}),
+  ...(params.has('memory') ? { memoryLimitMiB: Number(params.get('memory')) } : {}),
+};
+const base = new URL(import.meta.env.BASE_URL, location.href).href;
+/** `?embed=1`: the compact layout of README "Embedding": the app, the panels `show` names, "Open in playground". */
+const embed = params.get('embed') === '1';
+const embedShow = new Set((params.get('show') ?? '').split(',').map((p) => p.trim()).filter((p) => ['request', 'kv', 'logs', 'manifest', 'response'].includes(p)));
+if (embed) setUpEmbed();
+const status = byId('status');
+const problems = byId<HTMLUListElement>('problems');
+const routesBox = byId('routes');
+const draftNote = byId('draft-note');
+
+if (!embed) makeSplit(byId('workspace'), { key: 'columns', direction: 'row', weights: [0.3, 0.36, 0.34], labels: ['editing column', 'HTTP column', 'app column'] });
+/** The editing column; an authored app ("New JS app") has its Source editor on top. */
+function layoutEditColumn(authored: boolean): void {
+  if (embed) return;
+  if (authored) byId('manifest-panel').before(h('section', { className: 'panel source', role: 'region', 'aria-label': 'Source', id: 'source-panel' }));
+  if (authored) makeSplit(byId('column-edit'), { key: 'edit-authored', direction: 'column', weights: [0.42, 0.24, 0.16, 0.18], labels: ['Source', 'Manifest', 'Files', 'Logs'] });
+  else makeSplit(byId('column-edit'), { key: 'edit', direction: 'column', weights: [0.56, 0.24, 0.2], labels: ['Manifest', 'Files', 'Logs'] });
+}
+/**
+ * Embed mode: hide what `show` does not name, no splits, and an "Open in playground" link to the
+ * same app in a full tab. Edits stay in memory (ProjectStore.memory()).
+ */
+function setUpEmbed(): void {
+  document.body.classList.add('embed');
+  for (const id of ['examples-button', 'new-js-app', 'project-button', 'share-button', 'export-button']) byId(id).hidden = true;
+  const visible: Record<string, boolean> = {
+    'preview-panel': !embedShow.has('response'),
+    'request-panel': embedShow.has('request') || embedShow.has('response'),
+    'kv-panel': embedShow.has('kv'),
+    'logs-panel': embedShow.has('logs'),
+    'manifest-panel': embedShow.has('manifest'),
+    'files-panel': false,
+    'trace-panel': false,
+  };
+  for (const [id, show] of Object.entries(visible)) byId(id).hidden = !show;
+  // The app (its preview, or the request console showing the response) on the left, the other
+  // panels `show` names stacked beside it; the rest stay in the page, hidden (the code still wires them).
+  const mainId = embedShow.has('response') ? 'request-panel' : 'preview-panel';
+  const left = h('div', { className: 'column embed-main' }, byId(mainId));
+  const right = h('div', { className: 'column embed-side' });
+  const parked = h('div', { hidden: true });
+  for (const id of ['preview-panel', 'request-panel', 'kv-panel', 'logs-panel', 'manifest-panel', 'files-panel', 'trace-panel']) {
+    if (id === mainId) continue;
+    (visible[id] ? right : parked).append(byId(id));
+  }
+  right.hidden = right.childElementCount === 0;
+  byId('workspace').replaceChildren(left, right, parked);
+  const full = new URL(location.href);
+  for (const name of ['embed', 'show']) full.searchParams.delete(name);
+  byId('status').before(h('a', { className: 'open-full', href: full.href, target: '_blank', rel: 'noopener' }, 'Open in playground'));
+}
+
+/** "New JS app": the manifest of an app written in the page (src/authoring/README.md, Wiring 5). */
+const NEW_JS_APP_MANIFEST = `spin_manifest_version = 2
+
+[application]
+name = "my-app"
+
+[[trigger.http]]
+route = "/..."
+component = "app"
+
+[component.app]
+source = "dist/app.wasm"
+key_value_stores = ["default"]
+
+[component.app.build]
+command = "npm install && npm run build"
+watch = ["src/**/*.js", "src/**/*.ts"]
+`;
+/** Where Run puts the component built in the page, as `spin.toml` names it. */
+const AUTHORED_CORE = 'dist/app.wasm';
+if (!embed) makeSplit(byId('column-http'), { key: 'http', direction: 'column', weights: [0.5, 0.5], labels: ['Request', 'Trace'] });
+if (!embed) makeSplit(byId('column-app'), { key: 'app', direction: 'column', weights: [0.56, 0.44], labels: ['Preview', 'Key-value explorer'] });
+
+const appendLog = mountLogs(byId('logs-panel'), async () => (await currentEngine()).restart());
+const log = (level: LogLine['level'], source: string, message: string, kind?: LogLine['kind']) =>
+  appendLog({ time: Date.now(), level, source, message, ...(kind ? { kind } : {}) });
+const editor = new ManifestEditor(byId('editor'));
+const progress = new Progress();
+status.before(progress.element);
+const tracePanel = new TracePanel(byId('trace-panel'));
+const preview = new PreviewPanel(byId('preview-panel'), params.get('path') ?? '/');
+
+let engine: EngineClient | null = null;
+let resolveEngine: (client: EngineClient) => void;
+const engineReady = new Promise<EngineClient>((resolve) => (resolveEngine = resolve));
+const currentEngine = async () => engine ?? engineReady;
+
+/**
+ * For the benchmark and tests driving the page: the engine client and the explorer's timings.
+ * Published as `window.spinPlayground` once the engine is connected (the bench watches for it).
+ */
+const hook = {
+  engine: null as EngineClient | null,
+  kvExplorerRenderMs: null as number | null,
+  kvExplorerStats: null as KvRenderStats | null,
+  /** The last in-page JS build (issue 7): build time and time from Run to the first response. */
+  authoring: null as null | { buildMs: number; firstResponseMs: number | null },
+  /** Re-read the explorer's current store and resolve with the timing of that render. */
+  refreshKvExplorer: async () => {
+    await kvExplorer.refresh();
+    return kvExplorer.lastRender;
+  },
+};
+
+const kvExplorer = new KvExplorer(byId('kv-panel'), async (op) => (await currentEngine()).kv(op), (stats) => {
+  hook.kvExplorerRenderMs = stats.totalMs;
+  hook.kvExplorerStats = stats;
+  console.info(`[kv-explorer] ${stats.keys} keys: ${stats.totalMs.toFixed(1)} ms (query ${stats.queryMs.toFixed(1)} ms, render ${stats.renderMs.toFixed(1)} ms)`);
+});
 
 function setStatus(text: string, isError = false): void {
   status.textContent = text;
@@ -33,36 +169,7 @@ function setStatus(text: string, isError = false): void {
 }
 
 function showProblems(lines: string[]): void {
-  problems.replaceChildren(
-    ...lines.map((line) => {
-      const item = document.createElement('li');
-      item.textContent = line;
-      return item;
-    }),
-  );
-}
-
-/** Starts the project's runner frame and resolves with a client connected to its engine. */
-function startRunner(previewOrigin: string): Promise<EngineClient> {
-  const frame = document.createElement('iframe');
-  frame.hidden = true;
-  frame.title = 'Spin engine (runner)';
-  frame.src = `${previewOrigin}${RUNNER_PATH}`;
-  return new Promise((resolve, reject) => {
-    window.addEventListener('message', (event) => {
-      if (event.source !== frame.contentWindow || event.origin !== previewOrigin) return;
-      const message = event.data as RunnerToUi;
-      if (isMessage<Extract<RunnerToUi, { type: 'runner-error' }>>(message, 'runner-error')) {
-        appendLog({ time: Date.now(), level: 'error', source: 'runner', message: message.message });
-      } else if (message.type === 'runner-ready') {
-        const channel = new MessageChannel();
-        frame.contentWindow!.postMessage({ type: 'connect', port: channel.port2 }, previewOrigin, [channel.port2]);
-        resolve(new EngineClient(channel.port1));
-      }
-    });
-    frame.addEventListener('error', () => reject(new Error(`the runner at ${frame.src} did not load`)));
-    document.body.append(frame);
-  });
+  problems.replaceChildren(...lines.map((line) => h('li', {}, line)));
 }
 
 function showLoadResult(result: LoadResult, previewOrigin: string): void {
@@ -75,54 +182,505 @@ function showLoadResult(result: LoadResult, previewOrigin: string): void {
   showProblems([]);
   routesBox.replaceChildren(document.createTextNode('Available Routes:'));
   for (const route of result.routes) {
-    const line = document.createElement('div');
-    const link = document.createElement('a');
     const path = route.route.replace(/\/\.\.\.$/, '') || '/';
-    link.href = `${previewOrigin}${path}`;
-    link.target = 'preview';
-    link.textContent = `${previewOrigin}${route.route.replace(/\/\.\.\.$/, '')}${route.wildcard ? ' (wildcard)' : ''}`;
-    line.append(`  ${route.component}: `, link);
-    routesBox.append(line);
+    const link = h('a', { href: `${previewOrigin}${path}`, target: 'preview' }, `${previewOrigin}${route.route.replace(/\/\.\.\.$/, '')}${route.wildcard ? ' (wildcard)' : ''}`);
+    link.addEventListener('click', (event) => {
+      if (event.ctrlKey || event.metaKey || event.shiftKey) return;
+      event.preventDefault();
+      preview.navigate(path);
+    });
+    routesBox.append(h('div', {}, `  ${route.component}: `, link));
   }
   setStatus('Running');
 }
 
-const previewEnabled = new URLSearchParams(location.search).get('preview') !== 'off';
+/** Set while an authored app's Run waits for its first response (to log firstResponse_ms). */
+let firstResponse: ((source: string) => void) | null = null;
 
-async function main(): Promise<void> {
-  const choice = appChoiceFrom(location);
-  const projectId = await projectIdFor(choice);
-  const previewOrigin = previewOriginFor(projectId, location);
-  const manifestUrl = manifestUrlFor(choice, new URL(import.meta.env.BASE_URL, location.href).href);
-  $('app-source').textContent = choice.kind === 'url' ? manifestUrl : `example: ${choice.name}`;
-  void populateExamples(choice.kind === 'example' ? choice.name : null);
+function wireEngine(client: EngineClient): void {
+  client.onLog(appendLog);
+  client.onKvChanged((stores) => kvExplorer.changed(stores));
+  client.onTrace((trace) => {
+    firstResponse?.(trace.source);
+    tracePanel.add(trace);
+    if (trace.source === 'preview') preview.observe(trace);
+  });
+  client.onEngineEvent((event) => showEngineEvent(event));
+}
 
-  const variablesForm = new VariablesForm($<HTMLDetailsElement>('variables'), projectId);
-  const enginePromise = startRunner(previewOrigin);
-  setStatus('Loading app…');
-  let bundle: AppBundle;
+function showEngineEvent(event: EngineEvent): void {
+  const live = byId('engine-live');
+  if (event.kind === 'live') {
+    live.hidden = event.where === 'this-tab';
+    live.textContent = event.message;
+  } else if (event.kind === 'restarting') {
+    log('warn', 'engine', `restarting: ${event.reason}`, 'restart');
+  } else {
+    log('warn', 'engine', `restarted in ${formatMs(event.restartMs)} (${event.reason}); the app was loaded again`, 'restart');
+    void kvExplorer.refresh();
+  }
+}
+
+/** What a share link or an imported zip brings besides the app: applied once the engine is up. */
+interface PendingState {
+  kv?: KvRow[];
+  variables?: Record<string, string>;
+  request?: ShareRequest;
+}
+let pending: PendingState = {};
+
+/** Opens a `#v1.…` link as a new project (never over a saved one), or shows why it cannot. */
+async function openShareLink(store: ProjectStore): Promise<{ record: ProjectRecord; saved: boolean } | null> {
+  const decoded = decodeShareLink(location.hash);
+  if (!decoded.ok) {
+    const recovered = decoded.recovered;
+    const members = recovered ? Object.keys(recovered).filter((k) => recovered[k as keyof SharedState] !== undefined) : [];
+    const lines = [`Share link: ${decoded.error}`, ...(members.length ? [`Recovered from the link: ${members.join(', ')}.`] : [])];
+    showProblems(lines);
+    log('error', 'share', lines.join(' '), 'load-error');
+    setStatus('The share link could not be opened', true);
+    if (!recovered?.base) return null;
+    // Wait for the reader's choice: the recovered members open like an intact link.
+    await new Promise<void>((resolve) => {
+      const button = h('button', { type: 'button', className: 'quiet', onclick: () => resolve() }, 'Open what was recovered');
+      problems.append(h('li', {}, button));
+    });
+    showProblems([]);
+    setStatus('Loading app…');
+  }
+  const state: SharedState | undefined = decoded.ok ? decoded.state : decoded.recovered?.base ? { ...decoded.recovered, base: decoded.recovered.base } : undefined;
+  if (!state) return null;
+  const record = await projectFromShare(store, state);
+  if (!record) return null;
+  // A reload opens the saved project, not the link again (embeds keep the link: nothing is saved).
+  if (!embed) {
+    const next = new URL(projectHref(record, location.href));
+    next.hash = '';
+    history.replaceState(null, '', next.href);
+  }
+  return { record, saved: true };
+}
+
+async function projectFromShare(store: ProjectStore, state: SharedState): Promise<ProjectRecord | null> {
+  const opened = resolveSharedState(state);
+  let files: Record<string, ArrayBuffer>;
   try {
-    bundle = await fetchApp(manifestUrl);
+    files = await loadSharedFiles(opened.files, { fetch: (...args) => fetch(...args) });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    showProblems([message]);
-    setStatus('Could not load the app', true);
-    return;
+    showProblems([`Share link: ${message}`]);
+    setStatus('The share link could not be opened', true);
+    return null;
   }
-  editor.value = bundle.manifestText;
-  void editor.upgrade().catch((error: unknown) => appendLog({ time: Date.now(), level: 'warn', source: 'editor', message: `Monaco did not load (${String(error)}); using a plain text area` }));
+  const projectBase = projectBaseFor(opened.base) as ProjectBase;
+  const record: ProjectRecord = {
+    id: newProjectId(),
+    name: `${defaultName(projectBase)} (shared)`,
+    base: projectBase,
+    ...(state.manifest !== undefined ? { manifestText: state.manifest } : {}),
+    files,
+    created: Date.now(),
+    updated: Date.now(),
+  };
+  await store.put(record);
+  pending = { kv: opened.kv, variables: opened.variables, request: opened.request };
+  return record;
+}
 
-  const engine = await enginePromise;
-  engine.onLog(appendLog);
-  // For the benchmark and tests driving the page: the engine client, nothing else.
-  (window as unknown as { spinPlayground?: unknown }).spinPlayground = { engine };
-  mountRequestConsole(
-    $<HTMLFormElement>('request-form'),
-    { status: $('response-status'), headers: $('response-headers'), body: $('response-body') },
-    (request) => engine.request(request),
-  );
+interface ShareDeps {
+  session: ProjectSession;
+  record: ProjectRecord;
+  editor(): string;
+  request(): ShareRequest;
+  variables(): Record<string, string>;
+  kv(): Promise<KvRow[]>;
+  /** An authored app's source files and exported component, for "Export app". */
+  authored(): Promise<Record<string, Uint8Array> | null>;
+  note(text: string): void;
+}
 
-  const run = async (): Promise<void> => {
+/** "Share" (link, or a bundle file when the app cannot go in one) and "Export app" (a zip `spin up` runs). */
+function wireShareAndExport(deps: ShareDeps): void {
+  const dialog = h('dialog', { className: 'sheet share-sheet', 'aria-label': 'Share' });
+  document.body.append(dialog);
+  const close = h('button', { type: 'button', className: 'quiet', onclick: () => dialog.close() }, 'Close');
+  const bundleFile = async (kv: KvRow[]) => {
+    const bundle = deps.session.bundle(deps.editor());
+    // An authored app: its source and the component as spin build makes it, not the page's core module.
+    const authored = await deps.authored();
+    if (authored) for (const [path, bytes] of Object.entries(authored)) bundle.files[path] = bytes.slice().buffer as ArrayBuffer;
+    const zip = encodeBundleFile(bundle, kv, { SQL: await loadSqlJs(), state: { request: deps.request(), variables: deps.variables() } });
+    downloadBytes(exportFileName(deps.editor()).replace(/\.zip$/, '-bundle.zip'), zip, 'application/zip');
+  };
+  const share = async (withKv = true) => {
+    const kv = withKv ? await deps.kv() : [];
+    const state = {
+      base: shareBaseFor(deps.record),
+      manifest: deps.editor(),
+      files: Object.fromEntries(Object.entries(deps.record.files).map(([path, bytes]) => [path, { kind: 'local' as const, bytes: new Uint8Array(bytes) }])),
+      kv,
+      variables: deps.variables(),
+      request: deps.request(),
+    };
+    const defaults = deps.session.detached ? {} : { manifest: deps.session.original.manifestText };
+    const result = encodeShareState(state, defaults);
+    const body: Node[] = [];
+    if (result.ok) {
+      const url = shareUrl(result.fragment, location.href);
+      const copied = await copyText(url);
+      const { length, warning } = shareLinkWarning(url);
+      const field = h('input', { className: 'share-url', readOnly: true, value: url, 'aria-label': 'Share link', spellcheck: 'false' });
+      field.addEventListener('focus', () => field.select());
+      body.push(
+        h('p', {}, copied ? 'The link is copied to the clipboard. It holds the app, its edits, the key-value data and the request; it opens as a new project.' : 'Copy the link below. It holds the app, its edits, the key-value data and the request; it opens as a new project.'),
+        field,
+        h('p', { className: 'muted share-length' }, `${length.toLocaleString('en-US')} characters`),
+      );
+      if (warning) body.push(h('p', { className: 'warn-text', role: 'alert' }, warning));
+      if (result.notes.length) body.push(h('ul', { className: 'share-notes', 'aria-label': 'Left out of the link' }, ...result.notes.map((n) => h('li', {}, n))));
+    } else {
+      body.push(h('p', { className: 'error-text', role: 'alert' }, result.error));
+      if (result.reason === 'kv-too-large') body.push(h('button', { type: 'button', className: 'quiet', onclick: () => void share(false) }, 'Share without the key-value data'));
+      if (result.reason === 'local-files' || result.reason === 'kv-too-large' || result.reason === 'too-large') {
+        body.push(h('p', {}, 'A bundle file holds the whole app, its data and the request; Add files (Import) restores it, and spin up runs it.'),
+          h('button', { type: 'button', onclick: () => void bundleFile(kv) }, 'Download bundle file'));
+      }
+    }
+    dialog.replaceChildren(h('div', { className: 'sheet-head' }, h('h2', {}, 'Share'), close), ...body);
+    if (!dialog.open) dialog.showModal();
+  };
+  byId('share-button').addEventListener('click', () => void share().catch((error: unknown) => log('error', 'share', String(error))));
+
+  byId('export-button').addEventListener('click', async () => {
+    const button = byId<HTMLButtonElement>('export-button');
+    button.disabled = true;
+    try {
+      const manifestText = deps.editor();
+      const bundle = deps.session.bundle(manifestText);
+      const authored = await deps.authored();
+      const result = buildAppZip({ manifestText, files: { ...bundle.files, ...(authored ?? {}) }, kv: await deps.kv(), variables: deps.variables(), SQL: await loadSqlJs() });
+      const name = exportFileName(manifestText);
+      downloadBytes(name, result.zip, 'application/zip');
+      const summary = `Exported ${name}: unzip it and run \`${result.command}\`.`;
+      deps.note([summary, ...result.warnings].join(' '));
+      log('info', 'export', summary);
+      for (const warning of result.warnings) log('warn', 'export', warning);
+    } catch (error) {
+      log('error', 'export', `the export failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
+async function openProject(store: ProjectStore): Promise<{ record: ProjectRecord; saved: boolean } | null> {
+  if (isShareFragment(location.hash)) return openShareLink(store);
+  const choice = appChoiceFrom(location);
+  const id = await projectIdFor(choice);
+  const record = await store.get(id);
+  if (record) return { record, saved: true };
+  if (choice.kind === 'project') {
+    showProblems([`There is no saved project ${id} in this browser. Open an example, or open Projects to see the saved ones.`]);
+    setStatus('Could not open the project', true);
+    return null;
+  }
+  const projectBase: ProjectBase = choice.kind === 'example' ? { kind: 'example', name: choice.name } : { kind: 'url', url: choice.manifestUrl };
+  return { record: { id, name: defaultName(projectBase), base: projectBase, files: {}, created: Date.now(), updated: Date.now() }, saved: false };
+}
+
+async function fetchOriginal(record: ProjectRecord): Promise<OriginalApp> {
+  if (record.base.kind === 'files' || record.replacedApp) return { manifestText: '', files: {} };
+  const manifestUrl = manifestUrlFor(record.base.kind === 'url' ? { kind: 'url', manifestUrl: record.base.url } : record.base, base);
+  const bundle = await fetchApp(manifestUrl, progress.countingFetch());
+  return { manifestText: bundle.manifestText, manifestUrl, files: bundle.files };
+}
+
+async function main(): Promise<void> {
+  const store = embed ? ProjectStore.memory() : await ProjectStore.open();
+  byId('new-js-app').addEventListener('click', async () => {
+    const record: ProjectRecord = {
+      id: newProjectId(),
+      name: 'my-app',
+      base: { kind: 'files' },
+      manifestText: NEW_JS_APP_MANIFEST,
+      files: {},
+      authored: { language: 'javascript', source: STARTER_JS },
+      created: Date.now(),
+      updated: Date.now(),
+    };
+    await store.put(record);
+    location.href = projectHref(record, location.href);
+  });
+  const opened = await openProject(store);
+  layoutEditColumn(Boolean(opened?.record.authored));
+  if (!opened) return;
+  const { record } = opened;
+  const projectId = record.id;
+  const previewOrigin = previewOriginFor(projectId, location);
+  preview.setOrigin(previewOrigin);
+  byId('app-source').textContent =
+    record.base.kind === 'url' && !record.id.startsWith('p-') ? record.base.url : record.base.kind === 'example' ? `example: ${record.base.name}` : record.name;
+
+  connectRunner(previewOrigin, {
+    query: params.get('jspi') === 'off' ? '?jspi=off' : '',
+    onError: (message) => log('error', 'runner', message),
+    onClient: (client, first) => {
+      if (record.authored) void authoringClient().warm().catch((error: unknown) => log('warn', 'authoring', `the JS builder did not warm up: ${String(error)}`));
+      engine = client;
+      hook.engine = client;
+      wireEngine(client);
+      if (first) {
+        (window as unknown as { spinPlayground: typeof hook }).spinPlayground = hook;
+        resolveEngine(client);
+      } else {
+        log('warn', 'engine', 'the runner started a fresh engine; loading the app again', 'restart');
+        void run();
+      }
+    },
+  });
+
+  const variablesForm = new VariablesForm(byId<HTMLDetailsElement>('variables'), projectId);
+  const requestConsole = mountRequestConsole(byId('request-panel'), { send: async (request) => (await currentEngine()).request(request), openInPreview: (path) => preview.navigate(path), projectId });
+  const fillRequest = (request: ShareRequest) => requestConsole.fill({ ...request, time: Date.now() } as HistoryEntry);
+  if (pending.request) fillRequest(pending.request);
+  else if (params.get('path')?.startsWith('/')) fillRequest({ method: 'GET', path: params.get('path')!, headers: [], body: '', bodyType: 'text' });
+  if (pending.variables && Object.keys(pending.variables).length) variablesForm.set(pending.variables);
+  setStatus('Loading app…');
+  let original: OriginalApp;
+  try {
+    original = await fetchOriginal(record);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    progress.done();
+    showProblems([message]);
+    log('error', 'loader', message, 'load-error');
+    setStatus('Could not load the app', true);
+    if (record.manifestText === undefined) return;
+    original = { manifestText: '', files: {} };
+  }
+  progress.done();
+  const session = new ProjectSession(store, record, original, opened.saved);
+  let lastInfo: ComponentInfo[] = [];
+
+  const showDraft = () => {
+    draftNote.textContent = session.edited ? 'draft saved' : '';
+    draftNote.title = session.edited ? 'Your edits are saved in this browser; Projects → Revert to original discards them' : '';
+    menu.update({ name: record.name, edited: session.edited, canRevert: session.edited && record.base.kind !== 'files' });
+  };
+  const showFiles = () => filesPanel.render({ manifestBytes: new TextEncoder().encode(editor.value).byteLength, files: session.fileRows(), components: lastInfo });
+
+  editor.value = session.manifestText;
+  editor.validateWith((text) => {
+    const parsed = parseManifest(text);
+    return parsed.ok ? [] : parsed.errors;
+  });
+  editor.onChange((text) => void session.setManifestText(text).then(showDraft));
+  void editor.upgrade().catch((error: unknown) => log('warn', 'editor', `Monaco did not load (${String(error)}); using a plain text area`));
+
+  // An app written in the page: its Source editor, built by Run (src/authoring/README.md, Wiring 5).
+  let source: SourceEditor | null = null;
+  let lastGoodCore: Uint8Array | null = record.files[AUTHORED_CORE] ? new Uint8Array(record.files[AUTHORED_CORE]) : null;
+  if (record.authored) {
+    const authored = record.authored;
+    const fileName = authored.language === 'typescript' ? 'src/index.ts' : 'src/index.js';
+    const exportButton = h('button', { type: 'button', className: 'quiet', title: 'The component Run built, as spin build makes it' }, 'Export .wasm');
+    const host = h('div', { className: 'editor', id: 'source-editor' });
+    byId('source-panel').append(
+      h('div', { className: 'panel-head' }, h('h2', {}, fileName),
+        h('span', { className: 'muted', title: 'Run (Ctrl/Cmd+Enter) builds the component in this page and loads it' }, authored.language === 'typescript' ? 'TypeScript' : 'JavaScript'),
+        h('div', { className: 'tools' }, exportButton)),
+      host);
+    source = new SourceEditor(host, authored.language, HOST_TYPES);
+    source.value = authored.source;
+    source.onChange((text) => void session.setSource(text));
+    void source.upgrade().catch((error: unknown) => log('warn', 'editor', `Monaco did not load for the source (${String(error)}); using a plain text area`));
+    exportButton.addEventListener('click', async () => {
+      if (!lastGoodCore) {
+        log('warn', 'authoring', 'nothing to export yet: Run builds the component first');
+        return;
+      }
+      exportButton.disabled = true;
+      const started = performance.now();
+      try {
+        const component = await authoringClient().exportComponent(lastGoodCore);
+        downloadBytes(`${record.name.replace(/[^\w.-]+/g, '-') || 'app'}.wasm`, component, 'application/wasm');
+        log('info', 'authoring', `exported the component (${component.byteLength} bytes) in ${formatMs(performance.now() - started)}`);
+      } catch (error) {
+        log('error', 'authoring', `export failed: ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        exportButton.disabled = false;
+      }
+    });
+  }
+
+  const addFiles = async (picked: ImportedFile[]) => {
+    const files: ImportedFile[] = [];
+    for (const file of picked) {
+      if (!/\.zip$/i.test(file.path)) {
+        files.push(file);
+        continue;
+      }
+      try {
+        // An app zip ("Export app", a bundle file, any app folder zipped): the app and its data.
+        const imported = importAppZip(file.bytes, await loadSqlJs());
+        files.push({ path: 'spin.toml', bytes: new TextEncoder().encode(imported.bundle.manifestText) });
+        for (const [path, bytes] of Object.entries(imported.bundle.files)) files.push({ path, bytes: new Uint8Array(bytes) });
+        pending.kv = imported.kv;
+        if (Object.keys(imported.variables).length) variablesForm.set(imported.variables);
+        const link = imported.shareFragment ? decodeShareLink(imported.shareFragment) : null;
+        if (link?.ok && link.state.request) fillRequest(resolveSharedState(link.state).request);
+        for (const warning of imported.warnings) log('warn', 'import', warning);
+        log('info', 'import', `imported ${file.path}: ${Object.keys(imported.bundle.files).length} files and ${imported.kv.length} key-value entries`);
+      } catch (error) {
+        if (!(error instanceof ImportError)) throw error;
+        files.push(...expandZip(file.bytes));
+      }
+    }
+    const result = await session.addFiles(files, lastInfo.map((c) => c.source));
+    if (result.manifestText !== undefined) editor.value = result.manifestText;
+    filesPanel.note(`Added ${result.added.length} file${result.added.length === 1 ? '' : 's'}${result.manifestText !== undefined ? ' and spin.toml' : ''}${result.dropped.length ? `; ignored ${result.dropped.length} outside the app's folder` : ''}.`);
+    showDraft();
+    await run();
+  };
+  const filesPanel = new FilesPanel(byId('files-panel'), {
+    add: (files) => void addFiles(files),
+    remove: (path) => void session.removeFile(path).then(run),
+    replace: (path, bytes) => void session.replaceFile(path, bytes).then(run),
+    showManifest: () => editor.focus(),
+  });
+  // A drop anywhere on the page is an import; without this the browser would open the file.
+  window.addEventListener('dragover', (event) => event.preventDefault());
+  window.addEventListener('drop', async (event) => {
+    event.preventDefault();
+    if (event.dataTransfer && !byId('files-panel').contains(event.target as Node)) await addFiles(await filesFromDrop(event.dataTransfer));
+  });
+
+  const menu = new ProjectMenu(byId<HTMLButtonElement>('project-button'), { id: projectId, name: record.name, edited: session.edited, canRevert: false }, {
+    list: () => store.list(),
+    rename: async (name) => {
+      await session.rename(name);
+      showDraft();
+    },
+    duplicate: async () => {
+      await session.setManifestText(editor.value);
+      const copy: ProjectRecord = { ...structuredClone(record), id: newProjectId(), name: `${record.name} (copy)`, manifestText: editor.value, created: Date.now(), updated: Date.now() };
+      await store.put(copy);
+      location.href = projectHref(copy, location.href);
+    },
+    revert: async () => {
+      await session.revert();
+      location.reload();
+    },
+    resetKv: async () => {
+      await kvExplorer.resetAll();
+      log('info', 'key-value', 'every store was emptied (reset to the seed: no keys)');
+    },
+    remove: async (id) => {
+      await store.delete(id);
+      if (id === projectId) {
+        await kvExplorer.resetAll();
+        location.href = projectHref({ id: 'ex-kv-basics', base: { kind: 'example', name: 'kv-basics' } }, location.href);
+      }
+    },
+    open: (other) => (location.href = projectHref(other, location.href)),
+  });
+  showDraft();
+  showFiles();
+
+  void Promise.all([loadExamples(base), store.list()]).then(([examples, projects]) => {
+    const edited = new Set(projects.flatMap((p) => (p.base.kind === 'example' && p.id === `ex-${p.base.name}` && (p.manifestText !== undefined || Object.keys(p.files).length) ? [p.base.name] : [])));
+    mountExamplesGallery(byId<HTMLButtonElement>('examples-button'), examples, {
+      current: record.base.kind === 'example' && projectId.startsWith('ex-') ? record.base.name : null,
+      edited,
+      open: async (name) => {
+        // The current edits are already a saved draft; make sure the last keystrokes are too.
+        await session.setManifestText(editor.value);
+        location.href = projectHref({ id: `ex-${name}`, base: { kind: 'example', name } }, location.href);
+      },
+    });
+  }).catch((error: unknown) => log('warn', 'examples', `the examples list did not load: ${String(error)}`));
+
+  await currentEngine();
+
+  /** Key-value data from a link or an imported zip: the project's stores hold exactly these before the first request. */
+  const seedPending = async () => {
+    const rows = pending.kv;
+    if (!rows) return;
+    pending.kv = undefined;
+    const client = await currentEngine();
+    for (const op of kvSeedOps(rows, 'replace')) {
+      const result = await client.kv(op);
+      if (result.op === 'error') log('error', 'key-value', `seeding the shared data failed: ${result.message}`);
+    }
+    if (rows.length) log('info', 'key-value', `seeded ${rows.length} key-value entr${rows.length === 1 ? 'y' : 'ies'}`);
+    void kvExplorer.refresh();
+  };
+
+  wireShareAndExport({
+    session, record, editor: () => editor.value, request: () => {
+      const entry = requestConsole.current();
+      return { method: entry.method, path: entry.path, headers: entry.headers, body: entry.body, bodyType: entry.bodyType === 'json' ? 'json' : 'text' };
+    },
+    variables: () => variablesForm.values,
+    kv: async () => readAllKv(async (op) => (await currentEngine()).kv(op)),
+    authored: async () => {
+      if (!source || !record.authored) return null;
+      const component = lastGoodCore ? await authoringClient().exportComponent(lastGoodCore) : undefined;
+      return authoredAppFiles({ source: source.value, language: source.language, ...(component ? { component } : {}) });
+    },
+    note: (text) => filesPanel.note(text),
+  });
+
+  let running: Promise<void> | null = null;
+  let loadedOnce = false;
+  /**
+   * An authored app: build the Source in the page and put the core into the bundle as
+   * `dist/app.wasm`. False when the build failed (markers shown; the last good build keeps serving).
+   */
+  async function buildSource(runStarted: number): Promise<boolean> {
+    if (!source || !record.authored) return true;
+    const code = source.value;
+    await session.setSource(code);
+    setStatus('Building the JS component…');
+    const started = performance.now();
+    let result;
+    try {
+      result = await buildJsComponent(code, { language: source.language });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      showProblems([`build: ${message}`]);
+      log('error', 'authoring', `the build failed: ${message}`, 'load-error');
+      setStatus('The JS build failed; the last good build keeps serving', true);
+      return !loadedOnce && lastGoodCore !== null;
+    }
+    const buildMs = Math.round(performance.now() - started);
+    const fileName = source.language === 'typescript' ? 'src/index.ts' : 'src/index.js';
+    if (!result.ok) {
+      source.showErrors(result.errors);
+      showProblems(result.errors.map((e) => `${fileName} line ${e.line}, column ${e.column}: ${e.message}`));
+      log('error', 'authoring', `${fileName}: ${result.errors.length} error${result.errors.length === 1 ? '' : 's'}; the last good build keeps serving`, 'load-error');
+      setStatus(`${fileName} has errors; the last good build keeps serving`, true);
+      // A reopened project whose source no longer builds still serves its saved build.
+      return !loadedOnce && lastGoodCore !== null;
+    }
+    source.showErrors([]);
+    lastGoodCore = result.coreModule;
+    await session.replaceFile(AUTHORED_CORE, result.coreModule);
+    hook.authoring = { buildMs, firstResponseMs: null };
+    log('info', 'authoring', `built in the page in ${buildMs} ms (build_ms=${buildMs}; core module ${result.coreModule.byteLength} bytes)`);
+    firstResponse = () => {
+      firstResponse = null;
+      const ms = Math.round(performance.now() - runStarted);
+      if (hook.authoring) hook.authoring.firstResponseMs = ms;
+      log('info', 'authoring', `first response ${ms} ms after Run (firstResponse_ms=${ms})`);
+    };
+    return true;
+  }
+
+  async function runOnce(): Promise<void> {
+    const runStarted = performance.now();
+    firstResponse = null;
+    if (!(await buildSource(runStarted))) return;
     const text = editor.value;
     const parsed = parseManifest(text);
     if (!parsed.ok) {
@@ -132,45 +690,55 @@ async function main(): Promise<void> {
       return;
     }
     editor.showErrors([]);
+    await session.setManifestText(text);
+    showDraft();
     variablesForm.show(parsed.app.variables);
+    kvExplorer.setDeclaredStores(Object.values(parsed.app.components).flatMap((c) => c.keyValueStores));
     setStatus('Loading app…');
-    try {
-      bundle = await fetchSources({ ...bundle, manifestText: text });
-    } catch (error) {
-      showProblems([error instanceof Error ? error.message : String(error)]);
-      setStatus('Could not fetch a component', true);
-      return;
+    let bundle = session.bundle(text);
+    if (bundle.manifestUrl) {
+      try {
+        const fetched = await fetchSources(bundle, progress.countingFetch());
+        for (const [path, bytes] of Object.entries(fetched.files)) if (!(path in session.record.files)) session.original.files[path] = bytes;
+        bundle = fetched;
+      } catch (error) {
+        progress.done();
+        const message = error instanceof Error ? error.message : String(error);
+        showProblems([message]);
+        log('error', 'loader', message, 'load-error');
+        setStatus('Could not fetch a component', true);
+        return;
+      }
     }
-    const result = await engine.load({ ...bundle, variables: variablesForm.values });
+    progress.phase('Transpiling and compiling components…');
+    const result = await (await currentEngine()).load({ ...bundle, variables: variablesForm.values, limits });
+    progress.done();
+    lastInfo = result.info ?? [];
+    if (result.ok) loadedOnce = true;
+    else firstResponse = null;
+    showFiles();
     if (!result.ok && result.line) editor.showErrors([{ message: result.error, line: result.line, column: result.column ?? 1 }]);
     showLoadResult(result, previewOrigin);
-    if (result.ok) {
-      openPreview.href = `${previewOrigin}/`;
-      // `?preview=off`: the preview makes no request until a route link is clicked, for apps
-      // whose `/` has side effects and for runs that need untouched state (conformance).
-      if (previewEnabled) preview.src = `${previewOrigin}/`;
+    // `?preview=off`: the preview makes no request until a route link is clicked, for apps
+    // whose `/` has side effects and for runs that need untouched state (conformance).
+    if (result.ok) await seedPending();
+    // Embedded with show=response: the console's request is the only one (no hidden page load).
+    if (result.ok && previewEnabled && !(embed && embedShow.has('response'))) preview.show();
+    if (result.ok && embed && embedShow.has('response')) {
+      requestConsole.fill({ method: 'GET', path: preview.path, headers: [], body: '', bodyType: 'text', time: Date.now() });
+      byId('request-panel').querySelector<HTMLFormElement>('form.request-form')?.requestSubmit();
     }
-  };
-  editor.onRun(() => void run());
-  $('run').addEventListener('click', () => void run());
-  await run();
-}
-
-async function populateExamples(current: string | null): Promise<void> {
-  const select = $<HTMLSelectElement>('example-select');
-  try {
-    const response = await fetch(new URL('examples/index.json', new URL(import.meta.env.BASE_URL, location.href)));
-    const examples = (await response.json()) as Array<{ name: string; description: string }>;
-    const placeholder = new Option(current ? '' : '(opened by URL)', '');
-    placeholder.hidden = current !== null;
-    select.append(placeholder, ...examples.map((e) => Object.assign(new Option(e.name, e.name), { title: e.description })));
-    select.value = current ?? '';
-    select.addEventListener('change', () => {
-      if (select.value) location.search = `?example=${encodeURIComponent(select.value)}`;
-    });
-  } catch {
-    select.disabled = true;
   }
+  /** Runs one at a time; a Run pressed meanwhile runs once more afterwards. */
+  async function run(): Promise<void> {
+    while (running) await running;
+    running = runOnce().finally(() => (running = null));
+    return running;
+  }
+  editor.onRun(() => void run());
+  source?.onRun(() => void run());
+  byId('run').addEventListener('click', () => void run());
+  await run();
 }
 
 void main();

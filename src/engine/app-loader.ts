@@ -11,9 +11,10 @@ import { handlerKind } from '../host/interfaces';
 import { parseAllowedHosts, type AllowedHost } from '../host/allowed-hosts';
 import { resolveComponentVariables, type VariableResolver } from '../host/variables';
 import { Router } from './router';
-import { jspiAvailable, prepareComponent, type PreparedComponent } from './components';
+import { prepareComponent, type AsyncBridge, type PreparedComponent } from './components';
 import { describeNonComponent, wasmKind } from './wasm-kind';
 import { isSpin1CoreModule } from './executors/spin1-core';
+import { isAuthoredCore, prepareAuthored } from '../authoring/prepared';
 import { sha256Hex } from './transpile-cache';
 import { MountError, planMounts, toFileTree, type FileTree } from './file-mounts';
 
@@ -48,7 +49,7 @@ export class LoadError extends Error {
 
 type Log = (entry: Omit<LogEntry, 'time'>) => void;
 
-export async function loadApp(bundle: AppBundle, log: Log): Promise<LoadedApp> {
+export async function loadApp(bundle: AppBundle, log: Log, bridge: AsyncBridge): Promise<LoadedApp> {
   const parsed = parseManifest(bundle.manifestText);
   if (!parsed.ok) {
     const first = parsed.errors[0]!;
@@ -57,9 +58,6 @@ export async function loadApp(bundle: AppBundle, log: Log): Promise<LoadedApp> {
   }
   const app = parsed.app;
   for (const warning of app.warnings) log({ level: 'warn', source: 'manifest', message: `spin.toml line ${warning.line}: ${warning.message}` });
-  if (!jspiAvailable()) {
-    throw new LoadError('this browser lacks JavaScript Promise Integration (WebAssembly.Suspending), which the playground needs to run components; use Chromium 137 or later');
-  }
   let router: Router;
   try {
     router = Router.build(app.triggers);
@@ -81,7 +79,7 @@ export async function loadApp(bundle: AppBundle, log: Log): Promise<LoadedApp> {
       const variables = resolveVariables(app, component, provided);
       const allowedHosts = parseHosts(app, component, provided);
       const mounts = mountFiles(component, bundle);
-      const loaded = await prepareOne(component, bundle, log);
+      const loaded = await prepareOne(component, bundle, log, bridge);
       components.set(id, { ...loaded, component, variables, allowedHosts, ...(mounts ? { mounts, files: toFileTree(mounts) } : {}) });
     }),
   );
@@ -136,7 +134,7 @@ function parseHosts(app: SpinApp, component: SpinComponent, provided: Record<str
 
 type Prepared = Pick<LoadedComponent, 'kind' | 'prepared' | 'coreModule'>;
 
-async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log): Promise<Prepared> {
+async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log, bridge: AsyncBridge): Promise<Prepared> {
   const where = { file: 'spin.toml', line: component.line, column: 1 };
   const source = component.source;
   if (source.kind === 'registry') {
@@ -152,12 +150,14 @@ async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log)
       throw new LoadError(`component "${component.id}": the digest of ${source.url} does not match: the manifest expects ${source.digest}, the downloaded file is ${actual}`, where);
     }
   }
-  if (wasmKind(bytes) === 'core-module') return prepareCoreModule(component, key, bytes, log);
-  const notComponent = describeNonComponent(bytes, key);
+  // A core built in the page (in-page authoring) runs with the prebuilt glue template.
+  const authored = wasmKind(bytes) === 'core-module' && isAuthoredCore(bytes);
+  if (wasmKind(bytes) === 'core-module' && !authored) return prepareCoreModule(component, key, bytes, log);
+  const notComponent = authored ? null : describeNonComponent(bytes, key);
   if (notComponent) throw new LoadError(`component "${component.id}": ${notComponent}`, { file: key });
   let prepared: PreparedComponent;
   try {
-    prepared = await prepareComponent(bytes);
+    prepared = authored ? await prepareAuthored(bytes, bridge) : await prepareComponent(bytes, bridge);
   } catch (error) {
     throw new LoadError(`component "${component.id}" (${key}) could not be loaded: ${error instanceof Error ? error.message : String(error)}`, { file: key });
   }
@@ -180,7 +180,7 @@ async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log)
   log({
     level: 'info',
     source: component.id,
-    message: `loaded ${key} (${formatSize(bytes.byteLength)}; ${stats.fromCache ? 'transpiled output from cache' : `transpiled in ${stats.transpileMs.toFixed(0)} ms`}, compiled in ${stats.compileMs.toFixed(0)} ms)`,
+    message: `loaded ${key} (${formatSize(bytes.byteLength)}; ${stats.fromCache ? 'transpiled output from cache' : `transpiled in ${stats.transpileMs.toFixed(0)} ms`}, compiled in ${stats.compileMs.toFixed(0)} ms${bridge === 'sync' ? '; synchronous glue, without JSPI' : ''})`,
   });
   return { prepared, kind: handler === 'spin1-inbound-http' ? 'spin1-component' : 'wasi-http' };
 }

@@ -43,28 +43,37 @@ export function jspiAvailable(): boolean {
   return typeof (WebAssembly as unknown as { Suspending?: unknown }).Suspending === 'function';
 }
 
-/** Prepared components by content hash: the same bytes are transpiled and compiled once. */
+/**
+ * How host calls that wait are bridged: `jspi` suspends the guest on a Promise (Chromium 137+);
+ * `sync` uses synchronous glue, with waits done by bounded busy-waiting and outbound HTTP by
+ * synchronous XMLHttpRequest (browsers without JSPI).
+ */
+export type AsyncBridge = 'jspi' | 'sync';
+
+/** Prepared components by content hash and bridge: the same bytes are transpiled and compiled once. */
 const prepared = new Map<string, Promise<PreparedComponent>>();
 
-export async function prepareComponent(bytes: Uint8Array): Promise<PreparedComponent> {
+export async function prepareComponent(bytes: Uint8Array, bridge: AsyncBridge): Promise<PreparedComponent> {
   const hash = await sha256Hex(bytes);
-  let entry = prepared.get(hash);
+  const key = `${hash}:${bridge}`;
+  let entry = prepared.get(key);
   if (!entry) {
-    entry = prepare(bytes, hash);
-    prepared.set(hash, entry);
-    entry.catch(() => prepared.delete(hash));
+    entry = prepare(bytes, hash, bridge);
+    prepared.set(key, entry);
+    entry.catch(() => prepared.delete(key));
   }
   return entry;
 }
 
-async function prepare(bytes: Uint8Array, hash: string): Promise<PreparedComponent> {
+async function prepare(bytes: Uint8Array, hash: string, bridge: AsyncBridge): Promise<PreparedComponent> {
   const world = readComponentWorld(bytes);
   const started = performance.now();
-  let transpiled = await getTranspiled(hash);
+  const cacheKey = `${hash}:${bridge}`;
+  let transpiled = await getTranspiled(cacheKey);
   const fromCache = transpiled !== undefined;
   if (!transpiled) {
-    transpiled = await transpile(bytes);
-    void putTranspiled(hash, transpiled);
+    transpiled = await transpile(bytes, bridge);
+    void putTranspiled(cacheKey, transpiled);
   }
   const transpileMs = performance.now() - started;
   const compileStart = performance.now();
@@ -92,7 +101,7 @@ async function prepare(bytes: Uint8Array, hash: string): Promise<PreparedCompone
   };
 }
 
-async function transpile(bytes: Uint8Array): Promise<Transpiled> {
+async function transpile(bytes: Uint8Array, bridge: AsyncBridge): Promise<Transpiled> {
   await $init;
   const output = generate(bytes, {
     name: GLUE_NAME,
@@ -101,7 +110,7 @@ async function transpile(bytes: Uint8Array): Promise<Transpiled> {
     noNodejsCompat: true,
     // Keep core modules as separate files: they are compiled once and cached.
     base64Cutoff: 0,
-    asyncMode: { tag: 'jspi', val: { imports: ASYNC_IMPORTS, exports: ASYNC_EXPORTS } },
+    asyncMode: bridge === 'jspi' ? { tag: 'jspi', val: { imports: ASYNC_IMPORTS, exports: ASYNC_EXPORTS } } : { tag: 'sync' },
   });
   return { files: output.files, imports: output.imports, exports: output.exports };
 }

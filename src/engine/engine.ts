@@ -4,16 +4,20 @@
  * Spin's rules, serves `static_response` triggers, and runs components (see invoke.ts). It also
  * keeps the project's cookie jar, because a service worker can neither set nor read cookies.
  */
-import type { AppBundle, LoadResult, LogEntry, WireRequest, WireResponse } from '../protocol/messages';
+import type { AppBundle, KvAdminOp, KvAdminResult, LoadResult, LogEntry, RequestTrace, WireRequest, WireResponse } from '../protocol/messages';
 import type { SqliteKvStore } from '../kv/sqlite-store';
 import type { SqliteDatabases } from '../kv/sqlite-databases';
 import type { InternalRequest, InternalResponse } from '../host/outbound-http';
 import type { SpinApp } from '../manifest/types';
 import { reservedPath, type RouteMatch } from './router';
 import { loadApp, LoadError, type LoadedApp } from './app-loader';
+import type { AsyncBridge } from './components';
 import { invoke, readAll, type InvokeResult } from './invoke';
 import { CookieJar } from './cookie-jar';
 import { toWireResponse, type PlainResponse } from './wire-response';
+import { TraceRecorder } from './trace';
+import { runKvAdmin } from './kv-admin';
+import { describeComponents } from './describe';
 
 export interface EngineDeps {
   kv: SqliteKvStore;
@@ -26,6 +30,10 @@ export interface EngineDeps {
   origin: { scheme: 'http' | 'https'; host: string };
   onKvWrite?(store: string): void;
   fetch?: typeof fetch;
+  /** `jspi` where the browser has it; `sync` otherwise (or when forced with `?jspi=off`). */
+  bridge: AsyncBridge;
+  /** Each request's trace (route, host calls, timing), for the UI's "Trace" panel. */
+  onTrace?(trace: RequestTrace): void;
 }
 
 const text = (body: string) => new TextEncoder().encode(body);
@@ -48,39 +56,55 @@ export class Engine {
   /** Load an app. On failure the previously loaded app keeps serving. */
   async load(bundle: AppBundle): Promise<LoadResult> {
     try {
-      const loaded = await loadApp(bundle, this.#deps.log);
+      const loaded = await loadApp(bundle, this.#deps.log, this.#deps.bridge);
       this.#app = loaded;
       this.#warnedUnmatched.clear();
       const routes = loaded.router.listing().map((r) => ({ component: r.componentOrTriggerId, route: r.route, wildcard: r.wildcard }));
-      return { ok: true, routes, components: [...loaded.components.keys()] };
+      return { ok: true, routes, components: [...loaded.components.keys()], info: describeComponents(bundle) };
     } catch (error) {
       const where = error instanceof LoadError ? error.where : {};
       const message = error instanceof Error ? error.message : String(error);
       const prefix = where.file ? (where.line ? `${where.file} line ${where.line}, column ${where.column ?? 1}: ` : `${where.file}: `) : '';
       this.#deps.log({ level: 'error', source: 'loader', message: prefix + message });
-      return { ok: false, error: message, ...where };
+      return { ok: false, error: message, ...where, info: describeComponents(bundle) };
     }
   }
 
-  /** Handle one HTTP request from a client (the preview or the request console) as `spin up` would. */
-  async handle(request: WireRequest): Promise<WireResponse> {
+  /** The key-value explorer's operations, on the app's own store (journalled like app writes). */
+  kvAdmin(op: KvAdminOp): Promise<KvAdminResult> {
+    return runKvAdmin(op, { kv: this.#deps.kv, flush: this.#deps.flush, onKvWrite: this.#deps.onKvWrite });
+  }
+
+  /**
+   * Handle one HTTP request from a client (the preview or the request console) as `spin up` would.
+   * `source` labels its trace; `null` records none (the benchmark's own timing loop).
+   */
+  async handle(request: WireRequest, source: RequestTrace['source'] | null = 'preview'): Promise<WireResponse> {
+    const trace = source && this.#deps.onTrace ? new TraceRecorder(request, source, this.#deps.onTrace) : undefined;
     const started = performance.now();
     const path = request.pathWithQuery.split('?')[0] || '/';
     const headers = request.headers.slice();
     const cookie = this.#cookies.header(path);
     if (cookie && !headers.some(([n]) => n.toLowerCase() === 'cookie')) headers.push(['cookie', cookie]);
-    const result = await this.#dispatch({ ...request, headers, body: request.body ? new Uint8Array(request.body) : empty() });
+    const result = await this.#dispatch({ ...request, headers, body: request.body ? new Uint8Array(request.body) : empty() }, trace);
     const setCookies = result.response.headers.filter(([n]) => n.toLowerCase() === 'set-cookie').map(([, v]) => v);
     if (setCookies.length > 0) this.#cookies.store(setCookies, path);
-    return toWireResponse(result.response, started, result.timing, (message) => this.#deps.log({ level: 'warn', source: result.timing.handledBy ?? 'engine', message }));
+    const wire = toWireResponse(result.response, started, result.timing, (message) => this.#deps.log({ level: 'warn', source: result.timing.handledBy ?? 'engine', message }));
+    trace?.finish(wire.status, wire.timing, wire.body instanceof ReadableStream);
+    return wire;
   }
 
-  async #dispatch(request: InternalRequest): Promise<{ response: PlainResponse; timing: Parameters<typeof toWireResponse>[2] }> {
+  /** `trace` gets the host calls; only the outermost dispatch (not a `self` request) records the route. */
+  async #dispatch(request: InternalRequest, trace?: TraceRecorder, outer = true): Promise<{ response: PlainResponse; timing: Parameters<typeof toWireResponse>[2] }> {
+    const routed = (kind: RequestTrace['kind'], handledBy?: string, route?: string) => {
+      if (outer) trace?.routed(kind, handledBy, route);
+    };
     const loaded = this.#app;
     if (!loaded) return { response: { status: 503, headers: [['content-type', 'text/plain; charset=utf-8']], body: text('No Spin app is loaded yet.\n') }, timing: {} };
     const routeStart = performance.now();
     const path = request.pathWithQuery.split('?')[0] || '/';
     const reserved = reservedPath(path);
+    if (reserved) routed('reserved', reserved === 'other-reserved' ? undefined : reserved);
     if (reserved === 'health') return { response: { status: 200, headers: [['content-type', 'text/plain']], body: text('OK') }, timing: { handledBy: 'health' } };
     if (reserved === 'info') {
       const info = JSON.stringify({ name: loaded.app.name, ...(loaded.app.version ? { version: loaded.app.version } : {}) }, null, 2);
@@ -90,6 +114,7 @@ export class Engine {
     const match = loaded.router.route(path);
     const routeMs = performance.now() - routeStart;
     if (!match) {
+      routed('no-route');
       if (!this.#warnedUnmatched.has(path)) {
         this.#warnedUnmatched.add(path);
         this.#deps.log({ level: 'warn', source: 'router', message: `Request to ${path} matched no pattern, and received a generic 404 response. To serve a more informative 404 page, add a catch-all (/...) route.` });
@@ -98,17 +123,19 @@ export class Engine {
     }
     const staticResponse = match.trigger.staticResponse;
     if (staticResponse) {
+      routed('static', match.trigger.id, match.rawRoute);
       return {
         response: { status: staticResponse.statusCode, headers: Object.entries(staticResponse.headers), body: text(staticResponse.body ?? '') },
         timing: { routeMs, handledBy: match.trigger.id },
       };
     }
     const componentId = match.trigger.component!;
-    const result = await this.#invoke(loaded, componentId, match, request);
+    routed('component', componentId, match.rawRoute);
+    const result = await this.#invoke(loaded, componentId, match, request, trace);
     return { response: result, timing: { routeMs, instantiateMs: result.instantiateMs, handlerMs: result.handlerMs, persistMs: result.persistMs, handledBy: componentId } };
   }
 
-  #invoke(loaded: LoadedApp, componentId: string, match: RouteMatch, request: InternalRequest): Promise<InvokeResult> {
+  #invoke(loaded: LoadedApp, componentId: string, match: RouteMatch, request: InternalRequest, trace?: TraceRecorder): Promise<InvokeResult> {
     const entry = loaded.components.get(componentId)!;
     return invoke(entry, match, request, {
       kv: this.#deps.kv,
@@ -119,7 +146,9 @@ export class Engine {
       flush: this.#deps.flush,
       onKvWrite: this.#deps.onKvWrite,
       fetch: this.#deps.fetch ?? fetch.bind(globalThis),
-      internal: (target, inner) => this.#internal(target, inner),
+      bridge: this.#deps.bridge,
+      internal: (target, inner) => this.#internal(target, inner, trace),
+      ...(trace ? { onHostCall: (call: string, outcome: string) => trace.call(componentId, call, outcome) } : {}),
     });
   }
 
@@ -127,16 +156,16 @@ export class Engine {
    * Requests that never leave the engine: to the app itself (routed as usual) and service chaining
    * to `<component>.spin.internal` (straight to that component, private ones included).
    */
-  async #internal(target: { self: true } | { component: string }, request: InternalRequest): Promise<InternalResponse> {
+  async #internal(target: { self: true } | { component: string }, request: InternalRequest, trace?: TraceRecorder): Promise<InternalResponse> {
     const loaded = this.#app;
     if (!loaded) throw new Error('no app is loaded');
     if ('self' in target) {
-      const { response } = await this.#dispatch(request);
+      const { response } = await this.#dispatch(request, trace, false);
       return { status: response.status, headers: response.headers, body: await readAll(response.body) };
     }
     if (!loaded.components.has(target.component)) throw new Error(`no component named "${target.component}" in this app (service chaining)`);
     const match = chainedMatch(loaded, target.component, request.pathWithQuery.split('?')[0] || '/');
-    const result = await this.#invoke(loaded, target.component, match, request);
+    const result = await this.#invoke(loaded, target.component, match, request, trace);
     return { status: result.status, headers: result.headers, body: await readAll(result.body) };
   }
 }

@@ -29,6 +29,9 @@ export interface InvokeDeps {
   onKvWrite?(store: string): void;
   internal(target: { self: true } | { component: string }, request: InternalRequest): Promise<InternalResponse>;
   fetch: typeof fetch;
+  bridge: 'jspi' | 'sync';
+  /** Every host call the component makes, for the request's trace. */
+  onHostCall?(call: string, outcome: string): void;
 }
 
 export interface InvokeResult {
@@ -87,8 +90,10 @@ export async function invoke(entry: LoadedComponent, match: RouteMatch, request:
     onStderr: (line) => log({ level: 'stderr', source: id, message: line }),
     onWarning: (message) => log({ level: 'warn', source: id, message }),
     onKvWrite: deps.onKvWrite,
+    ...(deps.onHostCall ? { onHostCall: deps.onHostCall } : {}),
     ...(entry.files ? { files: entry.files } : {}),
-    outbound: { allowedHosts: entry.allowedHosts, internal: deps.internal, fetch: deps.fetch },
+    bridge: deps.bridge,
+    outbound: { allowedHosts: entry.allowedHosts, internal: deps.internal, fetch: deps.fetch, bridge: deps.bridge },
   });
   const failed = async (failure: string, timing: { instantiateMs: number; handlerMs: number }): Promise<InvokeResult> => {
     finish();

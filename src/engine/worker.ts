@@ -12,6 +12,31 @@ import { KvPersistence } from '../kv/persistence';
 import { SqliteDatabases } from '../kv/sqlite-databases';
 import { SqlitePersistence } from '../kv/sqlite-persistence';
 import { Engine } from './engine';
+import { jspiAvailable } from './components';
+import { ENGINE_DB_LOCK, type EngineWorkerToRunner, type RunnerToEngineWorker } from '../protocol/messages';
+import { installMemoryCap, MIB } from './limits';
+
+// The guest memory ceiling; the runner sends the limits before any port (so before any load).
+let memoryLimitMiB = 0;
+installMemoryCap(() => memoryLimitMiB * MIB);
+
+function tellRunner(message: EngineWorkerToRunner): void {
+  self.postMessage(message);
+}
+
+/**
+ * One engine per project at a time: a Worker the runner just terminated may still be finishing a
+ * write while its replacement starts. Held until this Worker ends (the browser releases it then).
+ */
+function holdEngineLock(): Promise<void> {
+  if (!navigator.locks) return Promise.resolve();
+  return new Promise((granted) => {
+    void navigator.locks.request(ENGINE_DB_LOCK, () => {
+      granted();
+      return new Promise<never>(() => {});
+    });
+  });
+}
 
 const uiPorts = new Set<MessagePort>();
 const recentLogs: LogEntry[] = [];
@@ -42,13 +67,35 @@ function kvWritten(store: string): void {
 
 async function start(): Promise<Engine> {
   const SQL = await initSqlJs({ locateFile: () => sqlWasmUrl });
+  const lockWait = performance.now();
+  await holdEngineLock();
+  const waited = performance.now() - lockWait;
+  // Chromium stops a Worker busy in a guest's loop only about 2 s after terminate().
+  if (waited > 100) log({ level: 'info', source: 'engine', message: `waited ${Math.round(waited)} ms for the previous engine to stop` });
+  const unsaved = (what: string, error: unknown) =>
+    log({
+      level: 'error',
+      source: 'engine',
+      message: `${what} cannot be saved in this browser (IndexedDB: ${error instanceof Error ? error.message : String(error)}); the app runs with data kept in memory only, lost when the engine restarts. Allow site data for this site to keep it.`,
+    });
   const { db, persistence } = await KvPersistence.open(SQL, (database, changes) => {
     const replayer = new SqliteKvStore(database);
     for (const change of changes) replayer.replay(change);
+  }).catch((error: unknown) => {
+    unsaved('Key-value data', error);
+    return KvPersistence.memoryOnly(SQL);
+  });
+  persistence.onFailure((error) => {
+    log({ level: 'error', source: 'key-value', message: error.message });
+    tellRunner({ type: 'fatal', message: error.message });
   });
   const kv = new SqliteKvStore(db);
   kv.onChange((change) => persistence.record(change));
-  const { persistence: sqlitePersistence, initial } = await SqlitePersistence.open();
+  const { persistence: sqlitePersistence, initial } = await SqlitePersistence.open().catch((error: unknown) => {
+    unsaved('SQLite data', error);
+    const memoryOnly: Pick<SqlitePersistence, 'markDirty' | 'flush'> = { markDirty: () => {}, flush: async () => {} };
+    return { persistence: memoryOnly, initial: new Map<string, Uint8Array>() };
+  });
   const sqlite = new SqliteDatabases(SQL, initial);
   const scheme = location.protocol === 'https:' ? 'https' : 'http';
   return new Engine({
@@ -60,7 +107,10 @@ async function start(): Promise<Engine> {
     },
     log,
     origin: { scheme, host: location.host },
+    // The runner names the worker `…:sync` for `?jspi=off`, the path a browser without JSPI takes.
+    bridge: jspiAvailable() && !self.name.endsWith(':sync') ? 'jspi' : 'sync',
     onKvWrite: kvWritten,
+    onTrace: (trace) => broadcast({ type: 'trace', trace }),
   });
 }
 
@@ -89,13 +139,15 @@ function serveUi(port: MessagePort): void {
     if (message.type === 'load') {
       port.postMessage({ type: 'loaded', id: message.id, result: await e.load(message.bundle) } satisfies EngineToUi);
     } else if (message.type === 'request') {
-      const response = await e.handle(message.request);
+      const response = await e.handle(message.request, 'console');
       port.postMessage({ type: 'response', id: message.id, response } satisfies EngineToUi, transferOf(response));
+    } else if (message.type === 'kv') {
+      port.postMessage({ type: 'kv-result', id: message.id, result: await e.kvAdmin(message.op) } satisfies EngineToUi);
     } else if (message.type === 'time-direct') {
       const durationsMs: number[] = [];
       for (let i = 0; i < message.count; i++) {
         const started = performance.now();
-        await e.handle({ ...message.request, body: message.request.body?.slice(0) ?? null });
+        await e.handle({ ...message.request, body: message.request.body?.slice(0) ?? null }, null);
         durationsMs.push(performance.now() - started);
       }
       port.postMessage({ type: 'timed', id: message.id, durationsMs } satisfies EngineToUi);
@@ -103,7 +155,9 @@ function serveUi(port: MessagePort): void {
   };
 }
 
-self.onmessage = (event: MessageEvent<{ type: string; port: MessagePort }>) => {
+self.onmessage = (event: MessageEvent<RunnerToEngineWorker>) => {
   if (event.data.type === 'sw-port') serveSw(event.data.port);
   else if (event.data.type === 'ui-port') serveUi(event.data.port);
+  else if (event.data.type === 'limits') memoryLimitMiB = event.data.limits.memoryLimitMiB;
+  else if (event.data.type === 'ping') tellRunner({ type: 'pong', id: event.data.id });
 };

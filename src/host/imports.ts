@@ -33,6 +33,8 @@ export interface InstanceContext {
   onSqliteWrite?(label: string): void;
   /** The component's `files` tree, mounted read-only at `/`. */
   files?: { dir: Record<string, unknown> };
+  /** How waits are bridged: JSPI, or synchronously where the browser lacks it. */
+  bridge: 'jspi' | 'sync';
   /** Outbound HTTP for this component: its allowed hosts and the engine's in-process routes. */
   outbound: Omit<OutboundHttpContext, 'onWarning' | 'onCall'>;
 }
@@ -40,6 +42,7 @@ export interface InstanceContext {
 export function buildImports(importNames: string[], ctx: InstanceContext): { imports: Record<string, unknown>; finish(): void } {
   const wasi = createWasiHost({
     environment: ctx.component.environment,
+    bridge: ctx.bridge,
     ...(ctx.files ? { files: ctx.files } : {}),
     onStdout: ctx.onStdout,
     onStderr: ctx.onStderr,

@@ -25,6 +25,8 @@ export interface OutboundHttpContext {
   /** Send a request to the app itself (`target: 'self'`, routed) or to one component (chaining). */
   internal(target: { self: true } | { component: string }, request: InternalRequest): Promise<InternalResponse>;
   fetch: typeof fetch;
+  /** `sync`: no JSPI, so outbound requests use synchronous XMLHttpRequest and cannot stay in-process. */
+  bridge?: 'jspi' | 'sync';
   onWarning(message: string): void;
   onCall?(call: string, outcome: string): void;
 }
@@ -81,6 +83,7 @@ export function createOutgoingHandler(ctx: OutboundHttpContext) {
           ),
         );
 
+      if (ctx.bridge === 'sync') return handleSync(ctx, out, scheme, label);
       if (!out.authority) {
         if (!allowsSelf(ctx.allowedHosts)) denied(ctx, scheme, 'self');
         return settle(body().then((b) => ctx.internal({ self: true }, { method: out.method, pathWithQuery: out.pathWithQuery, headers, body: b })));
@@ -114,6 +117,69 @@ export function createOutgoingHandler(ctx: OutboundHttpContext) {
       );
     },
   };
+}
+
+/**
+ * Without JSPI a host call cannot wait for `fetch`, so the request is made with synchronous
+ * XMLHttpRequest (allowed in dedicated workers) and the future is ready at once. Requests to the
+ * app itself and service chaining need an in-process wait and are refused with a clear error.
+ */
+function handleSync(ctx: OutboundHttpContext, out: ReturnType<typeof describeOutgoingRequest>, scheme: string, label: string): unknown {
+  const fail = (message: string): OutboundResult => {
+    ctx.onCall?.(`outbound ${label}`, `err(${message})`);
+    return { tag: 'err', val: { tag: 'internal-error', val: message } };
+  };
+  if (!out.authority || serviceChainingTarget(out.authority)) {
+    if (!out.authority && !allowsSelf(ctx.allowedHosts)) denied(ctx, scheme, 'self');
+    return host.lazyIncomingResponse(() => fail('requests to the app itself and service chaining need JSPI (WebAssembly.Suspending), which this browser lacks'));
+  }
+  const [hostName = '', portText] = splitAuthority(out.authority);
+  if (!ctx.allowedHosts.some((h) => allows(h, { scheme, host: hostName, port: portText ? Number(portText) : undefined }))) denied(ctx, scheme, out.authority);
+  const authority = out.authority;
+  return host.lazyIncomingResponse(() => sendSync(ctx, out, scheme, authority, label, fail));
+}
+
+function sendSync(
+  ctx: OutboundHttpContext,
+  out: ReturnType<typeof describeOutgoingRequest>,
+  scheme: string,
+  authority: string,
+  label: string,
+  fail: (message: string) => OutboundResult,
+): OutboundResult {
+  if (!out.body.finished && out.method !== 'GET' && out.method !== 'HEAD') {
+    ctx.onWarning(`outbound ${label}: the request body was not finished when the guest waited for the response; sent as written so far`);
+  }
+  const xhr = new XMLHttpRequest();
+  try {
+    xhr.open(out.method, `${scheme}://${authority}${out.pathWithQuery}`, false);
+    xhr.responseType = 'arraybuffer';
+    for (const [name, value] of out.headers) {
+      try {
+        xhr.setRequestHeader(name, decoder.decode(value));
+      } catch {
+        // A header the browser forbids (Host, Cookie, ...): dropped, as fetch drops it.
+      }
+    }
+    const body = out.body.chunks.length ? new Blob(out.body.chunks as BlobPart[]) : null;
+    xhr.send(out.method === 'GET' || out.method === 'HEAD' ? null : body);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    ctx.onWarning(`outbound request to ${scheme}://${authority}${out.pathWithQuery} failed: ${reason}. In the browser, the server must allow this origin with CORS headers (Access-Control-Allow-Origin).`);
+    return fail(`${reason} (the server may not send CORS headers)`);
+  }
+  const headers = xhr
+    .getAllResponseHeaders()
+    .trim()
+    .split(/\r?\n/)
+    .filter(Boolean)
+    .map((line): FieldEntry => {
+      const colon = line.indexOf(':');
+      return [line.slice(0, colon).trim().toLowerCase(), encoder.encode(line.slice(colon + 1).trim())];
+    });
+  const bytes = new Uint8Array(xhr.response as ArrayBuffer);
+  ctx.onCall?.(`outbound ${label}`, `ok(${xhr.status}, ${bytes.byteLength} bytes)`);
+  return { tag: 'ok', val: host.incomingResponse(xhr.status, headers, bytes) };
 }
 
 export function splitAuthority(authority: string): [string, string | undefined] {

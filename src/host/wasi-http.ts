@@ -296,6 +296,8 @@ export const host = {
   incomingRequest: (init: IncomingRequestInit) => IncomingRequest[internal](init),
   incomingResponse: (status: number, headers: FieldEntry[], body: Bytes) => IncomingResponse[internal](status, headers, body),
   futureIncomingResponse: (result: Promise<OutboundResult>) => FutureIncomingResponse[internal](result),
+  /** A future answered synchronously, on the guest's first wait (no JSPI). */
+  lazyIncomingResponse: (run: () => OutboundResult) => FutureIncomingResponse[internal](run),
   responseOutparam: (onSet: (result: ResponseResult) => void) => ResponseOutparam[internal](onSet),
   fields: (entries: FieldEntry[], frozen: boolean) => Fields[internal](entries, frozen),
 };
@@ -377,20 +379,38 @@ export type OutboundResult = { tag: 'ok'; val: IncomingResponse } | { tag: 'err'
 export class FutureIncomingResponse {
   #result: OutboundResult | undefined;
   #taken = false;
-  #ready!: Promise<void>;
+  #ready: Promise<void> | null = null;
+  #lazy: (() => OutboundResult) | null = null;
 
-  static [internal](result: Promise<OutboundResult>): FutureIncomingResponse {
+  static [internal](result: Promise<OutboundResult> | (() => OutboundResult)): FutureIncomingResponse {
     const future = new FutureIncomingResponse();
-    future.#ready = result.then((r) => {
-      future.#result = r;
-    });
+    if (result instanceof Promise) {
+      future.#ready = result.then((r) => {
+        future.#result = r;
+      });
+    } else {
+      future.#lazy = result;
+    }
     return future;
   }
+  /**
+   * Without JSPI the request is made synchronously, but only when the guest first waits for the
+   * answer: a guest calls `handle()` before it writes and finishes the request body.
+   */
+  #settleLazy(): void {
+    if (this.#lazy) {
+      const run = this.#lazy;
+      this.#lazy = null;
+      this.#result = run();
+    }
+  }
   subscribe(): unknown {
-    return pollableCreate(this.#ready);
+    this.#settleLazy();
+    return this.#ready ? pollableCreate(this.#ready) : pollableCreate();
   }
   /** `option<result<result<incoming-response, error-code>>>`: none until ready, err once taken. */
   get(): unknown {
+    this.#settleLazy();
     if (!this.#result) return undefined;
     if (this.#taken) return { tag: 'err', val: undefined };
     this.#taken = true;

@@ -9,9 +9,12 @@ import { monotonicClock, wallClock } from '@bytecodealliance/preview2-shim/clock
 import { createFilesystem, InMemoryFilesystemAdapter, types as filesystemTypes } from '@bytecodealliance/preview2-shim/filesystem';
 import { error, poll, streams } from '@bytecodealliance/preview2-shim/io';
 import { insecure, insecureSeed, random } from '@bytecodealliance/preview2-shim/random';
+import { syncMonotonicClock, syncPoll } from './sync-io';
 
 export interface WasiHostOptions {
   environment: Record<string, string>;
+  /** Without JSPI, waits must complete synchronously (see sync-io.ts). */
+  bridge?: 'jspi' | 'sync';
   /** The component's `files`, as a tree mounted read-only at `/` (absent: no preopens). */
   files?: { dir: Record<string, unknown> };
   onStdout: (line: string) => void;
@@ -96,12 +99,12 @@ export function createWasiHost(options: WasiHostOptions): { imports: Record<stri
     'wasi:cli/terminal-stdin': cli.terminalStdin,
     'wasi:cli/terminal-stdout': cli.terminalStdout,
     'wasi:cli/terminal-stderr': cli.terminalStderr,
-    'wasi:clocks/monotonic-clock': monotonicClock,
+    'wasi:clocks/monotonic-clock': options.bridge === 'sync' ? syncMonotonicClock() : monotonicClock,
     'wasi:clocks/wall-clock': wallClock,
     'wasi:filesystem/types': filesystem.types,
     'wasi:filesystem/preopens': filesystem.preopens,
     'wasi:io/error': error,
-    'wasi:io/poll': poll,
+    'wasi:io/poll': options.bridge === 'sync' ? syncPoll() : poll,
     'wasi:io/streams': streams,
     'wasi:random/random': random,
     'wasi:random/insecure': insecure,

@@ -22,7 +22,7 @@ export function parseManifest(text: string): ParseResult {
   try {
     doc = TOML.parse(text) as Table;
   } catch (e) {
-    return { ok: false, errors: [syntaxError(e)] };
+    return { ok: false, errors: [syntaxError(e, text)] };
   }
   const diag = new Diagnostics(ManifestPositions.scan(text));
   const version = detectVersion(diag, doc);
@@ -53,16 +53,18 @@ function detectVersion(diag: Diagnostics, doc: Table): 1 | 2 | undefined {
   return undefined;
 }
 
-function syntaxError(e: unknown): ManifestError {
+function syntaxError(e: unknown, text: string): ManifestError {
   const err = e as { message?: unknown; line?: unknown; col?: unknown };
   const message = String(err.message ?? e);
   // @iarna/toml appends " at row R, col C, pos P:" and a source excerpt; the UI shows its own.
   const cut = message.search(/ at row \d+, col \d+, pos \d+:/);
-  return {
-    message: cut >= 0 ? message.slice(0, cut) : message,
-    line: typeof err.line === 'number' ? err.line + 1 : 1,
-    column: typeof err.col === 'number' ? err.col + 1 : 1,
-  };
+  // At the end of the input @iarna/toml reports a column past the last character (found by
+  // test/unit/parsers-fuzz.test.ts); keep the position inside the text.
+  const lines = text.split('\n');
+  const line = Math.min(Math.max(typeof err.line === 'number' ? err.line + 1 : 1, 1), lines.length);
+  const lineLength = [...(lines[line - 1] ?? '')].length;
+  const column = Math.min(Math.max(typeof err.col === 'number' ? err.col + 1 : 1, 1), lineLength + 1);
+  return { message: cut >= 0 ? message.slice(0, cut) : message, line, column };
 }
 
 function byPosition(list: ManifestError[]): ManifestError[] {

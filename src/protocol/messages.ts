@@ -43,7 +43,38 @@ export interface AppBundle {
   files: Record<string, ArrayBuffer>;
   /** Values for the app's `[variables]`, as `spin up --variable name=value` would set them. */
   variables?: Record<string, string>;
+  /** The playground's safety limits for this app; absent fields take `DEFAULT_LIMITS`. */
+  limits?: EngineLimits;
 }
+
+/**
+ * Safety limits the playground adds; `spin up` has none of these (README "Guarantees and limits").
+ * They travel with the app bundle, and the runner applies them from that load on.
+ */
+export interface EngineLimits {
+  /**
+   * How long a request may wait for its response to start, in ms. Past it the client gets 504,
+   * the log names the route and component, and the runner replaces the engine Worker (a busy
+   * guest cannot be interrupted otherwise). 0 turns the timeout off.
+   */
+  timeoutMs?: number;
+  /** Ceiling for each linear memory a component defines, in MiB; growing past it fails (a trap). 0: no ceiling. */
+  memoryLimitMiB?: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<Required<EngineLimits>> = { timeoutMs: 10_000, memoryLimitMiB: 256 };
+
+/** What the runner reports about the project's engine, sent to every UI as `engine-event`. */
+export type EngineEvent =
+  /**
+   * Which tab runs the project's engine. Tabs on the same project share one engine, run by the
+   * first tab's runner; the others reach it through that tab (`other-tab`). `none`: no engine can
+   * be reached yet (this tab takes over when the live one closes).
+   */
+  | { kind: 'live'; where: 'this-tab' | 'other-tab' | 'none'; message: string }
+  | { kind: 'restarting'; reason: string }
+  /** A fresh engine serves again, the app reloaded; `restartMs` from stopping the old one. */
+  | { kind: 'restarted'; reason: string; restartMs: number };
 
 export interface LoadedRoute {
   component: string;
@@ -52,8 +83,79 @@ export interface LoadedRoute {
 }
 
 export type LoadResult =
-  | { ok: true; routes: LoadedRoute[]; components: string[] }
-  | { ok: false; error: string; line?: number; column?: number; file?: string };
+  | { ok: true; routes: LoadedRoute[]; components: string[]; info?: ComponentInfo[] }
+  | { ok: false; error: string; line?: number; column?: number; file?: string; info?: ComponentInfo[] };
+
+/** What the "Files" panel shows for one component: its source and its world, read from the bytes. */
+export interface ComponentInfo {
+  id: string;
+  /** The source path or URL as written in the manifest. */
+  source: string;
+  /** Bytes, when the bundle holds the source. */
+  size?: number;
+  kind: 'component' | 'core-module' | 'not-wasm' | 'missing' | 'registry';
+  imports: Array<{ name: string; supported: boolean; reason?: string }>;
+  exports: string[];
+  /** Why the world could not be read. */
+  error?: string;
+}
+
+/** One host call a component made while handling a request, for the "Trace" panel. */
+export interface TraceCall {
+  /** The component that made it (a chained request's component shows its own id). */
+  component: string;
+  /** The call with its arguments, e.g. `get("count")`. */
+  call: string;
+  /** `ok(…)`, `err(…)` or `trap(…)`. */
+  outcome: string;
+  /** Milliseconds from the start of the request to the call's return. */
+  atMs: number;
+}
+
+/** Everything one request did, in order: sent from the engine to the UI as it happens. */
+export interface RequestTrace {
+  id: number;
+  /** Who sent it: the preview frame (through the service worker) or the request console. */
+  source: 'preview' | 'console';
+  method: string;
+  pathWithQuery: string;
+  /** A document load of the preview (its `accept` asks for HTML first), so the address bar follows it. */
+  navigation: boolean;
+  /** Wall-clock start (ms since the epoch). */
+  startedAt: number;
+  /** How the request was answered. */
+  kind: 'component' | 'static' | 'reserved' | 'no-route' | 'no-app';
+  /** The route pattern as written in the manifest (`/api/...`), when one matched. */
+  route?: string;
+  /** Component id, static trigger id or reserved endpoint name. */
+  handledBy?: string;
+  status?: number;
+  timing?: RequestTiming;
+  calls: TraceCall[];
+  /** True while a streamed body is still being written (more calls may follow). */
+  streaming?: boolean;
+}
+
+/** Key-value explorer operations, run by the engine so persistence journals every change. */
+export type KvAdminOp =
+  | { op: 'stores' }
+  | { op: 'list'; store: string; prefix: string; limit: number }
+  | { op: 'get'; store: string; key: string }
+  | { op: 'set'; store: string; key: string; value: ArrayBuffer }
+  | { op: 'delete'; store: string; keys: string[] }
+  /** Every key of one store, or of every store (`null`: reset the project's data to its empty seed). */
+  | { op: 'clear'; store: string | null }
+  | { op: 'export'; store: string }
+  | { op: 'import'; store: string; entries: Array<[string, ArrayBuffer]> };
+
+export type KvAdminResult =
+  | { op: 'stores'; stores: Array<{ name: string; keys: number }> }
+  /** Keys in Spin's order that start with the prefix, at most `limit`; `matched` counts them all. */
+  | { op: 'list'; keys: string[]; total: number; matched: number }
+  | { op: 'get'; value: ArrayBuffer | null }
+  | { op: 'export'; entries: Array<[string, ArrayBuffer]> }
+  | { op: 'done'; changed: number }
+  | { op: 'error'; message: string };
 
 export type LogLevel = 'info' | 'warn' | 'error' | 'stdout' | 'stderr';
 
@@ -70,7 +172,11 @@ export type UiToEngine =
   | { type: 'load'; id: number; bundle: AppBundle }
   | { type: 'request'; id: number; request: WireRequest }
   /** Time `count` calls of the engine's own `handle()`, with no service worker or message hop. */
-  | { type: 'time-direct'; id: number; request: WireRequest; count: number };
+  | { type: 'time-direct'; id: number; request: WireRequest; count: number }
+  /** A key-value explorer operation (see `KvAdminOp`). */
+  | { type: 'kv'; id: number; op: KvAdminOp }
+  /** Answered by the runner: replace the engine Worker with a fresh one and reload the app. */
+  | { type: 'restart-engine'; id: number };
 
 /** Sent from the engine to the UI. */
 export type EngineToUi =
@@ -78,17 +184,62 @@ export type EngineToUi =
   | { type: 'response'; id: number; response: WireResponse }
   | { type: 'timed'; id: number; durationsMs: number[] }
   | { type: 'log'; entry: LogEntry }
-  | { type: 'kv-changed'; stores: string[] };
+  | { type: 'kv-changed'; stores: string[] }
+  | { type: 'kv-result'; id: number; result: KvAdminResult }
+  /** A request's trace; sent again with the same id if a streamed body makes more host calls. */
+  | { type: 'trace'; trace: RequestTrace }
+  /** From the runner: the answer to `restart-engine`. */
+  | { type: 'restarted'; id: number; restartMs: number }
+  /** From the runner: restarts, and which tab runs the engine. */
+  | { type: 'engine-event'; event: EngineEvent };
 
-/** Sent from the service worker to the engine, and answered on the same port. */
+/**
+ * Sent from the service worker to the engine (through the runner that runs it), and answered on
+ * the same port: `ack` at once, `response` when the response starts. A request not acked within
+ * a second went to a dead port (its tab closed); the worker asks for a new port and sends it again.
+ */
 export type SwToEngine = { type: 'fetch'; id: number; request: WireRequest };
-export type EngineToSw = { type: 'response'; id: number; response: WireResponse };
+export type EngineToSw = { type: 'ack'; id: number } | { type: 'response'; id: number; response: WireResponse };
 
-/** Sent from the runner to the service worker: the port to the engine. */
+/** Sent from the runner that runs the engine to the service worker: a port to it. */
 export interface EnginePortMessage {
   type: 'engine-port';
   port: MessagePort;
+  /**
+   * Identifies the engine host (one per runner). Requests in flight on a port of another host are
+   * answered 503 (acked) or sent again (not acked) when a port of a new host arrives.
+   */
+  hostId: string;
 }
+/**
+ * Sent from a runner that does not run the engine to the service worker, which passes it on to
+ * the runner that does: a port for the second tab's UI traffic (UiToEngine / EngineToUi).
+ */
+export interface PeerConnectMessage {
+  type: 'peer-connect';
+  port: MessagePort;
+}
+
+/** Sent from the runner to the engine Worker itself (`worker.postMessage`), in this order at start. */
+export type RunnerToEngineWorker =
+  | { type: 'limits'; limits: Required<EngineLimits> }
+  | { type: 'sw-port'; port: MessagePort }
+  | { type: 'ui-port'; port: MessagePort }
+  /** Liveness check while a streamed body is open: a busy guest keeps the Worker from answering. */
+  | { type: 'ping'; id: number };
+/**
+ * Sent from the engine Worker to the runner (`self.postMessage`). `fatal`: the engine cannot go on
+ * consistently (a key-value write could not be saved), so the runner replaces it.
+ */
+export type EngineWorkerToRunner = { type: 'pong'; id: number } | { type: 'fatal'; message: string };
+
+/**
+ * Web Locks names (per preview origin, so per project). The runner that holds `ENGINE_LOCK` runs
+ * the project's engine for every tab; the engine Worker holds `ENGINE_DB_LOCK` while it lives, so
+ * a replacement never opens the database while a terminated Worker may still be writing.
+ */
+export const ENGINE_LOCK = 'spin-playground:engine';
+export const ENGINE_DB_LOCK = 'spin-playground:engine-db';
 /** Sent from the service worker to the runner when it has no port (it was stopped). */
 export interface NeedPortMessage {
   type: 'need-port';

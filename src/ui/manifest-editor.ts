@@ -1,7 +1,8 @@
 /**
  * The "Manifest" editor. Monaco loads lazily, so the app answers in the preview before the
  * editor is ready; until then a plain textarea holds the text, and nothing typed is lost when
- * Monaco takes over.
+ * Monaco takes over. As you type, the text is validated (squiggles with Spin's messages); hover
+ * and completion come from manifest-language.ts. The theme follows the system's.
  */
 import type * as Monaco from 'monaco-editor/editor/editor.api';
 import type { ManifestError } from '../manifest/types';
@@ -14,6 +15,9 @@ export class ManifestEditor {
   #monaco: typeof Monaco | null = null;
   #errors: ManifestError[] = [];
   #onRun: () => void = () => {};
+  #onChange: (text: string) => void = () => {};
+  #validate: ((text: string) => ManifestError[]) | null = null;
+  #validateTimer = 0;
 
   constructor(host: HTMLElement) {
     this.#host = host;
@@ -27,7 +31,31 @@ export class ManifestEditor {
         this.#onRun();
       }
     });
+    this.#fallback.addEventListener('input', () => this.#changed());
     host.append(this.#fallback);
+  }
+
+  /** Called (debounced) with the text after each edit. */
+  onChange(listener: (text: string) => void): void {
+    this.#onChange = listener;
+  }
+
+  /** Validate as you type: `validate` returns the errors to squiggle (1-based positions). */
+  validateWith(validate: (text: string) => ManifestError[]): void {
+    this.#validate = validate;
+  }
+
+  focus(): void {
+    (this.#editor ?? this.#fallback).focus();
+  }
+
+  #changed(): void {
+    clearTimeout(this.#validateTimer);
+    this.#validateTimer = window.setTimeout(() => {
+      const text = this.value;
+      if (this.#validate) this.showErrors(this.#validate(text));
+      this.#onChange(text);
+    }, 300);
   }
 
   onRun(run: () => void): void {
@@ -69,13 +97,35 @@ export class ManifestEditor {
     const [monaco, { default: EditorWorker }] = await Promise.all([
       import('monaco-editor/editor/editor.api'),
       import('monaco-editor/editor/editor.worker?worker'),
+      // The minimal API has no editor features; these are the ones the manifest editor uses.
+      import('monaco-editor/features/hover/register'),
+      import('monaco-editor/features/suggest/register'),
+      // The completion widget itself: features/suggest only brings inline completions.
+      import('monaco-editor/editor/contrib/suggest/browser/suggestController'),
+      import('monaco-editor/features/snippet/register'),
+      import('monaco-editor/features/find/register'),
+      import('monaco-editor/features/comment/register'),
+      import('monaco-editor/features/bracketMatching/register'),
+      import('monaco-editor/features/gotoError/register'),
+      import('monaco-editor/features/contextmenu/register'),
+      import('monaco-editor/features/clipboard/register'),
+      import('monaco-editor/features/linesOperations/register'),
+      import('monaco-editor/features/wordOperations/register'),
+      import('monaco-editor/features/multicursor/register'),
     ]);
-    (self as unknown as { MonacoEnvironment: unknown }).MonacoEnvironment = { getWorker: () => new EditorWorker() };
-    const { registerToml } = await import('./toml-language');
-    registerToml(monaco);
+    // The Source editor (authored apps) installs an environment that also serves the TypeScript worker; keep it.
+    const env = self as unknown as { MonacoEnvironment?: unknown };
+    env.MonacoEnvironment ??= { getWorker: () => new EditorWorker() };
+    const [{ registerToml }, { registerSpinManifestHelp }] = await Promise.all([import('./toml-language'), import('./manifest-language')]);
+    if (!monaco.languages.getLanguages().some((l) => l.id === 'toml')) {
+      registerToml(monaco);
+      registerSpinManifestHelp(monaco);
+    }
     const text = this.#fallback.value || this.#text;
     this.#fallback.remove();
-    const dark = matchMedia('(prefers-color-scheme: dark)').matches;
+    const scheme = matchMedia('(prefers-color-scheme: dark)');
+    const dark = scheme.matches;
+    scheme.addEventListener('change', () => monaco.editor.setTheme(scheme.matches ? 'vs-dark' : 'vs'));
     this.#monaco = monaco;
     this.#editor = monaco.editor.create(this.#host, {
       value: text,
@@ -88,6 +138,7 @@ export class ManifestEditor {
       ariaLabel: 'spin.toml',
     });
     this.#editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => this.#onRun());
+    this.#editor.onDidChangeModelContent(() => this.#changed());
     this.showErrors(this.#errors);
   }
 }

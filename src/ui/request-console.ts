@@ -1,42 +1,132 @@
 /**
- * The "Request" console: method, path (with query) and body, sent straight to the engine (no
- * preview frame needed), then status, headers and body. Guest output is shown as text only.
+ * The "Request" console: method, path (with query), headers and a body (text or JSON), sent
+ * straight to the engine (no preview frame needed). The response shows status, timing split,
+ * headers and body; every request goes to a replayable history; "Copy as curl" gives the same
+ * request against `spin up`. Guest output is shown as text only.
  */
 import type { WireRequest, WireResponse } from '../protocol/messages';
+import { copyText } from './actions';
+import { curlCommand } from './curl';
+import { HeadersEditor } from './headers-editor';
+import { RequestHistory, type HistoryEntry } from './request-history';
+import { ResponseView } from './response-view';
+import { prettyJson } from './format';
 
-export function mountRequestConsole(
-  form: HTMLFormElement,
-  out: { status: HTMLElement; headers: HTMLElement; body: HTMLElement },
-  send: (request: WireRequest) => Promise<WireResponse>,
-): void {
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const data = new FormData(form);
-    const method = String(data.get('method') ?? 'GET');
-    let path = String(data.get('path') ?? '/').trim() || '/';
-    if (!path.startsWith('/')) path = `/${path}`;
-    const bodyText = String(data.get('body') ?? '');
-    const hasBody = bodyText !== '' && method !== 'GET' && method !== 'HEAD';
-    const headers: Array<[string, string]> = hasBody ? [['content-type', guessContentType(bodyText)]] : [];
-    const button = form.querySelector('button[type="submit"]') as HTMLButtonElement | null;
+export interface RequestConsoleDeps {
+  send(request: WireRequest): Promise<WireResponse>;
+  openInPreview(path: string): void;
+  projectId: string;
+}
+
+/** The console's request as a share link carries it, and loading one into it (not sent). */
+export interface RequestConsoleHandle {
+  current(): HistoryEntry;
+  fill(entry: HistoryEntry): void;
+}
+
+export function mountRequestConsole(root: HTMLElement, deps: RequestConsoleDeps): RequestConsoleHandle {
+  const form = root.querySelector<HTMLFormElement>('form.request-form')!;
+  const field = <T extends Element>(selector: string) => root.querySelector<T & HTMLElement>(selector)!;
+  const method = field<HTMLSelectElement>('[name="method"]');
+  const path = field<HTMLInputElement>('[name="path"]');
+  const body = field<HTMLTextAreaElement>('[name="body"]');
+  const bodyType = field<HTMLSelectElement>('[name="bodyType"]');
+  const curlOut = field<HTMLOutputElement>('.curl-out');
+  const headers = new HeadersEditor(field<HTMLDetailsElement>('details.headers-editor'));
+  const view = new ResponseView(
+    {
+      status: field('.response-status'),
+      timing: field('.response-timing'),
+      headers: field('.response-headers'),
+      body: field('.response-body'),
+      views: field('.response-views'),
+    },
+    deps.openInPreview,
+  );
+
+  const current = (): HistoryEntry => {
+    let p = path.value.trim() || '/';
+    if (!p.startsWith('/')) p = `/${p}`;
+    return { method: method.value, path: p, headers: headers.value, body: body.value, bodyType: bodyType.value, time: Date.now() };
+  };
+  const fill = (entry: HistoryEntry) => {
+    method.value = entry.method;
+    path.value = entry.path;
+    headers.value = entry.headers;
+    body.value = entry.body;
+    bodyType.value = entry.bodyType;
+  };
+  const history = new RequestHistory(field<HTMLDetailsElement>('details.history'), deps.projectId, {
+    load: fill,
+    replay: (entry) => {
+      fill(entry);
+      void send(entry);
+    },
+  });
+
+  const send = async (entry: HistoryEntry): Promise<void> => {
+    const hasBody = entry.body !== '' && entry.method !== 'GET' && entry.method !== 'HEAD';
+    if (hasBody && entry.bodyType === 'json' && prettyJson(entry.body) === null) {
+      view.failed('the body is not valid JSON (switch Body to Text to send it as it is)');
+      return;
+    }
+    const sent = withContentType(entry, hasBody);
+    const button = form.querySelector<HTMLButtonElement>('button[type="submit"]');
     if (button) button.disabled = true;
-    out.status.textContent = 'Sending…';
+    view.pending();
     try {
-      const response = await send({
-        method,
-        pathWithQuery: path,
-        headers,
-        body: hasBody ? (new TextEncoder().encode(bodyText).buffer as ArrayBuffer) : null,
+      const response = await deps.send({
+        method: entry.method,
+        pathWithQuery: entry.path,
+        headers: sent,
+        body: hasBody ? (new TextEncoder().encode(entry.body).buffer as ArrayBuffer) : null,
       });
       // A streamed body (server-sent events, large responses) is shown once it ends.
       const bytes = response.body ? new Uint8Array(await new Response(response.body).arrayBuffer()) : new Uint8Array();
-      showResponse(out, response, bytes);
+      view.show(response, bytes, entry.method, entry.path);
+      history.add({ ...entry, status: response.status, ...(response.timing ? { totalMs: response.timing.totalMs } : {}), time: Date.now() });
     } catch (error) {
-      out.status.textContent = `Request failed: ${error instanceof Error ? error.message : String(error)}`;
+      view.failed(error instanceof Error ? error.message : String(error));
     } finally {
       if (button) button.disabled = false;
     }
+  };
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void send(current());
   });
+  body.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  field<HTMLButtonElement>('.format-json').addEventListener('click', () => {
+    const pretty = prettyJson(body.value);
+    if (pretty !== null) {
+      body.value = pretty;
+      bodyType.value = 'json';
+    }
+  });
+  field<HTMLButtonElement>('.copy-curl').addEventListener('click', async () => {
+    const entry = current();
+    const command = curlCommand({ ...entry, headers: withContentType(entry, entry.body !== '' && entry.method !== 'GET' && entry.method !== 'HEAD') });
+    curlOut.value = command;
+    const copied = await copyText(command);
+    curlOut.dataset.copied = String(copied);
+    curlOut.title = copied ? 'Copied to the clipboard' : 'Select and copy';
+  });
+  return { current, fill };
+}
+
+/** The headers to send: the user's, plus a content-type for the body unless they set one. */
+function withContentType(entry: HistoryEntry, hasBody: boolean): Array<[string, string]> {
+  const sent = entry.headers.slice();
+  if (hasBody && !sent.some(([n]) => n.toLowerCase() === 'content-type')) {
+    sent.push(['content-type', entry.bodyType === 'json' ? 'application/json' : guessContentType(entry.body)]);
+  }
+  return sent;
 }
 
 function guessContentType(body: string): string {
@@ -44,32 +134,4 @@ function guessContentType(body: string): string {
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) return 'application/json';
   if (/^[^=&\s]+=[^&]*(&[^=&\s]+=[^&]*)*$/.test(trimmed)) return 'application/x-www-form-urlencoded';
   return 'text/plain;charset=UTF-8';
-}
-
-function showResponse(out: { status: HTMLElement; headers: HTMLElement; body: HTMLElement }, response: WireResponse, bytes: Uint8Array): void {
-  const timing = response.timing;
-  const ms = timing ? ` · ${timing.totalMs < 0.1 ? '<0.1' : timing.totalMs.toFixed(1)} ms${timing.handledBy ? ` · ${timing.handledBy}` : ''}` : '';
-  out.status.textContent = `${response.status}${ms}`;
-  out.status.dataset.status = String(response.status);
-  out.headers.textContent = response.headers.map(([n, v]) => `${n}: ${v}`).join('\n');
-  out.body.textContent = describeBody(bytes, response.headers);
-}
-
-function describeBody(bytes: Uint8Array, headers: Array<[string, string]>): string {
-  if (bytes.byteLength === 0) return '';
-  const type = headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? '';
-  try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    if (type.includes('json')) {
-      try {
-        return JSON.stringify(JSON.parse(text), null, 2);
-      } catch {
-        return text;
-      }
-    }
-    return text;
-  } catch {
-    const hex = Array.from(bytes.subarray(0, 512), (b) => b.toString(16).padStart(2, '0')).join(' ');
-    return `(${bytes.byteLength} bytes of binary)\n${hex}${bytes.byteLength > 512 ? ' …' : ''}`;
-  }
 }

@@ -16,6 +16,12 @@ export class VariablesForm {
     this.#values = this.#load();
   }
 
+  /** Replace the values (a share link or an imported app's `.env`). */
+  set(values: Record<string, string>): void {
+    this.#values = { ...values };
+    this.#save();
+  }
+
   /** Values the user set (empty fields are left to the manifest's defaults). */
   get values(): Record<string, string> {
     return Object.fromEntries(Object.entries(this.#values).filter(([, v]) => v !== ''));

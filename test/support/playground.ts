@@ -29,9 +29,11 @@ export async function previewFrame(page: Page): Promise<Frame> {
   const handle = await page.waitForSelector('iframe[name="preview"]');
   const frame = await handle.contentFrame();
   if (!frame) throw new Error('preview frame has no content');
-  // The frame starts as about:blank; wait for the app's own document, not that one.
+  // The frame starts as about:blank; wait for the app's own document, not that one, and for it to
+  // be the one that stays (an evaluate during a navigation fails with a destroyed context).
   await frame.waitForURL(/^https?:/, { timeout: 60_000 });
-  await frame.waitForLoadState();
+  await frame.waitForLoadState('load');
+  await frame.waitForFunction(() => document.readyState === 'complete');
   return frame;
 }
 

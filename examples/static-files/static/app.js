@@ -1,0 +1,1 @@
+document.getElementById('js-ran').textContent = 'yes';

@@ -1,0 +1,33 @@
+/**
+ * Starts the project's runner frame on its preview origin and hands back engine clients: one
+ * when the runner first says it is ready, and a new one whenever it says so again (its page was
+ * reloaded, so the engine behind it is a fresh one). Messages are accepted only from that frame
+ * and that origin.
+ */
+import { RUNNER_PATH, isMessage, type RunnerToUi } from '../protocol/messages';
+import { EngineClient } from './engine-client';
+
+export function connectRunner(
+  previewOrigin: string,
+  options: { query: string; onClient(client: EngineClient, first: boolean): void; onError(message: string): void },
+): void {
+  const frame = document.createElement('iframe');
+  frame.hidden = true;
+  frame.title = 'Spin engine (runner)';
+  frame.src = `${previewOrigin}${RUNNER_PATH}${options.query}`;
+  let first = true;
+  window.addEventListener('message', (event) => {
+    if (event.source !== frame.contentWindow || event.origin !== previewOrigin) return;
+    const message = event.data as RunnerToUi;
+    if (isMessage<Extract<RunnerToUi, { type: 'runner-error' }>>(message, 'runner-error')) {
+      options.onError(message.message);
+    } else if (message.type === 'runner-ready') {
+      const channel = new MessageChannel();
+      frame.contentWindow!.postMessage({ type: 'connect', port: channel.port2 }, previewOrigin, [channel.port2]);
+      options.onClient(new EngineClient(channel.port1), first);
+      first = false;
+    }
+  });
+  frame.addEventListener('error', () => options.onError(`the runner at ${frame.src} did not load`));
+  document.body.append(frame);
+}

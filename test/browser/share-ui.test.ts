@@ -1,0 +1,179 @@
+/**
+ * Issue 6 in the UI: "Share" gives a link that opens, in a fresh browser, as a new project with
+ * the same responses and key-value data; a damaged link shows its error and what was recovered;
+ * "Export app" downloads a zip whose key-value database sql.js opens in Node with the rows;
+ * importing that zip restores the app and its data; `?embed=1` is the compact layout.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { unzipSync } from 'fflate';
+import initSqlJs from 'sql.js';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.ts';
+import { newContext, openPlayground, PG_URL, previewFrame, sendFromConsole, waitForStatus } from '../support/playground.ts';
+import { screenshot } from './ui-helpers.ts';
+
+let browser: Browser;
+before(async () => {
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+});
+
+type Hook = { spinPlayground: { engine: { kv(op: unknown): Promise<{ op: string; entries?: Array<[string, ArrayBuffer]> }> } } };
+
+/** Every entry of the default store, as text. */
+async function kvEntries(page: Page): Promise<Record<string, string>> {
+  return page.evaluate(async () => {
+    const result = await (window as unknown as Hook).spinPlayground.engine.kv({ op: 'export', store: 'default' });
+    return Object.fromEntries((result.entries ?? []).map(([k, v]) => [k, new TextDecoder().decode(v)]));
+  });
+}
+
+async function setKv(page: Page, key: string, value: string): Promise<void> {
+  await page.evaluate(async ([k, v]) => {
+    await (window as unknown as Hook).spinPlayground.engine.kv({ op: 'set', store: 'default', key: k, value: new TextEncoder().encode(v).buffer });
+  }, [key, value] as const);
+}
+
+const marker = `shared-${Date.now().toString(36)}`;
+let link = '';
+let zipPath = '';
+
+test('Share: the link opens in a fresh browser as a new project with the same responses and key-value data', async () => {
+  const context = await newContext(browser);
+  const page = await openPlayground(context, '?example=guestbook&preview=off');
+  await setKv(page, 'share-test', marker);
+  const before = await sendFromConsole(page, 'GET', '/api/entries');
+  await page.getByRole('button', { name: 'Share' }).click();
+  const field = page.getByRole('dialog', { name: 'Share' }).getByLabel('Share link');
+  await field.waitFor();
+  link = await field.inputValue();
+  assert.match(link, /#v1\./);
+  await page.getByRole('dialog', { name: 'Share' }).getByText(/\d+ characters/).waitFor();
+  await screenshot(page, 'share-dialog');
+  const original = await kvEntries(page);
+  await context.close();
+
+  const fresh = await newContext(browser);
+  const reader = await fresh.newPage();
+  await reader.setViewportSize({ width: 1440, height: 900 });
+  await reader.goto(link);
+  await waitForStatus(reader, 'Running');
+  assert.match(reader.url(), /\?project=p-/, 'opened as a new project');
+  assert.equal(new URL(reader.url()).hash, '');
+  assert.deepEqual(await kvEntries(reader), original);
+  // The request console holds the shared request, not sent; sending it gives the same response.
+  assert.equal(await reader.getByRole('region', { name: 'Request' }).getByLabel('Path').inputValue(), '/api/entries');
+  const after = await sendFromConsole(reader, 'GET', '/api/entries');
+  assert.equal(after.status.split(' ')[0], before.status.split(' ')[0]);
+  assert.equal(after.body, before.body);
+  await fresh.close();
+});
+
+test('a damaged share link shows its error and what was recovered', async () => {
+  assert.ok(link, 'needs the link of the previous test');
+  const at = link.indexOf('#v1.') + 20;
+  const damaged = link.slice(0, at) + (link[at] === 'A' ? 'B' : 'A') + link.slice(at + 1);
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(damaged);
+  await waitForStatus(page, 'error');
+  const problems = (await page.getByRole('list', { name: 'Problems' }).textContent()) ?? '';
+  assert.match(problems, /Share link: /);
+  assert.match(problems, /recovered/i);
+  await screenshot(page, 'share-damaged-link');
+  await context.close();
+});
+
+test('a link cut short names what it recovered and opens it on request', async () => {
+  assert.ok(link, 'needs the link of the first test');
+  const cut = link.slice(0, link.length - Math.floor((link.length - link.indexOf('#v1.')) / 3));
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(cut);
+  await waitForStatus(page, 'error');
+  const problems = page.getByRole('list', { name: 'Problems' });
+  await problems.getByText(/Recovered from the link: base/).waitFor();
+  await problems.getByRole('button', { name: 'Open what was recovered' }).click();
+  await waitForStatus(page, 'Running');
+  assert.match(page.url(), /\?project=p-/);
+  await context.close();
+});
+
+test('Export app gives a zip whose key-value database has the rows, and importing it restores the app and data', async () => {
+  const context = await newContext(browser);
+  const page = await openPlayground(context, '?example=guestbook&preview=off');
+  await setKv(page, 'export-test', marker);
+  const downloadPromise = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export app' }).click();
+  const download = await downloadPromise;
+  assert.match(download.suggestedFilename(), /\.zip$/);
+  zipPath = `/tmp/share-ui-${process.pid}.zip`;
+  await download.saveAs(zipPath);
+  await page.getByRole('region', { name: 'Files' }).getByText(/spin up/).first().waitFor();
+  const expected = await kvEntries(page);
+  await context.close();
+
+  const entries = unzipSync(new Uint8Array(readFileSync(zipPath)));
+  const dbName = Object.keys(entries).find((n) => n.endsWith('.spin/sqlite_key_value.db'));
+  assert.ok(dbName, Object.keys(entries).join(', '));
+  const SQL = await initSqlJs();
+  const db = new SQL.Database(entries[dbName]!);
+  const rows = db.exec("SELECT key, value FROM spin_key_value WHERE store = 'default' ORDER BY key")[0]?.values ?? [];
+  db.close();
+  const found = Object.fromEntries(rows.map(([k, v]) => [String(k), new TextDecoder().decode(v as Uint8Array)]));
+  assert.equal(found['export-test'], marker);
+  assert.deepEqual(found, expected);
+
+  // Import it into a fresh browser: the app and its data come back.
+  const fresh = await newContext(browser);
+  const reader = await openPlayground(fresh, '?example=static-files&preview=off');
+  await reader.getByRole('region', { name: 'Files' }).getByLabel('Add files').setInputFiles({ name: 'export.zip', mimeType: 'application/zip', buffer: readFileSync(zipPath) });
+  await reader.getByRole('region', { name: 'Logs' }).getByText(/imported export\.zip/).waitFor({ timeout: 30_000 });
+  await waitForStatus(reader, 'Running');
+  // The data is seeded once the imported app has loaded.
+  let restored: Record<string, string> = {};
+  for (let i = 0; i < 60 && !('export-test' in restored); i++) {
+    restored = await kvEntries(reader);
+    if (!('export-test' in restored)) await reader.waitForTimeout(500);
+  }
+  assert.deepEqual(restored, expected);
+  const response = await sendFromConsole(reader, 'GET', '/api/entries');
+  assert.match(response.status, /^200/);
+  await fresh.close();
+});
+
+test('embed mode: the compact layout with the app, the panels show names, and "Open in playground"', async () => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 900, height: 460 });
+  await page.goto(`${PG_URL}/?embed=1&example=kv-basics&show=request,kv`);
+  await waitForStatus(page, 'Running');
+  const open = page.getByRole('link', { name: 'Open in playground' });
+  const href = new URL((await open.getAttribute('href')) ?? '');
+  assert.deepEqual(Object.fromEntries(href.searchParams), { example: 'kv-basics' });
+  assert.equal(await page.getByRole('region', { name: 'Trace' }).count(), 0, 'no Trace panel');
+  assert.equal(await page.getByRole('region', { name: 'Manifest' }).count(), 0, 'no Manifest panel');
+  await page.getByRole('region', { name: 'Request' }).waitFor();
+  await page.getByRole('region', { name: 'Key-value explorer' }).waitFor();
+  const frame = await previewFrame(page);
+  await frame.waitForFunction(() => /^set test-key = test-value\n/.test(document.body?.textContent ?? ''), undefined, { timeout: 60_000 });
+  await screenshot(page, 'embed-mode');
+  await context.close();
+});
+
+test('embed mode with show=response: the response text instead of the rendered page', async () => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 700, height: 460 });
+  await page.goto(`${PG_URL}/?embed=1&example=kv-basics&show=response`);
+  await waitForStatus(page, 'Running');
+  assert.equal(await page.getByRole('region', { name: 'Preview' }).count(), 0, 'no rendered page');
+  await page.waitForFunction(() => /set test-key = test-value/.test(document.getElementById('response-body')?.textContent ?? ''), undefined, { timeout: 60_000 });
+  await context.close();
+});

@@ -1,0 +1,55 @@
+/**
+ * Monaco with Spin-aware help: validation as you type (squiggles with Spin's messages, before
+ * Run), hover documentation for manifest keys, and completion for keys and known labels.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/chromium.ts';
+import { newContext, openPlayground } from '../support/playground.ts';
+import { KV_BASICS_MANIFEST, replaceManifest } from './ui-helpers.ts';
+
+let browser: Browser;
+before(async () => {
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+});
+
+test('a typo is squiggled as you type, before Run, and the app keeps running', async () => {
+  const context = await newContext(browser);
+  const page = await openPlayground(context, '?preview=off');
+  await replaceManifest(page, KV_BASICS_MANIFEST.replace('route = "/..."', 'rooute = "/..."'));
+  await page.locator('.monaco-editor .squiggly-error').first().waitFor();
+  assert.equal(await page.getByRole('status').textContent(), 'Running');
+  await page.locator('.monaco-editor .view-line').getByText('rooute').hover();
+  await page.locator('.monaco-hover').getByText(/unknown field `rooute`/).first().waitFor();
+  await context.close();
+});
+
+test('hovering a manifest key shows its documentation', async () => {
+  const context = await newContext(browser);
+  const page = await openPlayground(context, '?preview=off');
+  await page.locator('.monaco-editor').waitFor();
+  await page.locator('.monaco-editor .view-line').filter({ hasText: 'key_value_stores' }).getByText('key_value_stores').hover();
+  await page.locator('.monaco-hover').getByText(/Key-value stores the component may open/).waitFor();
+  await context.close();
+});
+
+test('completion offers the keys of the current table and known store labels', async () => {
+  const context = await newContext(browser);
+  const page = await openPlayground(context, '?preview=off');
+  await replaceManifest(page, `${KV_BASICS_MANIFEST}sql`);
+  await page.keyboard.press('Control+Space');
+  const suggest = page.locator('.monaco-editor .suggest-widget');
+  await suggest.getByText('sqlite_databases').waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.monaco-editor .view-lines').getByText(/sqlite_databases\s=\s\["default"\]/).waitFor();
+  // Inside a store list: the known label.
+  await page.keyboard.press('ControlOrMeta+End');
+  await page.keyboard.insertText('\nallowed_outbound_hosts = ["http://s');
+  await page.keyboard.press('Control+Space');
+  await suggest.getByText('http://self').waitFor();
+  await context.close();
+});

@@ -1,0 +1,54 @@
+/**
+ * Builders shared by the UI panel tests (ui-*.test.ts): panels by their accessible names, and
+ * screenshots of the main states saved as test artifacts under test-results/screenshots/.
+ */
+import { mkdirSync } from 'node:fs';
+import type { Locator, Page } from 'playwright-core';
+
+const SCREENSHOTS = new URL('../../test-results/screenshots/', import.meta.url).pathname;
+
+export const panel = (page: Page, name: 'Manifest' | 'Files' | 'Request' | 'Trace' | 'Logs' | 'Preview' | 'Key-value explorer'): Locator =>
+  page.getByRole('region', { name });
+
+/** Save a full-page screenshot as test-results/screenshots/<name>.png. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const path = `${SCREENSHOTS}${name}.png`;
+  await page.screenshot({ path });
+  return path;
+}
+
+/** Replace the editor's text the way a person would: select all, then type (paste-like). */
+export async function replaceManifest(page: Page, text: string): Promise<void> {
+  const editor = page.locator('.monaco-editor');
+  await editor.waitFor();
+  await editor.click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+}
+
+export const KV_BASICS_MANIFEST = `spin_manifest_version = 2
+
+[application]
+name = "kv-basics"
+
+[[trigger.http]]
+route = "/..."
+component = "kv-basics"
+
+[component.kv-basics]
+source = "app.wasm"
+key_value_stores = ["default"]
+`;
+
+/** Press Run and wait until this run has finished (the status is set again). */
+export async function runManifest(page: Page, expect: 'Running' | 'error' = 'Running'): Promise<void> {
+  await page.locator('#status').evaluate((el) => {
+    el.textContent = '';
+    el.classList.remove('error');
+  });
+  await page.getByRole('button', { name: 'Run' }).click();
+  if (expect === 'Running') await page.getByRole('status').filter({ hasText: /^Running$/ }).waitFor({ timeout: 60_000 });
+  else await page.locator('#status.error').waitFor({ timeout: 60_000 });
+}
