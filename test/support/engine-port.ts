@@ -18,11 +18,11 @@ export interface Answer {
 
 /** Install the client in the page (once per page load). */
 export async function connectEnginePort(page: Page): Promise<void> {
-  await page.waitForFunction(() => !!document.querySelector('iframe[title="Spin engine (runner)"]'));
+  await page.waitForFunction(() => !!document.querySelector('iframe[src*="/__pg/runner.html"]'));
   await page.evaluate(() => {
     const w = window as unknown as { __pgPort?: unknown };
     if (w.__pgPort) return;
-    const frame = document.querySelector<HTMLIFrameElement>('iframe[title="Spin engine (runner)"]')!;
+    const frame = document.querySelector<HTMLIFrameElement>('iframe[src*="/__pg/runner.html"]')!;
     const channel = new MessageChannel();
     const pending = new Map<number, (m: unknown) => void>();
     const logs: string[] = [];
