@@ -11,7 +11,7 @@
 //                          0.19.3's splicer, as j2w runs it), before Wizer
 //     initializer.js       the bindings script the splicer emits (read by the engine at init)
 //     glue.jspi.js         the transpiled glue (jco-transpile generate(), the engine's options,
-//     glue.sync.js         src/authoring/transpile-options.ts) of a j2w build of the template app
+//     glue.sync.js         src/engine/transpile-options.ts) of a j2w build of the template app
 //     component.core2.wasm …  the glue's small core modules (adapter and shims), identical for
 //                          every script; the main core (component.core.wasm) is what the page makes
 //     adapter.wasm         jco's wasi_snapshot_preview1 reactor adapter (for "Export .wasm")
@@ -86,7 +86,7 @@ function inputsHash() {
   part('recipe', RECIPE);
   part('script', readFileSync(fileURLToPath(import.meta.url)));
   part('preopen-fix', readFileSync(PREOPEN_FIX));
-  part('transpile-options', readFileSync(path.join(ROOT, 'src', 'authoring', 'transpile-options.ts')));
+  part('transpile-options', readFileSync(path.join(ROOT, 'src', 'engine', 'transpile-options.ts')));
   part(
     'versions',
     JSON.stringify({
@@ -190,7 +190,7 @@ export async function buildAuthoring({ force = false, log = console.log } = {}) 
   // 3. The glue template: the engine's transpile of the j2w build, for both bridges.
   const { register } = await import('tsx/esm/api');
   const unregister = register();
-  const { transpileOptions, GLUE_NAME } = await import(pathToFileURL(path.join(ROOT, 'src', 'authoring', 'transpile-options.ts')).href);
+  const { transpileOptions, GLUE_NAME } = await import(pathToFileURL(path.join(ROOT, 'src', 'engine', 'transpile-options.ts')).href);
   const { readComponentWorld } = await import(pathToFileURL(path.join(ROOT, 'src', 'engine', 'component-world.ts')).href);
   await unregister?.();
   const { $init, generate } = await import('@bytecodealliance/jco-transpile/component');

@@ -15,7 +15,7 @@
  * (export.ts) is stubbed as the native build is.
  */
 import type { PreparedComponent } from '../engine/components';
-import type { Bridge } from './transpile-options';
+import type { Bridge } from '../engine/transpile-options';
 import { fetchArtifacts, type ArtifactSource, type AuthoringManifest } from './manifest';
 import { readExports, readSections, SectionId } from './wasm-sections';
 

@@ -6,22 +6,7 @@
 import { $init, generate } from '@bytecodealliance/jco-transpile/component';
 import { readComponentWorld, type ComponentWorld } from './component-world';
 import { getTranspiled, putTranspiled, sha256Hex, type Transpiled } from './transpile-cache';
-
-/** Host imports jco must treat as possibly returning a Promise (suspended with JSPI). */
-const ASYNC_IMPORTS = [
-  'wasi:io/poll#poll',
-  'wasi:io/poll#[method]pollable.block',
-  'wasi:io/streams#[method]input-stream.blocking-read',
-  'wasi:io/streams#[method]input-stream.blocking-skip',
-  'wasi:io/streams#[method]output-stream.blocking-flush',
-  'wasi:io/streams#[method]output-stream.blocking-write-and-flush',
-  'wasi:io/streams#[method]output-stream.blocking-write-zeroes-and-flush',
-  'wasi:io/streams#[method]output-stream.blocking-splice',
-  // Spin 1's outbound HTTP is synchronous in WIT; the host awaits fetch.
-  'fermyon:spin/http#send-request',
-];
-const ASYNC_EXPORTS = ['wasi:http/incoming-handler#handle'];
-const GLUE_NAME = 'component';
+import { GLUE_NAME, transpileOptions } from './transpile-options';
 
 export interface PreparedComponent {
   hash: string;
@@ -103,14 +88,6 @@ async function prepare(bytes: Uint8Array, hash: string, bridge: AsyncBridge): Pr
 
 async function transpile(bytes: Uint8Array, bridge: AsyncBridge): Promise<Transpiled> {
   await $init;
-  const output = generate(bytes, {
-    name: GLUE_NAME,
-    instantiation: { tag: 'async' },
-    noTypescript: true,
-    noNodejsCompat: true,
-    // Keep core modules as separate files: they are compiled once and cached.
-    base64Cutoff: 0,
-    asyncMode: bridge === 'jspi' ? { tag: 'jspi', val: { imports: ASYNC_IMPORTS, exports: ASYNC_EXPORTS } } : { tag: 'sync' },
-  });
+  const output = generate(bytes, transpileOptions(bridge));
   return { files: output.files, imports: output.imports, exports: output.exports };
 }

@@ -12,7 +12,7 @@ import { JsComponentBuilder } from '../../src/authoring/builder.ts';
 import { parseScriptErrors } from '../../src/authoring/embedding.ts';
 import type { ArtifactSource, AuthoringManifest } from '../../src/authoring/manifest.ts';
 import { isAuthoredCore, loadGlueTemplate, prepareAuthoredComponent, type GlueTemplate } from '../../src/authoring/prepared.ts';
-import { ASYNC_EXPORTS, ASYNC_IMPORTS, transpileOptions } from '../../src/authoring/transpile-options.ts';
+import { transpileOptions } from '../../src/engine/transpile-options.ts';
 import { buildAuthoring } from '../../scripts/build-authoring.mjs';
 import { handleWith, minimalHost } from './authoring-host.ts';
 
@@ -76,14 +76,6 @@ describe('glue template', () => {
         assert.deepEqual(byName.get(core), new Uint8Array(readFileSync(path.join(artifacts, core))), `${core} differs`);
       }
     }
-  });
-
-  test('the template lists the engine\'s transpile options (src/engine/components.ts)', () => {
-    const engine = read('src/engine/components.ts').replace(/^\s*\/\/.*$/gm, '');
-    const list = (name: string) => [...(new RegExp(`const ${name} = \\[([\\s\\S]*?)\\];`).exec(engine)?.[1] ?? '').matchAll(/'([^']+)'/g)].map((m) => m[1]);
-    assert.deepEqual(list('ASYNC_IMPORTS'), ASYNC_IMPORTS);
-    assert.deepEqual(list('ASYNC_EXPORTS'), ASYNC_EXPORTS);
-    assert.match(engine, /name: GLUE_NAME,[\s\S]*instantiation: \{ tag: 'async' \},[\s\S]*base64Cutoff: 0/);
   });
 });
 

@@ -1,8 +1,9 @@
 /**
- * The options the engine transpiles components with (src/engine/components.ts), repeated here
- * so that the glue template made at build time (scripts/build-authoring.mjs) is exactly the glue
- * the engine would make from the same component. test/unit/authoring-build.test.ts fails when
- * the two lists drift apart.
+ * The one set of jco `generate()` options: the engine transpiles uploaded components with it
+ * (components.ts), and the in-page authoring's glue template is made with it at build time
+ * (scripts/build-authoring.mjs), so the template is exactly the glue the engine would make.
+ * Host imports listed as async may return a Promise (suspended with JSPI): the WASI blocking
+ * calls, and Spin 1's outbound HTTP, which is synchronous in WIT but awaits fetch here.
  */
 export const GLUE_NAME = 'component';
 
