@@ -4,9 +4,10 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
 import { newContext, openPlayground, sendFromConsole, waitForStatus } from '../support/playground.ts';
+import { replaceManifest } from './ui-helpers.ts';
 
 let browser: Browser;
 before(async () => {
@@ -15,16 +16,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** Replace the editor's text the way a person would: select all, then type (paste-like). */
-async function replaceManifest(page: Page, text: string): Promise<void> {
-  const editor = page.locator('.monaco-editor');
-  await editor.waitFor();
-  await editor.click();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(text);
-}
 
 const GOOD = `spin_manifest_version = 2
 
