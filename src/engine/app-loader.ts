@@ -17,6 +17,7 @@ import { isSpin1CoreModule } from './executors/spin1-core';
 import { isAuthoredCore, prepareAuthored } from '../authoring/prepared';
 import { sha256Hex } from './transpile-cache';
 import { MountError, planMounts, toFileTree, type FileTree } from './file-mounts';
+import { CLOUD_KV_LIMITS, KvLimits } from '../host/key-value-limits';
 
 export interface LoadedComponent {
   /** How requests reach it: a WASI 0.2 HTTP handler, a Spin 1 `inbound-http` component, or a Spin 1 core module. */
@@ -39,6 +40,8 @@ export interface LoadedApp {
   app: SpinApp;
   router: Router;
   components: Map<string, LoadedComponent>;
+  /** This load's key-value limits (Cloud limits on or off; warnings once per load). */
+  kvLimits: KvLimits;
 }
 
 export class LoadError extends Error {
@@ -90,7 +93,14 @@ export async function loadApp(bundle: AppBundle, log: Log, bridge: AsyncBridge):
       }
     }
   }
-  return { app, router, components };
+  const kvLimits = new KvLimits(bundle.limits?.cloudLimits === true, log);
+  const tooManyStores = kvLimits.checkStores(new Map([...components].map(([id, { component }]) => [id, component.keyValueStores])));
+  if (tooManyStores) throw new LoadError(tooManyStores, { file: 'spin.toml' });
+  if (kvLimits.cloud) {
+    const { keyBytes, valueBytes, keysPerStore, stores } = CLOUD_KV_LIMITS;
+    log({ level: 'info', source: 'loader', message: `Fermyon Cloud limits are on: keys up to ${keyBytes} bytes, values up to ${valueBytes} bytes, ${keysPerStore} keys per store, ${stores} stores (spin up enforces none)` });
+  }
+  return { app, router, components, kvLimits };
 }
 
 function mountFiles(component: SpinComponent, bundle: AppBundle): Map<string, Uint8Array> | undefined {

@@ -25,7 +25,7 @@ export async function invokeSpin1(
     result = { status: 405, headers: [], body: new Uint8Array() };
   } else if (entry.kind === 'spin1-core') {
     const handler = createSpin1CoreHandler(entry.coreModule!, {
-      kv: createKeyValueCore({ store: deps.kv, allowedStores: entry.component.keyValueStores, onWrite: deps.onKvWrite }),
+      kv: createKeyValueCore({ store: deps.kv, allowedStores: entry.component.keyValueStores, onWrite: deps.onKvWrite, ...(deps.kvLimits ? { limits: deps.kvLimits.forComponent(id) } : {}) }),
       config: (key) => spin1Config(entry, key),
       files: entry.mounts ?? new Map(),
       env: entry.component.environment,

@@ -15,6 +15,7 @@ import { spinRequestHeaders, VIRTUAL_CLIENT_ADDR } from './spin-headers';
 import type { LoadedComponent } from './app-loader';
 import { findIncomingHandler, startIncomingHandler } from './executors/wasi-http';
 import { invokeSpin1 } from './invoke-spin1';
+import type { KvLimits } from '../host/key-value-limits';
 
 /** A handler still running this long after it set its response is streamed. */
 const STREAM_AFTER_MS = 20;
@@ -32,6 +33,8 @@ export interface InvokeDeps {
   bridge: 'jspi' | 'sync';
   /** Every host call the component makes, for the request's trace. */
   onHostCall?(call: string, outcome: string): void;
+  /** The loaded app's key-value limits; without it writes are not checked. */
+  kvLimits?: KvLimits;
 }
 
 export interface InvokeResult {
@@ -90,6 +93,7 @@ export async function invoke(entry: LoadedComponent, match: RouteMatch, request:
     onStderr: (line) => log({ level: 'stderr', source: id, message: line }),
     onWarning: (message) => log({ level: 'warn', source: id, message }),
     onKvWrite: deps.onKvWrite,
+    ...(deps.kvLimits ? { kvLimits: deps.kvLimits.forComponent(id) } : {}),
     ...(deps.onHostCall ? { onHostCall: deps.onHostCall } : {}),
     ...(entry.files ? { files: entry.files } : {}),
     bridge: deps.bridge,

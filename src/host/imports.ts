@@ -10,6 +10,7 @@ import type { SpinComponent } from '../manifest/types';
 import type { SqliteKvStore } from '../kv/sqlite-store';
 import type { SqliteDatabases } from '../kv/sqlite-databases';
 import { createKeyValueSpin1, createKeyValueV2, createWasiKeyValue, type KeyValueContext } from './key-value';
+import type { KvWriteGuard } from './key-value-limits';
 import { createSpinConfigV1, createVariablesV2, createWasiConfig, type VariableResolver } from './variables';
 import { createSqliteSpin1, createSqliteV2, createSqliteV3 } from './sqlite';
 import { createUnavailableHosts } from './stubs';
@@ -30,6 +31,8 @@ export interface InstanceContext {
   onWarning(message: string): void;
   onHostCall?(call: string, outcome: string): void;
   onKvWrite?(store: string): void;
+  /** Key-value size and count limits for this component (warn or refuse); none when absent. */
+  kvLimits?: KvWriteGuard;
   onSqliteWrite?(label: string): void;
   /** The component's `files` tree, mounted read-only at `/`. */
   files?: { dir: Record<string, unknown> };
@@ -48,7 +51,7 @@ export function buildImports(importNames: string[], ctx: InstanceContext): { imp
     onStderr: ctx.onStderr,
   });
   const finishers: Array<() => void> = [wasi.finish];
-  const kvContext: KeyValueContext = { store: ctx.kv, allowedStores: ctx.component.keyValueStores, onCall: ctx.onHostCall, onWrite: ctx.onKvWrite };
+  const kvContext: KeyValueContext = { store: ctx.kv, allowedStores: ctx.component.keyValueStores, onCall: ctx.onHostCall, onWrite: ctx.onKvWrite, ...(ctx.kvLimits ? { limits: ctx.kvLimits } : {}) };
   const sqliteContext = { databases: ctx.sqlite, allowedDatabases: ctx.component.sqliteDatabases, onCall: ctx.onHostCall, onWrite: ctx.onSqliteWrite };
   const variablesContext = { resolver: ctx.variables, onCall: ctx.onHostCall };
   const outbound = { ...ctx.outbound, onWarning: ctx.onWarning, onCall: ctx.onHostCall };

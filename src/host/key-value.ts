@@ -1,9 +1,11 @@
 /**
  * Key-value for guests. One core holds Spin's rules (permission by `key_value_stores`, the
- * 128 MiB read cap); each WIT version is a thin adapter that only maps results and errors
- * (spin-host-reference §3, §4). All versions share the same data, as in Spin.
+ * 128 MiB read cap) and the playground's optional Fermyon Cloud limits (key-value-limits.ts);
+ * each WIT version is a thin adapter that only maps results and errors (spin-host-reference §3,
+ * §4). All versions share the same data, as in Spin.
  */
 import { NotAnI64Error, type SqliteKvStore } from '../kv/sqlite-store';
+import { utf8Length, type KvWriteGuard } from './key-value-limits';
 
 /** Spin's `MAX_HOST_BUFFERED_BYTES`: reads returning more than this fail. */
 export const MAX_HOST_BUFFERED_BYTES = 128 * 1024 * 1024;
@@ -16,6 +18,8 @@ export interface KeyValueContext {
   onCall?: (call: string, outcome: string) => void;
   /** Called after each write, so the UI's explorer can refresh. */
   onWrite?: (store: string) => void;
+  /** Size and count limits checked before each write (warn only, or Cloud limits); none when absent. */
+  limits?: KvWriteGuard;
 }
 
 /**
@@ -64,6 +68,26 @@ export function createKeyValueCore(ctx: KeyValueContext) {
     ctx.onWrite?.(label);
     return result;
   };
+  /**
+   * Before a write: the limits' verdict. A refusal (Cloud limits on) is the interface's
+   * `other`/`io` error. `mayInsert` is false for a conditional swap, which only updates.
+   */
+  const withinLimits = (label: string, entries: ReadonlyArray<readonly [string, number]>, mayInsert = true) => {
+    const limits = ctx.limits;
+    if (!limits) return;
+    const refused = backend(() =>
+      limits.check({
+        store: label,
+        entries,
+        growth: () => {
+          const fresh = new Set<string>();
+          if (mayInsert) for (const [key] of entries) if (!fresh.has(key) && !ctx.store.exists(label, key)) fresh.add(key);
+          return { added: fresh.size, before: () => ctx.store.count(label) };
+        },
+      }),
+    );
+    if (refused !== undefined) throw new KvCoreError({ kind: 'other', message: refused });
+  };
   return {
     open(label: string): string {
       // Permission first, whether or not the store exists (the conformance test requires it).
@@ -76,6 +100,7 @@ export function createKeyValueCore(ctx: KeyValueContext) {
       return value;
     },
     set(label: string, key: string, value: Uint8Array): void {
+      withinLimits(label, [[key, value.byteLength]]);
       backend(() => ctx.store.set(label, key, value));
       ctx.onWrite?.(label);
     },
@@ -97,29 +122,23 @@ export function createKeyValueCore(ctx: KeyValueContext) {
       return found;
     },
     setMany(label: string, entries: ReadonlyArray<readonly [string, Uint8Array]>): void {
+      withinLimits(label, entries.map(([key, value]) => [key, value.byteLength] as const));
       written(label, backend(() => ctx.store.setMany(label, entries)));
     },
     deleteMany(label: string, keys: readonly string[]): void {
       written(label, backend(() => ctx.store.deleteMany(label, keys)));
     },
     increment(label: string, key: string, delta: bigint): bigint {
+      withinLimits(label, [[key, 8]]);
       return written(label, backend(() => ctx.store.increment(label, key, delta)));
     },
     /** Writes `value` if the stored value is still `old` (or unconditionally when `old` is none). */
     compareAndSwap(label: string, key: string, old: Uint8Array | undefined, value: Uint8Array): boolean {
+      withinLimits(label, [[key, value.byteLength]], old === undefined);
       const swapped = backend(() => ctx.store.compareAndSwap(label, key, old, value));
       return swapped ? written(label, true) : false;
     },
   };
-}
-
-function utf8Length(text: string): number {
-  let bytes = 0;
-  for (const char of text) {
-    const point = char.codePointAt(0)!;
-    bytes += point < 0x80 ? 1 : point < 0x800 ? 2 : point < 0x10000 ? 3 : 4;
-  }
-  return bytes;
 }
 
 /** Describes a value for the trace without copying large payloads. */

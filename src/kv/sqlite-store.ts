@@ -147,6 +147,12 @@ export class SqliteKvStore {
     return keys;
   }
 
+  /** How many keys one store holds (for the optional key-count limit). */
+  count(store: string): number {
+    const row = this.#one('SELECT COUNT(*) FROM spin_key_value WHERE store=$1', [store]);
+    return Number(row?.[0] ?? 0);
+  }
+
   /** Store labels that hold at least one key (for the UI). */
   stores(): string[] {
     const statement = this.#prepare('SELECT DISTINCT store FROM spin_key_value');

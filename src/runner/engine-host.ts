@@ -97,6 +97,7 @@ export function resolveLimits(limits: EngineLimits | undefined): Required<Engine
   return {
     timeoutMs: pick(limits?.timeoutMs, DEFAULT_LIMITS.timeoutMs),
     memoryLimitMiB: pick(limits?.memoryLimitMiB, DEFAULT_LIMITS.memoryLimitMiB),
+    cloudLimits: limits?.cloudLimits === true,
   };
 }
 
@@ -216,7 +217,8 @@ export class EngineHost implements EngineUpstream {
         this.#deliver(entry, {
           type: 'response',
           id: 0,
-          response: textResponse(503, `Spin Playground: the engine restarted while this request was in flight (${reason}). It was not completed; send it again.\n`),
+          // After an error (storage full, …) sending it again may fail the same way: say so only otherwise.
+          response: textResponse(503, `Spin Playground: the engine restarted while this request was in flight (${reason}). It was not completed${cause === 'error' ? '' : '; send it again'}.\n`),
         });
       } else if ('internal' in entry.to) {
         entry.onReply?.({ type: 'loaded', id: 0, result: { ok: false, error: `the engine restarted (${reason})` } });
