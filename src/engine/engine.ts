@@ -4,7 +4,7 @@
  * Spin's rules, serves `static_response` triggers, and runs components (see invoke.ts). It also
  * keeps the project's cookie jar, because a service worker can neither set nor read cookies.
  */
-import type { AppBundle, KvAdminOp, KvAdminResult, LoadResult, LogEntry, RequestTrace, WireRequest, WireResponse } from '../protocol/messages';
+import type { AppBundle, KvAdminOp, KvAdminResult, LoadResult, LogEntry, RequestTrace, SqliteAdminOp, SqliteAdminResult, WireRequest, WireResponse } from '../protocol/messages';
 import type { SqliteKvStore } from '../kv/sqlite-store';
 import type { SqliteDatabases } from '../kv/sqlite-databases';
 import type { InternalRequest, InternalResponse } from '../host/outbound-http';
@@ -17,6 +17,7 @@ import { CookieJar } from './cookie-jar';
 import { toWireResponse, type PlainResponse } from './wire-response';
 import { TraceRecorder } from './trace';
 import { runKvAdmin } from './kv-admin';
+import { runSqliteAdmin } from './sqlite-admin';
 import { describeComponents } from './describe';
 
 export interface EngineDeps {
@@ -73,6 +74,11 @@ export class Engine {
   /** The key-value explorer's operations, on the app's own store (journalled like app writes). */
   kvAdmin(op: KvAdminOp): Promise<KvAdminResult> {
     return runKvAdmin(op, { kv: this.#deps.kv, flush: this.#deps.flush, onKvWrite: this.#deps.onKvWrite });
+  }
+
+  /** The app's SQLite databases as files (export, import); a replacement is saved like app writes. */
+  sqliteAdmin(op: SqliteAdminOp): Promise<SqliteAdminResult> {
+    return runSqliteAdmin(op, { sqlite: this.#deps.sqlite, flush: this.#deps.flush, onSqliteWrite: this.#deps.onSqliteWrite });
   }
 
   /**
@@ -147,6 +153,7 @@ export class Engine {
       onKvWrite: this.#deps.onKvWrite,
       fetch: this.#deps.fetch ?? fetch.bind(globalThis),
       bridge: this.#deps.bridge,
+      kvLimits: loaded.kvLimits,
       internal: (target, inner) => this.#internal(target, inner, trace),
       ...(trace ? { onHostCall: (call: string, outcome: string) => trace.call(componentId, call, outcome) } : {}),
     });

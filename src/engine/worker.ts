@@ -143,6 +143,9 @@ function serveUi(port: MessagePort): void {
       port.postMessage({ type: 'response', id: message.id, response } satisfies EngineToUi, transferOf(response));
     } else if (message.type === 'kv') {
       port.postMessage({ type: 'kv-result', id: message.id, result: await e.kvAdmin(message.op) } satisfies EngineToUi);
+    } else if (message.type === 'sqlite') {
+      const result = await e.sqliteAdmin(message.op);
+      port.postMessage({ type: 'sqlite-result', id: message.id, result } satisfies EngineToUi, result.op === 'export' && result.bytes ? [result.bytes] : []);
     } else if (message.type === 'time-direct') {
       const durationsMs: number[] = [];
       for (let i = 0; i < message.count; i++) {

@@ -107,6 +107,26 @@ export class SqliteDatabases {
   }
 
   /**
+   * Makes `bytes` (a SQLite database file) `label`'s database from now on. The file is checked
+   * first: sql.js must open it and `PRAGMA quick_check` must find it intact; otherwise this
+   * throws, naming the label, and the database `label` had is kept.
+   */
+  replace(label: string, bytes: Uint8Array): void {
+    let db: Database | undefined;
+    try {
+      db = new this.#SQL.Database(bytes);
+      const check = db.exec('PRAGMA quick_check')[0]?.values[0]?.[0];
+      if (check !== 'ok') throw new Error(`the integrity check says: ${String(check)}`);
+    } catch (error) {
+      db?.close();
+      throw new Error(`SQLite database "${label}": the file (${bytes.byteLength} bytes) is not a SQLite database sql.js can open (${error instanceof Error ? error.message : String(error)}); the existing database was kept`);
+    }
+    this.#open.get(label)?.close();
+    this.#initial.delete(label);
+    this.#open.set(label, db);
+  }
+
+  /**
    * The bytes of `label`'s database (a file `spin up` can open), or `undefined` for a label
    * never used. sql.js throws while a write transaction is open on it.
    */

@@ -60,9 +60,14 @@ export interface EngineLimits {
   timeoutMs?: number;
   /** Ceiling for each linear memory a component defines, in MiB; growing past it fails (a trap). 0: no ceiling. */
   memoryLimitMiB?: number;
+  /**
+   * Enforce the key-value limits Fermyon Cloud documents (src/host/key-value-limits.ts): key and
+   * value size, keys per store, stores per app. Off, as `spin up`, a write over one only warns.
+   */
+  cloudLimits?: boolean;
 }
 
-export const DEFAULT_LIMITS: Readonly<Required<EngineLimits>> = { timeoutMs: 10_000, memoryLimitMiB: 256 };
+export const DEFAULT_LIMITS: Readonly<Required<EngineLimits>> = { timeoutMs: 10_000, memoryLimitMiB: 256, cloudLimits: false };
 
 /** What the runner reports about the project's engine, sent to every UI as `engine-event`. */
 export type EngineEvent =
@@ -157,6 +162,23 @@ export type KvAdminResult =
   | { op: 'done'; changed: number }
   | { op: 'error'; message: string };
 
+/**
+ * The app's SQLite databases (`sqlite_databases` labels) as whole files, for "Export app" and
+ * import. `replace` is checked (sql.js must open it) and saved before the answer, like an app write.
+ */
+export type SqliteAdminOp =
+  | { op: 'labels' }
+  | { op: 'export'; label: string }
+  | { op: 'replace'; label: string; bytes: ArrayBuffer };
+
+export type SqliteAdminResult =
+  /** Labels that have a database: used by the app, or saved from an earlier run or import. */
+  | { op: 'labels'; labels: string[] }
+  /** The database file, or `null` for a label that has none. */
+  | { op: 'export'; bytes: ArrayBuffer | null }
+  | { op: 'replaced'; label: string; bytes: number }
+  | { op: 'error'; message: string };
+
 export type LogLevel = 'info' | 'warn' | 'error' | 'stdout' | 'stderr';
 
 export interface LogEntry {
@@ -175,6 +197,8 @@ export type UiToEngine =
   | { type: 'time-direct'; id: number; request: WireRequest; count: number }
   /** A key-value explorer operation (see `KvAdminOp`). */
   | { type: 'kv'; id: number; op: KvAdminOp }
+  /** A SQLite database operation (see `SqliteAdminOp`). */
+  | { type: 'sqlite'; id: number; op: SqliteAdminOp }
   /** Answered by the runner: replace the engine Worker with a fresh one and reload the app. */
   | { type: 'restart-engine'; id: number };
 
@@ -186,6 +210,7 @@ export type EngineToUi =
   | { type: 'log'; entry: LogEntry }
   | { type: 'kv-changed'; stores: string[] }
   | { type: 'kv-result'; id: number; result: KvAdminResult }
+  | { type: 'sqlite-result'; id: number; result: SqliteAdminResult }
   /** A request's trace; sent again with the same id if a streamed body makes more host calls. */
   | { type: 'trace'; trace: RequestTrace }
   /** From the runner: the answer to `restart-engine`. */

@@ -12,6 +12,8 @@ import type {
   LoadResult,
   LogEntry,
   RequestTrace,
+  SqliteAdminOp,
+  SqliteAdminResult,
   UiToEngine,
   WireRequest,
   WireResponse,
@@ -112,6 +114,13 @@ export class EngineClient {
     const transfer = request.op === 'set' ? [request.value] : [];
     const reply = await this.#call({ type: 'kv', id: 0, op: request }, transfer);
     if (reply.type !== 'kv-result') throw new Error(`unexpected reply ${reply.type}`);
+    return reply.result;
+  }
+
+  /** A SQLite database operation (labels, export, replace); a failure comes back as `{ op: 'error' }`. */
+  async sqlite(request: SqliteAdminOp): Promise<SqliteAdminResult> {
+    const reply = await this.#call({ type: 'sqlite', id: 0, op: request });
+    if (reply.type !== 'sqlite-result') throw new Error(`unexpected reply ${reply.type}`);
     return reply.result;
   }
 

@@ -2,7 +2,8 @@
  * Issue 6 in the UI: "Share" gives a link that opens, in a fresh browser, as a new project with
  * the same responses and key-value data; a damaged link shows its error and what was recovered;
  * "Export app" downloads a zip whose key-value database sql.js opens in Node with the rows;
- * importing that zip restores the app and its data; `?embed=1` is the compact layout.
+ * importing that zip restores the app and its data; the same for SQLite databases
+ * (`.spin/sqlite_db.db`), through a second tab too; `?embed=1` is the compact layout.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +14,8 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
 import { newContext, openPlayground, PG_URL, previewFrame, sendFromConsole, waitForStatus } from '../support/playground.ts';
 import { screenshot } from './ui-helpers.ts';
+import { serveStatic } from '../support/static-server.ts';
+import { zipSync } from 'fflate';
 
 let browser: Browser;
 before(async () => {
@@ -176,4 +179,95 @@ test('embed mode with show=response: the response text instead of the rendered p
   assert.equal(await page.getByRole('region', { name: 'Preview' }).count(), 0, 'no rendered page');
   await page.waitForFunction(() => /set test-key = test-value/.test(document.getElementById('response-body')?.textContent ?? ''), undefined, { timeout: 60_000 });
   await context.close();
+});
+
+/** Rows in the `sqlite` conformance app's table, as the app reports them: a first GET / is 200, the nth answers "(got n)". */
+async function sqliteRowsSeen(page: Page): Promise<{ status: number; rows: number }> {
+  const response = await sendFromConsole(page, 'GET', '/');
+  const status = Number(response.status.split(' ')[0]);
+  if (status === 200) return { status, rows: 1 };
+  const got = /results\.rows\.len\(\) == 1` \(got (\d+)\)/.exec(response.body);
+  assert.ok(got, `unexpected answer ${response.status}: ${response.body}`);
+  return { status, rows: Number(got[1]) };
+}
+
+test('Export app puts the SQLite database in the zip as .spin/sqlite_db.db, and importing it restores the rows', async () => {
+  const apps = await serveStatic(new URL('../fixtures/dist/conformance/', import.meta.url).pathname);
+  try {
+    // The conformance `sqlite` app inserts one row per GET / and reports how many it finds.
+    const context = await newContext(browser);
+    const page = await openPlayground(context, `?app=${encodeURIComponent(`${apps.url}/sqlite/spin.toml`)}&preview=off`);
+    const sends = 3;
+    for (let n = 1; n <= sends; n++) assert.deepEqual(await sqliteRowsSeen(page), { status: n === 1 ? 200 : 500, rows: n });
+    const downloadPromise = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export app' }).click();
+    const download = await downloadPromise;
+    const zipFile = `/tmp/share-ui-sqlite-${process.pid}.zip`;
+    await download.saveAs(zipFile);
+    await context.close();
+
+    // In Node: the zip holds Spin's default database file with every row the app wrote.
+    const zip = new Uint8Array(readFileSync(zipFile));
+    const entries = unzipSync(zip);
+    const dbName = Object.keys(entries).find((n) => n.endsWith('/.spin/sqlite_db.db'));
+    assert.ok(dbName, Object.keys(entries).join(', '));
+    const SQL = await initSqlJs();
+    const db = new SQL.Database(entries[dbName]!);
+    const rows = db.exec('SELECT key, value FROM test_data ORDER BY rowid')[0]?.values ?? [];
+    db.close();
+    assert.deepEqual(rows, Array.from({ length: sends }, () => ['my_key', 'my_value']));
+
+    // Import it into a fresh browser: the app finds the exported rows and adds its own.
+    const fresh = await newContext(browser);
+    const reader = await openPlayground(fresh, '?example=static-files&preview=off');
+    const logs = reader.getByRole('region', { name: 'Logs' });
+    await reader.getByRole('region', { name: 'Files' }).getByLabel('Add files').setInputFiles({ name: 'sqlite-export.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) });
+    const restored = logs.getByText(/restored SQLite database default \(\d+ bytes\)/);
+    await restored.waitFor({ timeout: 60_000 });
+    assert.match((await restored.textContent()) ?? '', new RegExp(`\\(${entries[dbName]!.byteLength} bytes\\)`));
+    await waitForStatus(reader, 'Running');
+    assert.deepEqual(await sqliteRowsSeen(reader), { status: 500, rows: sends + 1 });
+
+    // Saved like an app write: a fresh engine Worker (which reads IndexedDB) still has the rows.
+    await reader.evaluate(async () => {
+      await (window as unknown as { spinPlayground: { engine: { restart(): Promise<number> } } }).spinPlayground.engine.restart();
+    });
+    assert.deepEqual(await sqliteRowsSeen(reader), { status: 500, rows: sends + 2 });
+
+    // A second tab reaches the same engine through the first tab's runner: it reads the database,
+    // and a replacement it sends is what the first tab's requests see.
+    const second = await fresh.newPage();
+    await second.goto(reader.url());
+    await waitForStatus(second, 'Running');
+    type SqliteHook = { spinPlayground: { engine: { sqlite(op: unknown): Promise<{ op: string; bytes?: ArrayBuffer | number; message?: string }> } } };
+    const seen = await second.evaluate(async () => {
+      const result = await (window as unknown as SqliteHook).spinPlayground.engine.sqlite({ op: 'export', label: 'default' });
+      return result.bytes instanceof ArrayBuffer ? Array.from(new Uint8Array(result.bytes)) : JSON.stringify(result);
+    });
+    assert.ok(Array.isArray(seen), String(seen));
+    const seenDb = new SQL.Database(new Uint8Array(seen));
+    assert.equal(seenDb.exec('SELECT count(*) FROM test_data')[0]?.values[0]?.[0], sends + 2);
+    seenDb.close();
+    const one = new SQL.Database();
+    one.run("CREATE TABLE test_data(key TEXT NOT NULL, value TEXT NOT NULL); INSERT INTO test_data VALUES ('my_key', 'my_value');");
+    const replacement = Array.from(one.export());
+    one.close();
+    const replaced = await second.evaluate(async (bytes) => {
+      return (window as unknown as SqliteHook).spinPlayground.engine.sqlite({ op: 'replace', label: 'default', bytes: new Uint8Array(bytes).buffer });
+    }, replacement);
+    assert.deepEqual(replaced, { op: 'replaced', label: 'default', bytes: replacement.length });
+    assert.deepEqual(await sqliteRowsSeen(reader), { status: 500, rows: 2 });
+    await second.close();
+
+    // A zipped app folder whose .spin/sqlite_db.db is not SQLite: the error names the label, the data stays.
+    const folder = (name: string) => entries[`${dbName.slice(0, -'.spin/sqlite_db.db'.length)}${name}`]!;
+    const broken = zipSync({ 'my-app/spin.toml': folder('spin.toml'), 'my-app/app.wasm': folder('app.wasm'), 'my-app/.spin/sqlite_db.db': new TextEncoder().encode('not a database') });
+    await reader.getByRole('region', { name: 'Files' }).getByLabel('Add files').setInputFiles({ name: 'broken.zip', mimeType: 'application/zip', buffer: Buffer.from(broken) });
+    await logs.getByText(/SQLite database "default".*existing database was kept/).waitFor({ timeout: 60_000 });
+    await waitForStatus(reader, 'Running');
+    assert.deepEqual(await sqliteRowsSeen(reader), { status: 500, rows: 3 });
+    await fresh.close();
+  } finally {
+    await apps.close();
+  }
 });
