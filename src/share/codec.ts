@@ -1,5 +1,5 @@
 /**
- * Share links: the playground's state as a URL fragment, `#v1.<payload>` (README "Share link
+ * Share links: the playground's state as a URL fragment, `#v<N>.<payload>` (README "Share link
  * format"). The version prefix picks the decoder, so every link ever made keeps opening: a new
  * format gets a new number and a new decoder beside the old ones, never a change to an old one.
  *
@@ -10,10 +10,17 @@ import { crc32, firstNonBase64Url, fromBase64Url, toBase64Url, utf8 } from './by
 import { completeMembers } from './partial-json';
 import { MAX_SHARE_JSON_BYTES, MAX_SHARE_LINK_LENGTH, SHARE_LINK_WARN_LENGTH } from './limits';
 import type { DecodeResult, EncodeResult, ShareDefaults, SharedState, ShareState } from './types';
-import { formatBytes, readV1, writeV1 } from './v1';
+import { formatBytes, readV1 } from './v1';
+import { readV2, writeV2 } from './v2';
 
-/** The format this playground writes. Links of every version from 1 up to it decode. */
-export const SHARE_FORMAT_VERSION = 1;
+/**
+ * The newest format this playground writes. Links of every version from 1 up to it decode. The
+ * encoder writes the lowest version that holds the state (v2 only for an authored source).
+ */
+export const SHARE_FORMAT_VERSION = 2;
+
+/** The document reader of each version; all share v1's envelope (checksum, DEFLATE, base64url). */
+const READERS: Record<number, (doc: unknown) => { state: Partial<SharedState>; problems: string[] }> = { 1: readV1, 2: readV2 };
 
 /**
  * The state as a link fragment (`v1.…`, without `#`), leaving out what equals `defaults` or the
@@ -24,14 +31,14 @@ export const SHARE_FORMAT_VERSION = 1;
  * if (result.ok) shareUrl(result.fragment, location.href); // "https://play.example/#v1.AbC…"
  */
 export function encodeShareState(state: ShareState, defaults: ShareDefaults = {}): EncodeResult {
-  const written = writeV1(state, defaults);
+  const written = writeV2(state, defaults);
   if (!written.ok) return written;
   const json = utf8(JSON.stringify(written.doc));
   const deflated = deflateSync(json, { level: 9, mem: 8 });
   const payload = new Uint8Array(4 + deflated.byteLength);
   new DataView(payload.buffer).setUint32(0, crc32(json));
   payload.set(deflated, 4);
-  const fragment = `v${SHARE_FORMAT_VERSION}.${toBase64Url(payload)}`;
+  const fragment = `v${written.version}.${toBase64Url(payload)}`;
   if (fragment.length > MAX_SHARE_LINK_LENGTH) {
     return { ok: false, reason: 'too-large', error: `The link would be ${fragment.length.toLocaleString('en-US')} characters, over the ${MAX_SHARE_LINK_LENGTH.toLocaleString('en-US')} a browser reliably opens. Download a bundle file instead.` };
   }
@@ -54,17 +61,17 @@ export function decodeShareLink(hash: string): DecodeResult {
   const at = text.indexOf('#');
   if (at >= 0) text = text.slice(at + 1);
   const match = /^v(\d{1,6})\.([\s\S]*)$/.exec(text);
-  if (!match) return { ok: false, error: 'This is not a playground share link: it should start with "#v1." followed by the shared state.' };
+  if (!match) return { ok: false, error: 'This is not a playground share link: it should start with "#v1." or "#v2." followed by the shared state.' };
   const version = Number(match[1]);
-  if (version === 1) return decodeV1(match[2]!);
+  const read = READERS[version];
+  if (read) return decodeEnvelope(version, match[2]!, read);
   if (version > SHARE_FORMAT_VERSION) {
     return { ok: false, version, error: `This link uses share format v${version}, made by a newer playground; this one reads v1 to v${SHARE_FORMAT_VERSION}. Open it on the playground that made it.` };
   }
   return { ok: false, version, error: `There is no share format v${version}.` };
 }
 
-function decodeV1(payload: string): DecodeResult {
-  const version = 1;
+function decodeEnvelope(version: number, payload: string, read: (doc: unknown) => { state: Partial<SharedState>; problems: string[] }): DecodeResult {
   if (payload.length > MAX_SHARE_LINK_LENGTH) return { ok: false, version, error: `This link is ${payload.length.toLocaleString('en-US')} characters long, more than a share link can be.` };
   // A character outside base64url ends the data: often a chat app's trailing "." or ")" after an
   // intact link (then the checksum below still matches), otherwise a sign of damage.
@@ -89,7 +96,7 @@ function decodeV1(payload: string): DecodeResult {
     }
   }
   if (doc !== undefined) {
-    const { state, problems } = readV1(doc);
+    const { state, problems } = read(doc);
     if (checksumOk && problems.length === 0 && state.base) return { ok: true, version, state: state as SharedState };
     if (checksumOk) {
       // Intact but refused: the link was written by hand or by something other than the playground.
@@ -100,7 +107,7 @@ function decodeV1(payload: string): DecodeResult {
   }
   // Cut short or altered: read the members that are complete before the damage.
   const members = doc !== undefined ? doc : completeMembers(new TextDecoder('utf-8', { fatal: false }).decode(inflated.data));
-  const { state } = members ? readV1(members) : { state: {} };
+  const { state } = members ? read(members) : { state: {} };
   const recovered = nonEmpty(state);
   const error = !inflated.complete
     ? `This share link is cut short: ${badNote ? `${badNote}, and the data before it is incomplete` : `it ends early (${payload.length.toLocaleString('en-US')} characters of data survive); the app that carried it may have cut it`}.`
@@ -150,6 +157,7 @@ const FIELD_NAMES: Record<keyof SharedState, string> = {
   variables: 'variable values',
   request: 'the request',
   selectedFile: 'the selected file',
+  authored: 'the source',
 };
 
 function describeRecovered(recovered: Partial<SharedState> | undefined): string {

@@ -27,6 +27,8 @@ export const MAX_SHARE_INLINE_TOTAL = 64 * 1024;
 export const MAX_SHARE_FILES = 64;
 /** The manifest text, in UTF-8 bytes. */
 export const MAX_SHARE_MANIFEST_BYTES = 256 * 1024;
+/** The source of an app written in the page (v2), in UTF-8 bytes. */
+export const MAX_SHARE_SOURCE_BYTES = 256 * 1024;
 /** Variable values: count, and each value's length in characters. */
 export const MAX_SHARE_VARIABLES = 100;
 export const MAX_SHARE_VARIABLE_LENGTH = 8 * 1024;

@@ -52,6 +52,16 @@ export interface ShareState {
   request: ShareRequest;
   /** The file selected in the Files panel, by path (`spin.toml` for the manifest). */
   selectedFile?: string;
+  /**
+   * An app written in the page ("New JS app"): its handler's source. The link carries the
+   * source, not the built component; the reader's page builds it again (format v2).
+   */
+  authored?: AuthoredSource;
+}
+
+export interface AuthoredSource {
+  language: 'javascript' | 'typescript';
+  source: string;
 }
 
 /**
@@ -72,6 +82,7 @@ export interface SharedState {
   variables?: Record<string, string>;
   request?: Partial<ShareRequest>;
   selectedFile?: string;
+  authored?: AuthoredSource;
 }
 
 export type EncodeResult =

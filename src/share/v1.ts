@@ -162,11 +162,12 @@ export function kvBytes(rows: readonly KvRow[]): number {
  * Validates a parsed v1 document. Every field is checked on its own: one that fails is left out
  * of `state` and described in `problems`, so a damaged link still yields what is intact.
  */
-export function readV1(doc: unknown): { state: Partial<SharedState>; problems: string[] } {
+export function readV1(doc: unknown, extraFields: { version: number; names: readonly string[] } = { version: 1, names: [] }): { state: Partial<SharedState>; problems: string[] } {
   const problems: string[] = [];
   const state: Partial<SharedState> = {};
   if (!isObject(doc)) return { state, problems: ['the link does not hold a JSON object'] };
-  for (const key of Object.keys(doc)) if (!(FIELDS as readonly string[]).includes(key)) problems.push(`${clip(key)} is not a field of a v1 link`);
+  const known = [...FIELDS, ...extraFields.names];
+  for (const key of Object.keys(doc)) if (!known.includes(key)) problems.push(`${clip(key)} is not a field of a v${extraFields.version} link`);
 
   const field = <T>(name: (typeof FIELDS)[number], read: (value: unknown, problems: string[]) => T | undefined): T | undefined => {
     if (!Object.hasOwn(doc, name)) return undefined;
@@ -392,9 +393,9 @@ export function isVariableName(name: string): boolean {
   return /^[a-z][a-z0-9_]*$/.test(name) && !name.includes('__') && !name.endsWith('_') && name.length <= 256;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const hasControl = (text: string) => /[\u0000-\u001f\u007f]/.test(text);
-const clip = (text: string) => JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const hasControl = (text: string) => /[\u0000-\u001f\u007f]/.test(text);
+export const clip = (text: string) => JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 
 /** Byte-wise (UTF-8) order, SQLite's order for TEXT keys; the same state always gives the same link. */
 function compare(a: string, b: string): number {

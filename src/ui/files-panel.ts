@@ -3,6 +3,9 @@
  * supported or not, and exports), and the other files (static files for `files`). Files are added
  * by drag-and-drop or a picker: `.wasm` and `spin.toml`, a whole folder, or a `.zip`; added files
  * can be replaced and removed. Names are shown as text only.
+ *
+ * One file is selected (clicked, or named by a share link): its row is marked `aria-current`
+ * and scrolled into view, and "Share" carries its path.
  */
 import type { ComponentInfo } from '../protocol/messages';
 import { h } from './dom';
@@ -27,6 +30,7 @@ export class FilesPanel {
   readonly #list: HTMLElement;
   readonly #note: HTMLElement;
   readonly #actions: FilesActions;
+  #selected: string | undefined;
 
   constructor(root: HTMLElement, actions: FilesActions) {
     this.#actions = actions;
@@ -66,23 +70,47 @@ export class FilesPanel {
     this.#note.textContent = text;
   }
 
+  /** The selected file's path (`spin.toml` for the manifest), if one was selected. */
+  get selected(): string | undefined {
+    return this.#selected;
+  }
+
+  /** Selects a file by path; a path not listed (yet) is marked once a render lists it. */
+  select(path: string): void {
+    this.#selected = path;
+    for (const row of this.#list.querySelectorAll<HTMLElement>('li[data-path]')) {
+      const current = row.dataset.path === path;
+      row.toggleAttribute('aria-current', current);
+      if (current) row.scrollIntoView({ block: 'nearest' });
+    }
+  }
+
   render(view: { manifestBytes: number; files: FileRow[]; components: ComponentInfo[] }): void {
     const sources = new Set(view.components.map((c) => c.source));
-    const manifest = h('li', { className: 'file manifest-file' },
-      h('button', { type: 'button', className: 'link', onclick: () => this.#actions.showManifest() }, 'spin.toml'),
+    const manifest = h('li', { className: 'file manifest-file', 'data-path': 'spin.toml' },
+      h('button', { type: 'button', className: 'link', onclick: () => {
+        this.select('spin.toml');
+        this.#actions.showManifest();
+      } }, 'spin.toml'),
       h('span', { className: 'muted' }, ` ${formatBytes(view.manifestBytes)} · manifest`));
     const components = view.components.map((c) => this.#component(c, view.files.find((f) => f.path === c.source)));
     const others = view.files.filter((f) => !sources.has(f.path)).sort((a, b) => a.path.localeCompare(b.path)).map((f) => this.#file(f));
     this.#list.replaceChildren(manifest, ...components, ...(others.length ? [h('li', { className: 'group' }, `Other files (${others.length})`), ...others] : []));
+    if (this.#selected !== undefined) this.select(this.#selected);
+  }
+
+  /** A file's name as a button that selects it. */
+  #pathButton(path: string, className: string): HTMLElement {
+    return h('button', { type: 'button', className: `link ${className}`, title: 'Select (Share carries the selected file)', onclick: () => this.select(path) }, path);
   }
 
   #component(info: ComponentInfo, file: FileRow | undefined): HTMLElement {
     const kind = { component: 'component', 'core-module': 'Spin 1 core module', 'not-wasm': 'not WebAssembly', missing: 'missing', registry: 'registry source (unsupported)' }[info.kind];
     const unsupported = info.imports.filter((i) => !i.supported);
-    const item = h('li', { className: `file component-file${unsupported.length || info.kind === 'missing' || info.kind === 'not-wasm' ? ' has-error' : ''}`, 'aria-label': `Component ${info.id}` },
+    const item = h('li', { className: `file component-file${unsupported.length || info.kind === 'missing' || info.kind === 'not-wasm' ? ' has-error' : ''}`, 'aria-label': `Component ${info.id}`, 'data-path': info.source },
       h('div', { className: 'file-line' },
-        h('span', { className: 'component-id' }, info.id),
-        h('span', { className: 'path' }, ` ${info.source}`),
+        h('span', { className: 'component-id' }, info.id), ' ',
+        this.#pathButton(info.source, 'path'),
         h('span', { className: 'muted' }, ` ${info.size !== undefined ? formatBytes(info.size) : ''} · ${kind}`),
         file ? this.#fileButtons(file) : null));
     if (info.error) item.append(h('p', { className: 'error-text' }, info.error));
@@ -101,8 +129,8 @@ export class FilesPanel {
   }
 
   #file(file: FileRow): HTMLElement {
-    return h('li', { className: 'file' }, h('div', { className: 'file-line' },
-      h('span', { className: 'path' }, file.path),
+    return h('li', { className: 'file', 'data-path': file.path }, h('div', { className: 'file-line' },
+      this.#pathButton(file.path, 'path'),
       h('span', { className: 'muted' }, ` ${formatBytes(file.size)}${file.added ? ' · added' : ''}`),
       this.#fileButtons(file)));
   }

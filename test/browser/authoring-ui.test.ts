@@ -108,10 +108,15 @@ test('New JS app: type a KV handler, Run, and the preview answers with its strin
   assert.ok(world.exports.some((e) => e.startsWith('wasi:http/incoming-handler@0.2')), world.exports.join(', '));
   assert.ok(world.imports.includes('fermyon:spin/key-value@2.0.0'));
 
-  // Share: the built core is a local file too big for a link, so the dialog offers a bundle file.
+  // Share: the link carries the source as the editor holds it (format v2), not the built core; a
+  // bundle file is offered too. The error is fixed first, so the shared source builds.
+  await typeSource(page, handler(marker));
+  await runAndWait(page, 'Running');
+  await page.getByRole('region', { name: 'Files' }).getByRole('button', { name: 'dist/app.wasm', exact: true }).click();
   await page.getByRole('button', { name: 'Share' }).click();
   const dialog = page.getByRole('dialog', { name: 'Share' });
-  await dialog.getByRole('alert').waitFor();
+  const link = await dialog.getByLabel('Share link').inputValue();
+  assert.match(link, /#v2\./);
   const bundlePromise = page.waitForEvent('download', { timeout: 60_000 });
   await dialog.getByRole('button', { name: 'Download bundle file' }).click();
   const bundle = await bundlePromise;
@@ -122,5 +127,25 @@ test('New JS app: type a KV handler, Run, and the preview answers with its strin
   assert.ok(wasmName && Object.keys(entries).some((n) => n.endsWith('src/index.js')), Object.keys(entries).join(', '));
   assert.ok(readComponentWorld(entries[wasmName]!).exports.some((e) => e.startsWith('wasi:http/incoming-handler@0.2')));
   await screenshot(page, 'authoring-share-bundle-file');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  const sharedRuns = Number(/runs=(\d+)/.exec((await sendFromConsole(page, 'GET', '/')).body)![1]) - 1;
   await context.close();
+
+  // The link in a fresh browser: a new project that builds the shared source in the page and
+  // answers as the sharer's did, with the shared key-value data and the selected file.
+  const fresh = await newContext(browser);
+  const reader = await fresh.newPage();
+  await reader.setViewportSize({ width: 1440, height: 900 });
+  // preview=off: the console's request is the only one, so the count is exact.
+  await reader.goto(link.replace('/#', '/?preview=off#'));
+  await waitForStatus(reader, 'Running');
+  assert.match(reader.url(), /\?project=p-/);
+  await reader.getByRole('region', { name: 'Logs' }).getByText(/built in the page in \d+ ms/).first().waitFor({ timeout: 60_000 });
+  const answer = await sendFromConsole(reader, 'GET', '/');
+  assert.match(answer.body, new RegExp(`${marker} runs=${sharedRuns + 1}$`));
+  assert.ok((await reader.getByRole('region', { name: 'Source' }).textContent())?.includes(marker), 'the Source editor holds the shared source');
+  const selected = reader.getByRole('region', { name: 'Files' }).locator('li[aria-current]');
+  assert.equal(await selected.getAttribute('data-path'), 'dist/app.wasm');
+  await screenshot(reader, 'authoring-shared-link-opened');
+  await fresh.close();
 });

@@ -45,18 +45,18 @@ function encode(s: ShareState, defaults = { manifest: MANIFEST }): string {
 
 /** The JSON document inside a link, to check what the link really holds. */
 function documentOf(fragment: string): Record<string, unknown> {
-  const payload = fromBase64Url(fragment.replace(/^#?v1\./, ''));
+  const payload = fromBase64Url(fragment.replace(/^#?v\d+\./, ''));
   return JSON.parse(new TextDecoder().decode(inflateSync(payload.subarray(4)))) as Record<string, unknown>;
 }
 
 /** A v1 link around any JSON text, with a correct checksum: what a hostile link can look like. */
-function craft(json: string): string {
+function craft(json: string, version = 1): string {
   const data = bytes(json);
   const deflated = deflateSync(data);
   const payload = new Uint8Array(4 + deflated.length);
   new DataView(payload.buffer).setUint32(0, crc32(data));
   payload.set(deflated, 4);
-  return `#v1.${toBase64Url(payload)}`;
+  return `#v${version}.${toBase64Url(payload)}`;
 }
 
 const plain = (v: unknown): unknown =>
@@ -265,13 +265,74 @@ describe('opening a damaged link', () => {
   });
 
   test('a link from a newer playground says so instead of failing obscurely', () => {
-    assert.deepEqual(decodeShareLink('#v7.AAAA'), { ok: false, version: 7, error: 'This link uses share format v7, made by a newer playground; this one reads v1 to v1. Open it on the playground that made it.' });
+    assert.deepEqual(decodeShareLink('#v7.AAAA'), { ok: false, version: 7, error: 'This link uses share format v7, made by a newer playground; this one reads v1 to v2. Open it on the playground that made it.' });
   });
 
   test('a fragment that is not a share link is recognised as such', () => {
     assert.equal(isShareFragment('#section-2'), false);
     assert.equal(isShareFragment('#v1.abc'), true);
     assert.match((decodeShareLink('#section-2') as { error: string }).error, /not a playground share link/);
+  });
+});
+
+describe('the v2 format (an app written in the page)', () => {
+  const SOURCE = `import { AutoRouter } from 'itty-router';\nconst router = AutoRouter();\nrouter.get('/', () => new Response('hi'));\naddEventListener('fetch', (event) => event.respondWith(router.fetch(event.request)));\n`;
+  const authored = (overrides: Partial<ShareState> = {}) => state({ base: { kind: 'none' }, authored: { language: 'javascript', source: SOURCE }, ...overrides });
+
+  test('a state with a source is written as v2, with src after vars and before manifest', () => {
+    const fragment = encode(authored({ variables: { greeting: 'Hi' }, kv: [{ store: 'default', key: 'k', value: bytes('v') }] }), {});
+    assert.match(fragment, /^v2\.[A-Za-z0-9_-]+$/);
+    const doc = documentOf(fragment);
+    assert.deepEqual(Object.keys(doc), ['base', 'vars', 'src', 'manifest', 'kv']);
+    assert.deepEqual(doc.src, { lang: 'js', text: SOURCE });
+  });
+
+  test('a state without a source stays v1, so older playgrounds still open it', () => {
+    assert.match(encode(state({ base: { kind: 'none' } }), {}), /^v1\./);
+  });
+
+  test('the source and its language survive the round trip', () => {
+    for (const language of ['javascript', 'typescript'] as const) {
+      const result = decodeShareLink(encode(authored({ authored: { language, source: SOURCE } }), {}));
+      assert.ok(result.ok, JSON.stringify(result));
+      assert.equal(result.version, 2);
+      assert.deepEqual(result.state.authored, { language, source: SOURCE });
+      assert.equal(result.state.manifest, MANIFEST);
+    }
+  });
+
+  test('a v2 link cut short keeps the source that came before the cut', () => {
+    const big = Array.from({ length: 300 }, (_, i) => ({ store: 'default', key: `key-${i}`, value: crypto.getRandomValues(new Uint8Array(40)) }));
+    const full = encode(authored({ kv: big }), {});
+    const result = decodeShareLink(full.slice(0, Math.floor(full.length * 0.6)));
+    assert.ok(!result.ok);
+    assert.match(result.error, /cut short/);
+    assert.deepEqual(result.recovered?.authored, { language: 'javascript', source: SOURCE });
+    assert.match(result.error, /Recovered: .*the source/);
+  });
+
+  test('a bad src is refused with its reason, and the rest is recovered', () => {
+    for (const [src, message] of [
+      ['{"lang":"py","text":"x"}', 'src: lang must be "js" or "ts"'],
+      ['{"lang":"js","text":42}', 'src: text is not a string'],
+      ['"code"', 'src: not an object'],
+      ['{"lang":"js","text":"x","run":true}', 'src: "run" is not a member of src'],
+    ] as const) {
+      const result = decodeShareLink(craft(`{"base":{},"src":${src},"manifest":"m"}`, 2));
+      assert.ok(!result.ok, src);
+      assert.ok(result.error.includes(message), `${src}: ${result.error}`);
+      assert.equal(result.recovered?.manifest, 'm');
+    }
+  });
+
+  test('src is not a v1 member: a v1 link holding it is refused', () => {
+    const result = decodeShareLink(craft('{"base":{},"src":{"lang":"js","text":"x"}}'));
+    assert.ok(!result.ok && result.error.includes('"src" is not a field of a v1 link'));
+  });
+
+  test('a source over 256 KB cannot be shared by link', () => {
+    const result = encodeShareState(authored({ authored: { language: 'javascript', source: 'x'.repeat(256 * 1024 + 1) } }), {});
+    assert.ok(!result.ok && result.reason === 'too-large' && /source is/.test(result.error));
   });
 });
 
