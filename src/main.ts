@@ -18,6 +18,7 @@ import { ProjectSession, type OriginalApp } from './ui/project-session';
 import { ProjectMenu } from './ui/project-menu';
 import { loadExamples, mountExamplesGallery } from './ui/examples-gallery';
 import { VariablesForm } from './ui/variables-form';
+import { LimitsPanel } from './ui/limits-panel';
 import { TracePanel } from './ui/trace-panel';
 import { KvExplorer, type KvRenderStats } from './ui/kv-explorer';
 import { PreviewPanel } from './ui/preview-panel';
@@ -34,9 +35,10 @@ import { HOST_TYPES, STARTER_JS, authoredAppFiles } from './authoring/template';
 import { decodeShareLink, encodeShareState, isShareFragment, shareLinkWarning, shareUrl } from './share/codec';
 import { kvSeedOps, loadSharedFiles, projectBaseFor, readAllKv, resolveSharedState, shareBaseFor } from './share/apply';
 import { encodeBundleFile } from './share/bundle-file';
-import type { KvRow, ShareRequest, SharedState } from './share/types';
+import type { AuthoredSource, KvRow, ShareRequest, SharedState } from './share/types';
 import { buildAppZip, exportFileName, importAppZip, ImportError } from './export/export-app';
 import { loadSqlJs } from './export/sql-browser';
+import { declaredSqliteLabels, readAllSqlite, restoreSqlite } from './export/sqlite-data';
 import { copyText } from './ui/actions';
 import type { HistoryEntry } from './ui/request-history';
 
@@ -52,9 +54,17 @@ const limits: EngineLimits = {
   ...(params.has('memory') ? { memoryLimitMiB: Number(params.get('memory')) } : {}),
 };
 const base = new URL(import.meta.env.BASE_URL, location.href).href;
+/**
+ * `?view=preview`: the Preview's "Open in a new tab": the app filling the tab, framed by this
+ * page on the UI origin. A top-level tab on the preview origin would be another storage partition
+ * (its own service worker, no engine, other data); framed from here it is the same partition as
+ * the playground's frame, so it reaches the same engine and data, and it keeps working when the
+ * playground tab closes (this page has its own runner and takes the engine over).
+ */
+const tabView = params.get('view') === 'preview';
 /** `?embed=1`: the compact layout of README "Embedding": the app, the panels `show` names, "Open in playground". */
-const embed = params.get('embed') === '1';
-const embedShow = new Set((params.get('show') ?? '').split(',').map((p) => p.trim()).filter((p) => ['request', 'kv', 'logs', 'manifest', 'response'].includes(p)));
+const embed = params.get('embed') === '1' || tabView;
+const embedShow = new Set(tabView ? [] : (params.get('show') ?? '').split(',').map((p) => p.trim()).filter((p) => ['request', 'kv', 'logs', 'manifest', 'response'].includes(p)));
 if (embed) setUpEmbed();
 const status = byId('status');
 const problems = byId<HTMLUListElement>('problems');
@@ -64,8 +74,9 @@ const draftNote = byId('draft-note');
 if (!embed) makeSplit(byId('workspace'), { key: 'columns', direction: 'row', weights: [0.3, 0.36, 0.34], labels: ['editing column', 'HTTP column', 'app column'] });
 /** The editing column; an authored app ("New JS app") has its Source editor on top. */
 function layoutEditColumn(authored: boolean): void {
-  if (embed) return;
+  // Embedded, the Source sits beside the Manifest (shown with show=manifest, otherwise parked).
   if (authored) byId('manifest-panel').before(h('section', { className: 'panel source', role: 'region', 'aria-label': 'Source', id: 'source-panel' }));
+  if (embed) return;
   if (authored) makeSplit(byId('column-edit'), { key: 'edit-authored', direction: 'column', weights: [0.42, 0.24, 0.16, 0.18], labels: ['Source', 'Manifest', 'Files', 'Logs'] });
   else makeSplit(byId('column-edit'), { key: 'edit', direction: 'column', weights: [0.56, 0.24, 0.2], labels: ['Manifest', 'Files', 'Logs'] });
 }
@@ -75,6 +86,7 @@ function layoutEditColumn(authored: boolean): void {
  */
 function setUpEmbed(): void {
   document.body.classList.add('embed');
+  if (tabView) document.body.classList.add('tab-view');
   for (const id of ['examples-button', 'new-js-app', 'project-button', 'share-button', 'export-button']) byId(id).hidden = true;
   const visible: Record<string, boolean> = {
     'preview-panel': !embedShow.has('response'),
@@ -99,7 +111,7 @@ function setUpEmbed(): void {
   right.hidden = right.childElementCount === 0;
   byId('workspace').replaceChildren(left, right, parked);
   const full = new URL(location.href);
-  for (const name of ['embed', 'show']) full.searchParams.delete(name);
+  for (const name of ['embed', 'show', 'view']) full.searchParams.delete(name);
   byId('status').before(h('a', { className: 'open-full', href: full.href, target: '_blank', rel: 'noopener' }, 'Open in playground'));
 }
 
@@ -133,7 +145,16 @@ const editor = new ManifestEditor(byId('editor'));
 const progress = new Progress();
 status.before(progress.element);
 const tracePanel = new TracePanel(byId('trace-panel'));
-const preview = new PreviewPanel(byId('preview-panel'), params.get('path') ?? '/');
+/** The Preview's "Open in a new tab": this page in `view=preview` at the app path (see `tabView`). */
+const previewTabHref = (path: string): string => {
+  const url = new URL(location.href);
+  for (const name of ['embed', 'show']) url.searchParams.delete(name);
+  url.searchParams.set('view', 'preview');
+  if (path === '/') url.searchParams.delete('path');
+  else url.searchParams.set('path', path);
+  return url.href;
+};
+const preview = new PreviewPanel(byId('preview-panel'), params.get('path') ?? '/', previewTabHref);
 
 let engine: EngineClient | null = null;
 let resolveEngine: (client: EngineClient) => void;
@@ -224,8 +245,11 @@ function showEngineEvent(event: EngineEvent): void {
 /** What a share link or an imported zip brings besides the app: applied once the engine is up. */
 interface PendingState {
   kv?: KvRow[];
+  /** SQLite database files by label (an imported zip's `.spin/sqlite_db.db`, …). */
+  sqlite?: Record<string, Uint8Array>;
   variables?: Record<string, string>;
   request?: ShareRequest;
+  selectedFile?: string;
 }
 let pending: PendingState = {};
 
@@ -273,17 +297,20 @@ async function projectFromShare(store: ProjectStore, state: SharedState): Promis
     return null;
   }
   const projectBase = projectBaseFor(opened.base) as ProjectBase;
+  // An app written in the page (v2): its source; Run builds `dist/app.wasm` again.
+  if (state.authored) delete files[AUTHORED_CORE];
   const record: ProjectRecord = {
     id: newProjectId(),
     name: `${defaultName(projectBase)} (shared)`,
     base: projectBase,
     ...(state.manifest !== undefined ? { manifestText: state.manifest } : {}),
     files,
+    ...(state.authored ? { authored: state.authored, name: 'my-app (shared)' } : {}),
     created: Date.now(),
     updated: Date.now(),
   };
   await store.put(record);
-  pending = { kv: opened.kv, variables: opened.variables, request: opened.request };
+  pending = { kv: opened.kv, variables: opened.variables, request: opened.request, ...(opened.selectedFile !== undefined ? { selectedFile: opened.selectedFile } : {}) };
   return record;
 }
 
@@ -294,8 +321,13 @@ interface ShareDeps {
   request(): ShareRequest;
   variables(): Record<string, string>;
   kv(): Promise<KvRow[]>;
+  /** Every SQLite database the app has or its manifest declares, by label. */
+  sqlite(): Promise<Record<string, Uint8Array>>;
   /** An authored app's source files and exported component, for "Export app". */
   authored(): Promise<Record<string, Uint8Array> | null>;
+  /** An app written in the page: its source as the editor holds it, for a v2 link. */
+  authoredSource(): AuthoredSource | null;
+  selectedFile(): string | undefined;
   note(text: string): void;
 }
 
@@ -309,18 +341,25 @@ function wireShareAndExport(deps: ShareDeps): void {
     // An authored app: its source and the component as spin build makes it, not the page's core module.
     const authored = await deps.authored();
     if (authored) for (const [path, bytes] of Object.entries(authored)) bundle.files[path] = bytes.slice().buffer as ArrayBuffer;
-    const zip = encodeBundleFile(bundle, kv, { SQL: await loadSqlJs(), state: { request: deps.request(), variables: deps.variables() } });
+    const selectedFile = deps.selectedFile();
+    const zip = encodeBundleFile(bundle, kv, { SQL: await loadSqlJs(), sqlite: await deps.sqlite(), state: { request: deps.request(), variables: deps.variables(), ...(selectedFile !== undefined ? { selectedFile } : {}) } });
     downloadBytes(exportFileName(deps.editor()).replace(/\.zip$/, '-bundle.zip'), zip, 'application/zip');
   };
   const share = async (withKv = true) => {
     const kv = withKv ? await deps.kv() : [];
+    const authored = deps.authoredSource();
+    const selectedFile = deps.selectedFile();
+    // An app written in the page goes as its source (format v2), not as the core module Run built.
+    const files = Object.entries(deps.record.files).filter(([path]) => !(authored && path === AUTHORED_CORE));
     const state = {
       base: shareBaseFor(deps.record),
       manifest: deps.editor(),
-      files: Object.fromEntries(Object.entries(deps.record.files).map(([path, bytes]) => [path, { kind: 'local' as const, bytes: new Uint8Array(bytes) }])),
+      files: Object.fromEntries(files.map(([path, bytes]) => [path, { kind: 'local' as const, bytes: new Uint8Array(bytes) }])),
       kv,
       variables: deps.variables(),
       request: deps.request(),
+      ...(authored ? { authored } : {}),
+      ...(selectedFile !== undefined ? { selectedFile } : {}),
     };
     const defaults = deps.session.detached ? {} : { manifest: deps.session.original.manifestText };
     const result = encodeShareState(state, defaults);
@@ -338,6 +377,8 @@ function wireShareAndExport(deps: ShareDeps): void {
       );
       if (warning) body.push(h('p', { className: 'warn-text', role: 'alert' }, warning));
       if (result.notes.length) body.push(h('ul', { className: 'share-notes', 'aria-label': 'Left out of the link' }, ...result.notes.map((n) => h('li', {}, n))));
+      body.push(h('p', { className: 'muted' }, 'Or share one file that also runs with spin up: ',
+        h('button', { type: 'button', className: 'quiet', onclick: () => void bundleFile(kv) }, 'Download bundle file')));
     } else {
       body.push(h('p', { className: 'error-text', role: 'alert' }, result.error));
       if (result.reason === 'kv-too-large') body.push(h('button', { type: 'button', className: 'quiet', onclick: () => void share(false) }, 'Share without the key-value data'));
@@ -358,7 +399,7 @@ function wireShareAndExport(deps: ShareDeps): void {
       const manifestText = deps.editor();
       const bundle = deps.session.bundle(manifestText);
       const authored = await deps.authored();
-      const result = buildAppZip({ manifestText, files: { ...bundle.files, ...(authored ?? {}) }, kv: await deps.kv(), variables: deps.variables(), SQL: await loadSqlJs() });
+      const result = buildAppZip({ manifestText, files: { ...bundle.files, ...(authored ?? {}) }, kv: await deps.kv(), sqlite: await deps.sqlite(), variables: deps.variables(), SQL: await loadSqlJs() });
       const name = exportFileName(manifestText);
       downloadBytes(name, result.zip, 'application/zip');
       const summary = `Exported ${name}: unzip it and run \`${result.command}\`.`;
@@ -396,7 +437,9 @@ async function fetchOriginal(record: ProjectRecord): Promise<OriginalApp> {
 }
 
 async function main(): Promise<void> {
-  const store = embed ? ProjectStore.memory() : await ProjectStore.open();
+  // Embedded, nothing is saved (a reader's projects are never touched). The new-tab preview reads
+  // the playground's saved project, unless it shows a share link (then it is like an embed).
+  const store = embed && !(tabView && !isShareFragment(location.hash)) ? ProjectStore.memory() : await ProjectStore.open();
   byId('new-js-app').addEventListener('click', async () => {
     const record: ProjectRecord = {
       id: newProjectId(),
@@ -440,6 +483,8 @@ async function main(): Promise<void> {
   });
 
   const variablesForm = new VariablesForm(byId<HTMLDetailsElement>('variables'), projectId);
+  // `?limits=cloud`, or the project's saved switch; flipping it runs the app again with the new limits.
+  const limitsPanel = new LimitsPanel(byId<HTMLDetailsElement>('limits'), projectId, { limits, param: params.get('limits'), onChange: () => void run() });
   const requestConsole = mountRequestConsole(byId('request-panel'), { send: async (request) => (await currentEngine()).request(request), openInPreview: (path) => preview.navigate(path), projectId });
   const fillRequest = (request: ShareRequest) => requestConsole.fill({ ...request, time: Date.now() } as HistoryEntry);
   if (pending.request) fillRequest(pending.request);
@@ -526,9 +571,11 @@ async function main(): Promise<void> {
         files.push({ path: 'spin.toml', bytes: new TextEncoder().encode(imported.bundle.manifestText) });
         for (const [path, bytes] of Object.entries(imported.bundle.files)) files.push({ path, bytes: new Uint8Array(bytes) });
         pending.kv = imported.kv;
+        if (Object.keys(imported.sqlite).length) pending.sqlite = imported.sqlite;
         if (Object.keys(imported.variables).length) variablesForm.set(imported.variables);
         const link = imported.shareFragment ? decodeShareLink(imported.shareFragment) : null;
         if (link?.ok && link.state.request) fillRequest(resolveSharedState(link.state).request);
+        if (link?.ok && link.state.selectedFile !== undefined) filesPanel.select(link.state.selectedFile);
         for (const warning of imported.warnings) log('warn', 'import', warning);
         log('info', 'import', `imported ${file.path}: ${Object.keys(imported.bundle.files).length} files and ${imported.kv.length} key-value entries`);
       } catch (error) {
@@ -586,6 +633,7 @@ async function main(): Promise<void> {
   });
   showDraft();
   showFiles();
+  if (pending.selectedFile !== undefined) filesPanel.select(pending.selectedFile);
 
   void Promise.all([loadExamples(base), store.list()]).then(([examples, projects]) => {
     const edited = new Set(projects.flatMap((p) => (p.base.kind === 'example' && p.id === `ex-${p.base.name}` && (p.manifestText !== undefined || Object.keys(p.files).length) ? [p.base.name] : [])));
@@ -602,8 +650,19 @@ async function main(): Promise<void> {
 
   await currentEngine();
 
-  /** Key-value data from a link or an imported zip: the project's stores hold exactly these before the first request. */
+  /**
+   * Key-value data from a link or an imported zip: the project's stores hold exactly these before
+   * the first request. An imported zip's SQLite databases replace those labels' databases.
+   */
   const seedPending = async () => {
+    const databases = pending.sqlite;
+    pending.sqlite = undefined;
+    if (databases) {
+      for (const outcome of await restoreSqlite(async (op) => (await currentEngine()).sqlite(op), databases)) {
+        if (outcome.ok) log('info', 'sqlite', `restored SQLite database ${outcome.label} (${outcome.bytes} bytes)`);
+        else log('error', 'sqlite', `restoring the imported SQLite database failed: ${outcome.error}`);
+      }
+    }
     const rows = pending.kv;
     if (!rows) return;
     pending.kv = undefined;
@@ -623,11 +682,14 @@ async function main(): Promise<void> {
     },
     variables: () => variablesForm.values,
     kv: async () => readAllKv(async (op) => (await currentEngine()).kv(op)),
+    sqlite: async () => readAllSqlite(async (op) => (await currentEngine()).sqlite(op), declaredSqliteLabels(editor.value)),
     authored: async () => {
       if (!source || !record.authored) return null;
       const component = lastGoodCore ? await authoringClient().exportComponent(lastGoodCore) : undefined;
       return authoredAppFiles({ source: source.value, language: source.language, ...(component ? { component } : {}) });
     },
+    authoredSource: () => (source && record.authored ? { language: source.language, source: source.value } : null),
+    selectedFile: () => filesPanel.selected,
     note: (text) => filesPanel.note(text),
   });
 
@@ -639,6 +701,8 @@ async function main(): Promise<void> {
    */
   async function buildSource(runStarted: number): Promise<boolean> {
     if (!source || !record.authored) return true;
+    // The new-tab preview serves the playground's last build; only the playground's Run rebuilds.
+    if (tabView && lastGoodCore) return true;
     const code = source.value;
     await session.setSource(code);
     setStatus('Building the JS component…');
@@ -711,7 +775,7 @@ async function main(): Promise<void> {
       }
     }
     progress.phase('Transpiling and compiling components…');
-    const result = await (await currentEngine()).load({ ...bundle, variables: variablesForm.values, limits });
+    const result = await (await currentEngine()).load({ ...bundle, variables: variablesForm.values, limits: limitsPanel.limits });
     progress.done();
     lastInfo = result.info ?? [];
     if (result.ok) loadedOnce = true;

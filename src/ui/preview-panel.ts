@@ -3,7 +3,8 @@
  * back, forward and reload. The frame is cross-origin, so its history cannot be read; the panel
  * keeps its own, learning about in-app navigations (links, forms, redirects) from the engine's
  * request traces. The path is mirrored into the playground's URL (`&path=`), so a reload or a
- * deep link returns to it.
+ * deep link returns to it. "Open in a new tab" opens the playground's full-window preview page
+ * (`tabHref`), not the preview origin itself: see `tabView` in main.ts.
  */
 import type { RequestTrace } from '../protocol/messages';
 import { h } from './dom';
@@ -22,8 +23,10 @@ export class PreviewPanel {
   #expected: string | null = null;
   #loaded = false;
   readonly #placeholder: HTMLElement;
+  readonly #tabHref: (path: string) => string;
 
-  constructor(root: HTMLElement, initialPath: string) {
+  constructor(root: HTMLElement, initialPath: string, tabHref: (path: string) => string) {
+    this.#tabHref = tabHref;
     this.#frame = root.querySelector<HTMLIFrameElement>('iframe[name="preview"]')!;
     this.#openLink = root.querySelector<HTMLAnchorElement>('a.open-preview')!;
     this.#entries = [normalizePath(initialPath)];
@@ -114,7 +117,7 @@ export class PreviewPanel {
     if (document.activeElement !== this.#address) this.#address.value = path;
     this.#back.disabled = this.#index === 0;
     this.#forward.disabled = this.#index >= this.#entries.length - 1;
-    if (this.#origin) this.#openLink.href = this.#origin + path;
+    if (this.#origin) this.#openLink.href = this.#tabHref(path);
     const url = new URL(location.href);
     if (path === '/') url.searchParams.delete('path');
     else url.searchParams.set('path', path);

@@ -66,7 +66,7 @@ test('projects can be renamed, saved as new, reverted and deleted; storage use i
   assert.match(await manifestText(page), /project\snote/);
   await page.getByRole('button', { name: 'Projects' }).filter({ hasText: 'My KV app (copy)' }).waitFor();
   // Its own preview origin, so its own key-value data.
-  assert.match((await panel(page, 'Preview').getByRole('link', { name: 'Open in a new tab' }).getAttribute('href')) ?? '', /^http:\/\/p-[a-z0-9]+\.localhost:/);
+  assert.match((await panel(page, 'Preview').locator('iframe[name="preview"]').getAttribute('src')) ?? '', /^http:\/\/p-[a-z0-9]+\.localhost:/);
 
   await page.getByRole('button', { name: 'Projects' }).click();
   dialog = page.getByRole('dialog', { name: 'Projects' });

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 
 export function chromiumPath(): string {
   return process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -25,15 +25,23 @@ function playwrightDisabledFeatures(): string[] {
   return [...list.matchAll(/"([A-Za-z0-9]+)"/g)].map((m) => m[1]!);
 }
 
-export async function launchChromium(): Promise<Browser> {
+function launchArgs(): string[] {
   const features = playwrightDisabledFeatures().filter((f) => f !== 'ThirdPartyStoragePartitioning');
-  return chromium.launch({
-    executablePath: chromiumPath(),
-    headless: true,
-    args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
-      `--disable-features=${features.join(',')}`,
-    ],
-  });
+  return [
+    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+    `--disable-features=${features.join(',')}`,
+  ];
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: launchArgs() });
+}
+
+/**
+ * Chromium with an on-disk profile in `userDataDir` (not an incognito context, whose storage
+ * quota is a share of memory): its storage quota follows the size of the disk holding the folder.
+ */
+export async function launchPersistentChromium(userDataDir: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, { executablePath: chromiumPath(), headless: true, args: launchArgs(), viewport: { width: 1440, height: 900 } });
 }
