@@ -19,6 +19,7 @@ import { ProjectMenu } from './ui/project-menu';
 import { loadExamples, mountExamplesGallery } from './ui/examples-gallery';
 import { VariablesForm } from './ui/variables-form';
 import { LimitsPanel } from './ui/limits-panel';
+import { KvSeedForm } from './ui/kv-seed-form';
 import { TracePanel } from './ui/trace-panel';
 import { KvExplorer, type KvRenderStats } from './ui/kv-explorer';
 import { PreviewPanel } from './ui/preview-panel';
@@ -328,6 +329,8 @@ interface ShareDeps {
   /** An app written in the page: its source as the editor holds it, for a v2 link. */
   authoredSource(): AuthoredSource | null;
   selectedFile(): string | undefined;
+  /** The `--key-value` pairs of the seed form, for the exported app's command. */
+  keyValueSeeds(): Array<[string, string]>;
   note(text: string): void;
 }
 
@@ -399,7 +402,7 @@ function wireShareAndExport(deps: ShareDeps): void {
       const manifestText = deps.editor();
       const bundle = deps.session.bundle(manifestText);
       const authored = await deps.authored();
-      const result = buildAppZip({ manifestText, files: { ...bundle.files, ...(authored ?? {}) }, kv: await deps.kv(), sqlite: await deps.sqlite(), variables: deps.variables(), SQL: await loadSqlJs() });
+      const result = buildAppZip({ manifestText, files: { ...bundle.files, ...(authored ?? {}) }, kv: await deps.kv(), sqlite: await deps.sqlite(), variables: deps.variables(), keyValueSeeds: deps.keyValueSeeds(), SQL: await loadSqlJs() });
       const name = exportFileName(manifestText);
       downloadBytes(name, result.zip, 'application/zip');
       const summary = `Exported ${name}: unzip it and run \`${result.command}\`.`;
@@ -484,6 +487,8 @@ async function main(): Promise<void> {
 
   const variablesForm = new VariablesForm(byId<HTMLDetailsElement>('variables'), projectId);
   // `?limits=cloud`, or the project's saved switch; flipping it runs the app again with the new limits.
+  // `spin up --key-value` pairs: from the form (saved per project) or `?key-value=k=v` in the URL.
+  const seedForm = new KvSeedForm(byId<HTMLDetailsElement>('kv-seed'), projectId, params.getAll('key-value'));
   const limitsPanel = new LimitsPanel(byId<HTMLDetailsElement>('limits'), projectId, { limits, param: params.get('limits'), onChange: () => void run() });
   const requestConsole = mountRequestConsole(byId('request-panel'), { send: async (request) => (await currentEngine()).request(request), openInPreview: (path) => preview.navigate(path), projectId });
   const fillRequest = (request: ShareRequest) => requestConsole.fill({ ...request, time: Date.now() } as HistoryEntry);
@@ -675,6 +680,17 @@ async function main(): Promise<void> {
     void kvExplorer.refresh();
   };
 
+  /** The `--key-value` pairs, over what the stores hold, at every Run (as at every `spin up`). */
+  const applySeed = async (rows: KvRow[]) => {
+    const client = await currentEngine();
+    for (const op of kvSeedOps(rows, 'merge')) {
+      const result = await client.kv(op);
+      if (result.op === 'error') log('error', 'key-value', `the key-value seed was not written: ${result.message}`);
+    }
+    log('info', 'key-value', `seeded ${rows.length} key-value entr${rows.length === 1 ? 'y' : 'ies'} (--key-value)`);
+    void kvExplorer.refresh();
+  };
+
   wireShareAndExport({
     session, record, editor: () => editor.value, request: () => {
       const entry = requestConsole.current();
@@ -690,6 +706,10 @@ async function main(): Promise<void> {
     },
     authoredSource: () => (source && record.authored ? { language: source.language, source: source.value } : null),
     selectedFile: () => filesPanel.selected,
+    keyValueSeeds: () => {
+      const seed = seedForm.read();
+      return seed.ok ? seed.pairs : [];
+    },
     note: (text) => filesPanel.note(text),
   });
 
@@ -754,6 +774,12 @@ async function main(): Promise<void> {
       return;
     }
     editor.showErrors([]);
+    const seed = seedForm.read();
+    if (!seed.ok) {
+      showProblems([seed.error]);
+      setStatus('The key-value seed has an error; the previous version keeps serving', true);
+      return;
+    }
     await session.setManifestText(text);
     showDraft();
     variablesForm.show(parsed.app.variables);
@@ -786,6 +812,7 @@ async function main(): Promise<void> {
     // `?preview=off`: the preview makes no request until a route link is clicked, for apps
     // whose `/` has side effects and for runs that need untouched state (conformance).
     if (result.ok) await seedPending();
+    if (result.ok && seed.rows.length) await applySeed(seed.rows);
     // Embedded with show=response: the console's request is the only one (no hidden page load).
     if (result.ok && previewEnabled && !(embed && embedShow.has('response'))) preview.show();
     if (result.ok && embed && embedShow.has('response')) {

@@ -42,6 +42,8 @@ export interface ExportInput {
   sqlite?: Record<string, Uint8Array>;
   /** Variable values; only those the manifest declares and does not mark `secret` are written. */
   variables?: Record<string, string>;
+  /** `--key-value` pairs the playground writes at every Run: the command passes them the same way. */
+  keyValueSeeds?: ReadonlyArray<readonly [string, string]>;
   /** sql.js, to write the key-value database (`loadSqlJs()` in the page, `initSqlJs()` in Node). */
   SQL: SqlJsStatic;
   /** The folder inside the zip; default: the app's name. `''` puts the app at the zip's root. */
@@ -152,8 +154,17 @@ export function buildAppZip(input: ExportInput): ExportResult {
   const zippable: Zippable = {};
   const paths = [...entries.keys()].sort((a, b) => (a === 'spin.toml' ? -1 : b === 'spin.toml' ? 1 : a < b ? -1 : a > b ? 1 : 0));
   for (const path of paths) zippable[prefix + path] = [entries.get(path)!, { level: 6, mtime }];
-  const command = runtimeConfig !== undefined ? 'spin up --runtime-config-file runtime-config.toml' : 'spin up';
+  const command = [
+    'spin up',
+    ...(runtimeConfig !== undefined ? ['--runtime-config-file runtime-config.toml'] : []),
+    ...(input.keyValueSeeds ?? []).map(([key, value]) => `--key-value ${shellQuote(`${key}=${value}`)}`),
+  ].join(' ');
   return { zip: zipSync(zippable), folder, paths, warnings, missing, command };
+}
+
+/** One POSIX shell word: as it is if it is plain, otherwise single-quoted. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_./=:@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The name to download the export as: `<app name>.zip`. */

@@ -12,7 +12,7 @@ import initSqlJs from 'sql.js';
 import '../../src/manifest/toml-global.ts';
 import TOML from '@iarna/toml';
 import { parseManifest } from '../../src/manifest/parse.ts';
-import { buildAppZip, exportAppZip, exportFileName, importAppZip, ImportError } from '../../src/export/export-app.ts';
+import { buildAppZip, exportAppZip, exportFileName, importAppZip, ImportError, shellQuote } from '../../src/export/export-app.ts';
 import { buildKeyValueDb, readKeyValueDb, type KvRow } from '../../src/export/spin-state.ts';
 import { KV_SCHEMA } from '../../src/kv/sqlite-store.ts';
 import { encodeBundleFile } from '../../src/share/bundle-file.ts';
@@ -167,6 +167,14 @@ describe('exportAppZip', () => {
     const result = buildAppZip({ manifestText: MANIFEST.replace(', "cache"', '').replace(', "analytics"', ''), files: { 'target/web.wasm': WASM }, kv: [ROWS[0]!], SQL });
     assert.equal(unzip(result.zip)['kv-demo/runtime-config.toml'], undefined);
     assert.equal(result.command, 'spin up');
+  });
+
+  test('the --key-value seed pairs are in the command, quoted for a POSIX shell where needed', () => {
+    const result = buildAppZip({ manifestText: MANIFEST.replace(', "cache"', '').replace(', "analytics"', ''), files: { 'target/web.wasm': WASM }, kv: [], keyValueSeeds: [['greeting', 'hello'], ['query', "it's a=b c"]], SQL });
+    assert.equal(result.command, `spin up --key-value greeting=hello --key-value 'query=it'\\''s a=b c'`);
+    assert.equal(shellQuote('a=1'), 'a=1');
+    assert.equal(shellQuote(''), "''");
+    assert.equal(shellQuote('$(rm -rf ~)'), "'$(rm -rf ~)'");
   });
 
   test('.env holds the declared, non-secret variable values; a secret one is only named', () => {
