@@ -53,10 +53,10 @@ export class LimitsPanel {
     const { keyBytes, valueBytes, keysPerStore, stores } = CLOUD_KV_LIMITS;
     const kv = (enforced: string, warn: string) => (cloud ? enforced : `none (warns over ${warn})`);
     const rows: Array<[string, string, string, string]> = [
-      ['Request timeout', timeoutMs > 0 ? `${number(timeoutMs)} ms (?timeout=)` : 'off (?timeout=0)', 'none', '30 s'],
+      ['Request timeout', timeoutMs > 0 ? `${number(timeoutMs)} ms (?timeout=)` : 'off (?timeout=0)', 'none', '10 s (handler duration)'],
       ['Guest memory', memoryMiB > 0 ? `${number(memoryMiB)} MiB per memory (?memory=)` : '4 GiB (?memory=0)', '4 GiB per memory', 'not documented'],
-      ['Request body', 'none (held in memory)', 'none', '10 MB'],
-      ['Response body', 'none (streamed)', 'none', '10 MB'],
+      ['Request body', 'none (held in memory)', 'none', 'not documented'],
+      ['Response body', 'none (streamed)', 'none', 'not documented'],
       ['Key size', kv(`${keyBytes} B`, `${keyBytes} B`), 'none', `${keyBytes} B`],
       ['Value size', kv(`${number(valueBytes)} B`, '1 MB'), 'none', '1 MB'],
       ['Keys per store', kv(number(keysPerStore), number(keysPerStore)), 'none', number(keysPerStore)],
@@ -76,7 +76,7 @@ export class LimitsPanel {
         'p',
         { className: 'hint' },
         cloud
-          ? 'On: key-value writes over these limits fail with the interface\'s "other" error, and an app naming more stores does not load. Body sizes and the 30 s timeout of Fermyon Cloud are not enforced.'
+          ? 'On: key-value writes over these limits fail with the interface\'s "other" error, and an app naming more stores does not load. The request timeout stays as set here (Fermyon Cloud: 10 s).'
           : 'Off, as spin up: nothing is refused; the Logs warn once per run when a write goes over a documented limit. Changing it runs the app again.',
       ),
       table,

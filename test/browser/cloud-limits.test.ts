@@ -98,10 +98,10 @@ describe('Fermyon Cloud limits off (the default, as spin up)', () => {
     assert.equal(await (await cloudSwitch(page)).isChecked(), false);
     assert.match((await limitsSection(page).locator('summary').textContent()) ?? '', /^Limits \(spin up\)$/);
     const table = await limitsTable(page);
-    assert.deepEqual(table['Request timeout'], ['7,000 ms (?timeout=)', 'none', '30 s']);
+    assert.deepEqual(table['Request timeout'], ['7,000 ms (?timeout=)', 'none', '10 s (handler duration)']);
     assert.deepEqual(table['Guest memory'], ['128 MiB per memory (?memory=)', '4 GiB per memory', 'not documented']);
-    assert.deepEqual(table['Request body'], ['none (held in memory)', 'none', '10 MB']);
-    assert.deepEqual(table['Response body'], ['none (streamed)', 'none', '10 MB']);
+    assert.deepEqual(table['Request body'], ['none (held in memory)', 'none', 'not documented']);
+    assert.deepEqual(table['Response body'], ['none (streamed)', 'none', 'not documented']);
     assert.deepEqual(table['Key size'], ['none (warns over 255 B)', 'none', '255 B']);
     assert.deepEqual(table['Value size'], ['none (warns over 1 MB)', 'none', '1 MB']);
     assert.deepEqual(table['Keys per store'], ['none (warns over 1,024)', 'none', '1,024']);
@@ -123,7 +123,7 @@ describe('Fermyon Cloud limits on', () => {
     assert.deepEqual(table['Value size'], ['1,000,000 B', 'none', '1 MB']);
     assert.deepEqual(table['Keys per store'], ['1,024', 'none', '1,024']);
     assert.deepEqual(table['Key-value stores'], ['5', 'none', '5 (Starter plan)']);
-    assert.deepEqual(table['Request timeout'], ['10,000 ms (?timeout=)', 'none', '30 s']);
+    assert.deepEqual(table['Request timeout'], ['10,000 ms (?timeout=)', 'none', '10 s (handler duration)']);
 
     const refused = await sendFromConsole(page, 'PUT', `/${KEY_300}`, 'small');
     assert.match(refused.status, /^500\b/);
