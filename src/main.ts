@@ -26,21 +26,20 @@ import { PreviewPanel } from './ui/preview-panel';
 import { FilesPanel } from './ui/files-panel';
 import { expandZip, filesFromDrop, type ImportedFile } from './ui/file-import';
 import { Progress } from './ui/progress';
-import { makeSplit } from './ui/split';
+import { layOutPage, layoutEditColumn, pageMode, previewTabHref } from './ui/page-layout';
 import { byId, h } from './ui/dom';
 import { formatMs } from './ui/format';
 import { SourceEditor } from './ui/source-editor';
 import { downloadBytes } from './ui/actions';
 import { authoringClient, buildJsComponent } from './authoring/client';
-import { HOST_TYPES, STARTER_JS, authoredAppFiles } from './authoring/template';
-import { decodeShareLink, encodeShareState, isShareFragment, shareLinkWarning, shareUrl } from './share/codec';
-import { kvSeedOps, loadSharedFiles, projectBaseFor, readAllKv, resolveSharedState, shareBaseFor } from './share/apply';
-import { encodeBundleFile } from './share/bundle-file';
-import type { AuthoredSource, KvRow, ShareRequest, SharedState } from './share/types';
-import { buildAppZip, exportFileName, importAppZip, ImportError } from './export/export-app';
+import { AUTHORED_CORE, HOST_TYPES, NEW_JS_APP_MANIFEST, STARTER_JS, authoredAppFiles } from './authoring/template';
+import { decodeShareLink, isShareFragment } from './share/codec';
+import { kvSeedOps, loadSharedFiles, projectBaseFor, readAllKv, resolveSharedState } from './share/apply';
+import type { KvRow, ShareRequest, SharedState } from './share/types';
+import { importAppZip, ImportError } from './export/export-app';
 import { loadSqlJs } from './export/sql-browser';
 import { declaredSqliteLabels, readAllSqlite, restoreSqlite } from './export/sqlite-data';
-import { copyText } from './ui/actions';
+import { wireShareAndExport } from './ui/share-export';
 import type { HistoryEntry } from './ui/request-history';
 
 // Preview origins are `<project>.localhost`; a UI on 127.0.0.1 would be a different site from
@@ -55,89 +54,14 @@ const limits: EngineLimits = {
   ...(params.has('memory') ? { memoryLimitMiB: Number(params.get('memory')) } : {}),
 };
 const base = new URL(import.meta.env.BASE_URL, location.href).href;
-/**
- * `?view=preview`: the Preview's "Open in a new tab": the app filling the tab, framed by this
- * page on the UI origin. A top-level tab on the preview origin would be another storage partition
- * (its own service worker, no engine, other data); framed from here it is the same partition as
- * the playground's frame, so it reaches the same engine and data, and it keeps working when the
- * playground tab closes (this page has its own runner and takes the engine over).
- */
-const tabView = params.get('view') === 'preview';
-/** `?embed=1`: the compact layout of README "Embedding": the app, the panels `show` names, "Open in playground". */
-const embed = params.get('embed') === '1' || tabView;
-const embedShow = new Set(tabView ? [] : (params.get('show') ?? '').split(',').map((p) => p.trim()).filter((p) => ['request', 'kv', 'logs', 'manifest', 'response'].includes(p)));
-if (embed) setUpEmbed();
+const mode = pageMode(params);
+const { embed, tabView } = mode;
+const embedShow = mode.show;
+layOutPage(mode);
 const status = byId('status');
 const problems = byId<HTMLUListElement>('problems');
 const routesBox = byId('routes');
 const draftNote = byId('draft-note');
-
-if (!embed) makeSplit(byId('workspace'), { key: 'columns', direction: 'row', weights: [0.3, 0.36, 0.34], labels: ['editing column', 'HTTP column', 'app column'] });
-/** The editing column; an authored app ("New JS app") has its Source editor on top. */
-function layoutEditColumn(authored: boolean): void {
-  // Embedded, the Source sits beside the Manifest (shown with show=manifest, otherwise parked).
-  if (authored) byId('manifest-panel').before(h('section', { className: 'panel source', role: 'region', 'aria-label': 'Source', id: 'source-panel' }));
-  if (embed) return;
-  if (authored) makeSplit(byId('column-edit'), { key: 'edit-authored', direction: 'column', weights: [0.42, 0.24, 0.16, 0.18], labels: ['Source', 'Manifest', 'Files', 'Logs'] });
-  else makeSplit(byId('column-edit'), { key: 'edit', direction: 'column', weights: [0.56, 0.24, 0.2], labels: ['Manifest', 'Files', 'Logs'] });
-}
-/**
- * Embed mode: hide what `show` does not name, no splits, and an "Open in playground" link to the
- * same app in a full tab. Edits stay in memory (ProjectStore.memory()).
- */
-function setUpEmbed(): void {
-  document.body.classList.add('embed');
-  if (tabView) document.body.classList.add('tab-view');
-  for (const id of ['examples-button', 'new-js-app', 'project-button', 'share-button', 'export-button']) byId(id).hidden = true;
-  const visible: Record<string, boolean> = {
-    'preview-panel': !embedShow.has('response'),
-    'request-panel': embedShow.has('request') || embedShow.has('response'),
-    'kv-panel': embedShow.has('kv'),
-    'logs-panel': embedShow.has('logs'),
-    'manifest-panel': embedShow.has('manifest'),
-    'files-panel': false,
-    'trace-panel': false,
-  };
-  for (const [id, show] of Object.entries(visible)) byId(id).hidden = !show;
-  // The app (its preview, or the request console showing the response) on the left, the other
-  // panels `show` names stacked beside it; the rest stay in the page, hidden (the code still wires them).
-  const mainId = embedShow.has('response') ? 'request-panel' : 'preview-panel';
-  const left = h('div', { className: 'column embed-main' }, byId(mainId));
-  const right = h('div', { className: 'column embed-side' });
-  const parked = h('div', { hidden: true });
-  for (const id of ['preview-panel', 'request-panel', 'kv-panel', 'logs-panel', 'manifest-panel', 'files-panel', 'trace-panel']) {
-    if (id === mainId) continue;
-    (visible[id] ? right : parked).append(byId(id));
-  }
-  right.hidden = right.childElementCount === 0;
-  byId('workspace').replaceChildren(left, right, parked);
-  const full = new URL(location.href);
-  for (const name of ['embed', 'show', 'view']) full.searchParams.delete(name);
-  byId('status').before(h('a', { className: 'open-full', href: full.href, target: '_blank', rel: 'noopener' }, 'Open in playground'));
-}
-
-/** "New JS app": the manifest of an app written in the page (src/authoring/README.md, Wiring 5). */
-const NEW_JS_APP_MANIFEST = `spin_manifest_version = 2
-
-[application]
-name = "my-app"
-
-[[trigger.http]]
-route = "/..."
-component = "app"
-
-[component.app]
-source = "dist/app.wasm"
-key_value_stores = ["default"]
-
-[component.app.build]
-command = "npm install && npm run build"
-watch = ["src/**/*.js", "src/**/*.ts"]
-`;
-/** Where Run puts the component built in the page, as `spin.toml` names it. */
-const AUTHORED_CORE = 'dist/app.wasm';
-if (!embed) makeSplit(byId('column-http'), { key: 'http', direction: 'column', weights: [0.5, 0.5], labels: ['Request', 'Trace'] });
-if (!embed) makeSplit(byId('column-app'), { key: 'app', direction: 'column', weights: [0.56, 0.44], labels: ['Preview', 'Key-value explorer'] });
 
 const appendLog = mountLogs(byId('logs-panel'), async () => (await currentEngine()).restart());
 const log = (level: LogLine['level'], source: string, message: string, kind?: LogLine['kind']) =>
@@ -146,15 +70,6 @@ const editor = new ManifestEditor(byId('editor'));
 const progress = new Progress();
 status.before(progress.element);
 const tracePanel = new TracePanel(byId('trace-panel'));
-/** The Preview's "Open in a new tab": this page in `view=preview` at the app path (see `tabView`). */
-const previewTabHref = (path: string): string => {
-  const url = new URL(location.href);
-  for (const name of ['embed', 'show']) url.searchParams.delete(name);
-  url.searchParams.set('view', 'preview');
-  if (path === '/') url.searchParams.delete('path');
-  else url.searchParams.set('path', path);
-  return url.href;
-};
 const preview = new PreviewPanel(byId('preview-panel'), params.get('path') ?? '/', previewTabHref);
 
 let engine: EngineClient | null = null;
@@ -315,108 +230,6 @@ async function projectFromShare(store: ProjectStore, state: SharedState): Promis
   return record;
 }
 
-interface ShareDeps {
-  session: ProjectSession;
-  record: ProjectRecord;
-  editor(): string;
-  request(): ShareRequest;
-  variables(): Record<string, string>;
-  kv(): Promise<KvRow[]>;
-  /** Every SQLite database the app has or its manifest declares, by label. */
-  sqlite(): Promise<Record<string, Uint8Array>>;
-  /** An authored app's source files and exported component, for "Export app". */
-  authored(): Promise<Record<string, Uint8Array> | null>;
-  /** An app written in the page: its source as the editor holds it, for a v2 link. */
-  authoredSource(): AuthoredSource | null;
-  selectedFile(): string | undefined;
-  /** The `--key-value` pairs of the seed form, for the exported app's command. */
-  keyValueSeeds(): Array<[string, string]>;
-  note(text: string): void;
-}
-
-/** "Share" (link, or a bundle file when the app cannot go in one) and "Export app" (a zip `spin up` runs). */
-function wireShareAndExport(deps: ShareDeps): void {
-  const dialog = h('dialog', { className: 'sheet share-sheet', 'aria-label': 'Share' });
-  document.body.append(dialog);
-  const close = h('button', { type: 'button', className: 'quiet', onclick: () => dialog.close() }, 'Close');
-  const bundleFile = async (kv: KvRow[]) => {
-    const bundle = deps.session.bundle(deps.editor());
-    // An authored app: its source and the component as spin build makes it, not the page's core module.
-    const authored = await deps.authored();
-    if (authored) for (const [path, bytes] of Object.entries(authored)) bundle.files[path] = bytes.slice().buffer as ArrayBuffer;
-    const selectedFile = deps.selectedFile();
-    const zip = encodeBundleFile(bundle, kv, { SQL: await loadSqlJs(), sqlite: await deps.sqlite(), state: { request: deps.request(), variables: deps.variables(), ...(selectedFile !== undefined ? { selectedFile } : {}) } });
-    downloadBytes(exportFileName(deps.editor()).replace(/\.zip$/, '-bundle.zip'), zip, 'application/zip');
-  };
-  const share = async (withKv = true) => {
-    const kv = withKv ? await deps.kv() : [];
-    const authored = deps.authoredSource();
-    const selectedFile = deps.selectedFile();
-    // An app written in the page goes as its source (format v2), not as the core module Run built.
-    const files = Object.entries(deps.record.files).filter(([path]) => !(authored && path === AUTHORED_CORE));
-    const state = {
-      base: shareBaseFor(deps.record),
-      manifest: deps.editor(),
-      files: Object.fromEntries(files.map(([path, bytes]) => [path, { kind: 'local' as const, bytes: new Uint8Array(bytes) }])),
-      kv,
-      variables: deps.variables(),
-      request: deps.request(),
-      ...(authored ? { authored } : {}),
-      ...(selectedFile !== undefined ? { selectedFile } : {}),
-    };
-    const defaults = deps.session.detached ? {} : { manifest: deps.session.original.manifestText };
-    const result = encodeShareState(state, defaults);
-    const body: Node[] = [];
-    if (result.ok) {
-      const url = shareUrl(result.fragment, location.href);
-      const copied = await copyText(url);
-      const { length, warning } = shareLinkWarning(url);
-      const field = h('input', { className: 'share-url', readOnly: true, value: url, 'aria-label': 'Share link', spellcheck: 'false' });
-      field.addEventListener('focus', () => field.select());
-      body.push(
-        h('p', {}, copied ? 'The link is copied to the clipboard. It holds the app, its edits, the key-value data and the request; it opens as a new project.' : 'Copy the link below. It holds the app, its edits, the key-value data and the request; it opens as a new project.'),
-        field,
-        h('p', { className: 'muted share-length' }, `${length.toLocaleString('en-US')} characters`),
-      );
-      if (warning) body.push(h('p', { className: 'warn-text', role: 'alert' }, warning));
-      if (result.notes.length) body.push(h('ul', { className: 'share-notes', 'aria-label': 'Left out of the link' }, ...result.notes.map((n) => h('li', {}, n))));
-      body.push(h('p', { className: 'muted' }, 'Or share one file that also runs with spin up: ',
-        h('button', { type: 'button', className: 'quiet', onclick: () => void bundleFile(kv) }, 'Download bundle file')));
-    } else {
-      body.push(h('p', { className: 'error-text', role: 'alert' }, result.error));
-      if (result.reason === 'kv-too-large') body.push(h('button', { type: 'button', className: 'quiet', onclick: () => void share(false) }, 'Share without the key-value data'));
-      if (result.reason === 'local-files' || result.reason === 'kv-too-large' || result.reason === 'too-large') {
-        body.push(h('p', {}, 'A bundle file holds the whole app, its data and the request; Add files (Import) restores it, and spin up runs it.'),
-          h('button', { type: 'button', onclick: () => void bundleFile(kv) }, 'Download bundle file'));
-      }
-    }
-    dialog.replaceChildren(h('div', { className: 'sheet-head' }, h('h2', {}, 'Share'), close), ...body);
-    if (!dialog.open) dialog.showModal();
-  };
-  byId('share-button').addEventListener('click', () => void share().catch((error: unknown) => log('error', 'share', String(error))));
-
-  byId('export-button').addEventListener('click', async () => {
-    const button = byId<HTMLButtonElement>('export-button');
-    button.disabled = true;
-    try {
-      const manifestText = deps.editor();
-      const bundle = deps.session.bundle(manifestText);
-      const authored = await deps.authored();
-      const result = buildAppZip({ manifestText, files: { ...bundle.files, ...(authored ?? {}) }, kv: await deps.kv(), sqlite: await deps.sqlite(), variables: deps.variables(), keyValueSeeds: deps.keyValueSeeds(), SQL: await loadSqlJs() });
-      const name = exportFileName(manifestText);
-      downloadBytes(name, result.zip, 'application/zip');
-      const summary = `Exported ${name}: unzip it and run \`${result.command}\`.`;
-      deps.note([summary, ...result.warnings].join(' '));
-      log('info', 'export', summary);
-      for (const warning of result.warnings) log('warn', 'export', warning);
-    } catch (error) {
-      log('error', 'export', `the export failed: ${error instanceof Error ? error.message : String(error)}`);
-    } finally {
-      button.disabled = false;
-    }
-  });
-}
-
 async function openProject(store: ProjectStore): Promise<{ record: ProjectRecord; saved: boolean } | null> {
   if (isShareFragment(location.hash)) return openShareLink(store);
   const choice = appChoiceFrom(location);
@@ -458,7 +271,7 @@ async function main(): Promise<void> {
     location.href = projectHref(record, location.href);
   });
   const opened = await openProject(store);
-  layoutEditColumn(Boolean(opened?.record.authored));
+  layoutEditColumn(mode, Boolean(opened?.record.authored));
   if (!opened) return;
   const { record } = opened;
   const projectId = record.id;
@@ -710,6 +523,8 @@ async function main(): Promise<void> {
       const seed = seedForm.read();
       return seed.ok ? seed.pairs : [];
     },
+    authoredCore: AUTHORED_CORE,
+    log: (level, source, message) => log(level, source, message),
     note: (text) => filesPanel.note(text),
   });
 

@@ -128,7 +128,7 @@ export function authoredAppFiles(options: AuthoredAppFilesOptions): Record<strin
   } else {
     files['src/index.js'] = encode(options.source);
   }
-  if (options.component) files[options.componentPath ?? 'dist/app.wasm'] = options.component;
+  if (options.component) files[options.componentPath ?? AUTHORED_CORE] = options.component;
   return files;
 }
 
@@ -136,3 +136,24 @@ export function authoredAppFiles(options: AuthoredAppFilesOptions): Record<strin
 export function buildSection(componentId: string): string {
   return `[component.${componentId}.build]\ncommand = "npm install && npm run build"\nwatch = ["src/**/*.js", "src/**/*.ts"]\n`;
 }
+
+/** "New JS app": the manifest of an app written in the page (src/authoring/README.md, Wiring 5). */
+export const NEW_JS_APP_MANIFEST = `spin_manifest_version = 2
+
+[application]
+name = "my-app"
+
+[[trigger.http]]
+route = "/..."
+component = "app"
+
+[component.app]
+source = "dist/app.wasm"
+key_value_stores = ["default"]
+
+[component.app.build]
+command = "npm install && npm run build"
+watch = ["src/**/*.js", "src/**/*.ts"]
+`;
+/** Where Run puts the component built in the page, as `spin.toml` names it. */
+export const AUTHORED_CORE = 'dist/app.wasm';
