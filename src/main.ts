@@ -326,8 +326,10 @@ async function main(): Promise<void> {
   let lastInfo: ComponentInfo[] = [];
 
   const showDraft = () => {
-    draftNote.textContent = session.edited ? 'draft saved' : '';
-    draftNote.title = session.edited ? 'Your edits are saved in this browser; Projects → Revert to original discards them' : '';
+    // Embedded (or with storage blocked) nothing is saved: say so instead of "draft saved".
+    const saved = store.persistent;
+    draftNote.textContent = session.edited ? (saved ? 'draft saved' : 'edited, not saved') : '';
+    draftNote.title = !session.edited ? '' : saved ? 'Your edits are saved in this browser; Projects → Revert to original discards them' : 'Edits here live in this page only (an embed, or storage is blocked); Open in playground to keep them';
     menu.update({ name: record.name, edited: session.edited, canRevert: session.edited && record.base.kind !== 'files' });
   };
   const showFiles = () => filesPanel.render({ manifestBytes: new TextEncoder().encode(editor.value).byteLength, files: session.fileRows(), components: lastInfo });

@@ -170,6 +170,27 @@ test('embed mode: the compact layout with the app, the panels show names, and "O
   await context.close();
 });
 
+test('embed mode with show=manifest: an edit says it is not saved, and the reader\'s own project is untouched', async () => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await page.goto(`${PG_URL}/?embed=1&example=guestbook&show=manifest`);
+  await waitForStatus(page, 'Running');
+  const marker = `# embed-edit-${Date.now().toString(36)}`;
+  await page.locator('.monaco-editor').waitFor({ timeout: 60_000 });
+  await page.locator('.monaco-editor').click();
+  await page.keyboard.press('ControlOrMeta+End');
+  await page.keyboard.insertText(`\n${marker}\n`);
+  const note = page.getByRole('region', { name: 'Manifest' }).getByText('edited, not saved');
+  await note.waitFor();
+  assert.match((await note.getAttribute('title')) ?? '', /this page only/);
+  // The same example in the playground proper: no trace of the embed's edit.
+  const full = await openPlayground(context, '?example=guestbook&preview=off');
+  await full.locator('.monaco-editor').waitFor({ timeout: 60_000 });
+  assert.doesNotMatch((await full.locator('.monaco-editor .view-lines').textContent()) ?? '', new RegExp(marker.slice(2)));
+  assert.equal(await full.getByRole('region', { name: 'Manifest' }).getByText('draft saved').count(), 0);
+  await context.close();
+});
+
 test('embed mode with show=response: the response text instead of the rendered page', async () => {
   const context = await newContext(browser);
   const page = await context.newPage();
