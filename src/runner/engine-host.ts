@@ -222,6 +222,13 @@ export class EngineHost implements EngineUpstream {
         });
       } else if ('internal' in entry.to) {
         entry.onReply?.({ type: 'loaded', id: 0, result: { ok: false, error: `the engine restarted (${reason})` } });
+      } else if (cause === 'error' && (entry.message.type === 'kv' || entry.message.type === 'sqlite')) {
+        // After an error (storage full, …) a data operation sent again would likely fail the same
+        // way and restart the engine again: answer it instead. The explorer re-reads on `restarted`.
+        const message = `the engine restarted (${reason}); this operation was not applied`;
+        this.#deliver(entry, entry.message.type === 'kv'
+          ? { type: 'kv-result', id: 0, result: { op: 'error', message } }
+          : { type: 'sqlite-result', id: 0, result: { op: 'error', message } });
       } else {
         again.push(entry);
       }

@@ -17,7 +17,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { launchPersistentChromium } from '../support/chromium.ts';
 import { serveStatic, type StaticServer } from '../support/static-server.ts';
 import { openPlayground, waitForStatus } from '../support/playground.ts';
-import { connectEnginePort, request } from '../support/engine-port.ts';
+import { connectEnginePort, engineEvents, request } from '../support/engine-port.ts';
 
 const MOUNT_MIB = 96;
 /** More than the profile's whole disk can hold: the journal write of this value cannot commit. */
@@ -54,6 +54,17 @@ function putRandom(page: Page, path: string, size: number): Promise<{ status: nu
   }, { path, size });
 }
 
+/** The same through the key-value explorer's path: a `set` admin operation. */
+function setRandom(page: Page, key: string, size: number): Promise<{ op: string; message?: string }> {
+  return page.evaluate(async ({ key, size }) => {
+    const bytes = new Uint8Array(size);
+    for (let i = 0; i < size; i += 65_536) crypto.getRandomValues(bytes.subarray(i, Math.min(size, i + 65_536)));
+    const port = (window as unknown as { __pgPort: { call(m: unknown, t?: Transferable[]): Promise<{ result: { op: string; message?: string } }> } }).__pgPort;
+    const reply = await port.call({ type: 'kv', op: { op: 'set', store: 'default', key, value: bytes.buffer } }, [bytes.buffer]);
+    return reply.result;
+  }, { key, size });
+}
+
 async function open(context: BrowserContext): Promise<Page> {
   const page = await openPlayground(context, `?app=${encodeURIComponent(`${fixtures.url}/apps/kv-body/spin.toml`)}&preview=off`);
   await connectEnginePort(page);
@@ -86,6 +97,19 @@ test('a write past the storage quota fails with a clear error, and the data stor
     const read = await request(page, 'GET', '/kept');
     assert.deepEqual([read.status, read.body], [200, kept]);
     assert.equal((await request(page, 'GET', '/big')).status, 404);
+
+    // The key-value explorer's path (an admin operation) fails the same way, and only once: it
+    // is answered, not sent again to the fresh engine (which would fail and restart again).
+    const restartsBefore = (await engineEvents(page)).filter((e) => e.kind === 'restarted').length;
+    const viaExplorer = await setRandom(page, 'big-explorer', TOO_BIG);
+    assert.equal(viaExplorer.op, 'error');
+    assert.match(viaExplorer.message ?? '', /QuotaExceededError/);
+    assert.match(viaExplorer.message ?? '', /not applied/);
+    // A write that fits works again right away, and the failed one restarted the engine once.
+    assert.deepEqual(await request(page, 'PUT', '/small', 'fits').then((a) => [a.status, a.body.trim()]), [200, 'stored']);
+    const restarts = (await engineEvents(page)).filter((e) => e.kind === 'restarted').length - restartsBefore;
+    assert.equal(restarts, 1, `one restart for one failed write, not a loop (saw ${restarts})`);
+    assert.equal((await request(page, 'GET', '/big-explorer')).status, 404);
 
     // And durable: a reload (a new engine, reading IndexedDB) finds it too.
     await page.reload();
