@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
 import { newContext, openPlayground, waitForStatus } from '../support/playground.ts';
-import { panel } from './ui-helpers.ts';
+import { kvEntries, panel, setKv } from './ui-helpers.ts';
 
 let browser: Browser;
 before(async () => {
@@ -18,15 +18,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-type Hook = { spinPlayground: { engine: { kv(op: unknown): Promise<{ op: string; entries?: Array<[string, ArrayBuffer]> }> } } };
-
-async function defaultStore(page: Page): Promise<Record<string, string>> {
-  return page.evaluate(async () => {
-    const result = await (window as unknown as Hook).spinPlayground.engine.kv({ op: 'export', store: 'default' });
-    return Object.fromEntries((result.entries ?? []).map(([k, v]) => [k, new TextDecoder().decode(v)]));
-  });
-}
 
 async function run(page: Page, expect: 'Running' | 'error'): Promise<void> {
   await page.locator('#status').evaluate((el) => {
@@ -43,29 +34,27 @@ test('--key-value pairs from the link and the form are written at every Run, and
   const logs = panel(page, 'Logs');
   await logs.getByText('seeded 2 key-value entries (--key-value)').first().waitFor();
   // Split at the first `=`, as Spin splits.
-  assert.deepEqual(await defaultStore(page), { greeting: 'hello=world', n: '1' });
+  assert.deepEqual(await kvEntries(page), { greeting: 'hello=world', n: '1' });
   const seed = page.getByLabel('Key-value seed');
   assert.equal(await seed.inputValue(), 'greeting=hello=world\nn=1');
   assert.match((await page.locator('details#kv-seed summary').textContent()) ?? '', /Key-value seed \(2\)/);
 
   // The app (here the explorer) changes a seeded key; the next Run writes the seed again.
-  await page.evaluate(async () => {
-    await (window as unknown as Hook).spinPlayground.engine.kv({ op: 'set', store: 'default', key: 'n', value: new TextEncoder().encode('5').buffer });
-  });
-  assert.equal((await defaultStore(page)).n, '5');
+  await setKv(page, 'n', '5');
+  assert.equal((await kvEntries(page)).n, '5');
   await run(page, 'Running');
-  assert.deepEqual(await defaultStore(page), { greeting: 'hello=world', n: '1' });
+  assert.deepEqual(await kvEntries(page), { greeting: 'hello=world', n: '1' });
 
   // A line without `=`: Spin's message with the line, the Run stops, the data is untouched.
   await seed.fill('greeting=hi\nn=2\noops');
   await run(page, 'error');
   assert.match((await page.getByRole('list', { name: 'Problems' }).textContent()) ?? '', /Key-value seed line 3: Key\/Values must be of the form `key=value`/);
-  assert.deepEqual(await defaultStore(page), { greeting: 'hello=world', n: '1' });
+  assert.deepEqual(await kvEntries(page), { greeting: 'hello=world', n: '1' });
 
   // Fixed, and kept for the project: a reload without the link's pairs uses the form's.
   await seed.fill("greeting=it's here\nn=2");
   await run(page, 'Running');
-  assert.deepEqual(await defaultStore(page), { greeting: "it's here", n: '2' });
+  assert.deepEqual(await kvEntries(page), { greeting: "it's here", n: '2' });
   await page.goto(page.url().replace(/[?&]key-value=[^&]*/g, '').replace(/\?&/, '?'));
   await waitForStatus(page, 'Running');
   assert.equal(await page.getByLabel('Key-value seed').inputValue(), "greeting=it's here\nn=2");

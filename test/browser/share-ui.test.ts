@@ -13,7 +13,7 @@ import initSqlJs from 'sql.js';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
 import { newContext, openPlayground, PG_URL, previewFrame, sendFromConsole, waitForStatus } from '../support/playground.ts';
-import { screenshot } from './ui-helpers.ts';
+import { kvEntries, screenshot, setKv } from './ui-helpers.ts';
 import { serveStatic } from '../support/static-server.ts';
 import { zipSync } from 'fflate';
 
@@ -24,22 +24,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-type Hook = { spinPlayground: { engine: { kv(op: unknown): Promise<{ op: string; entries?: Array<[string, ArrayBuffer]> }> } } };
-
-/** Every entry of the default store, as text. */
-async function kvEntries(page: Page): Promise<Record<string, string>> {
-  return page.evaluate(async () => {
-    const result = await (window as unknown as Hook).spinPlayground.engine.kv({ op: 'export', store: 'default' });
-    return Object.fromEntries((result.entries ?? []).map(([k, v]) => [k, new TextDecoder().decode(v)]));
-  });
-}
-
-async function setKv(page: Page, key: string, value: string): Promise<void> {
-  await page.evaluate(async ([k, v]) => {
-    await (window as unknown as Hook).spinPlayground.engine.kv({ op: 'set', store: 'default', key: k, value: new TextEncoder().encode(v).buffer });
-  }, [key, value] as const);
-}
 
 const marker = `shared-${Date.now().toString(36)}`;
 let link = '';

@@ -10,6 +10,23 @@ const SCREENSHOTS = new URL('../../test-results/screenshots/', import.meta.url).
 export const panel = (page: Page, name: 'Manifest' | 'Files' | 'Request' | 'Trace' | 'Logs' | 'Preview' | 'Key-value explorer'): Locator =>
   page.getByRole('region', { name });
 
+type KvHook = { spinPlayground: { engine: { kv(op: unknown): Promise<{ op: string; entries?: Array<[string, ArrayBuffer]> }> } } };
+
+/** Every entry of the project's `default` store, as text, read through the page's engine client. */
+export async function kvEntries(page: Page): Promise<Record<string, string>> {
+  return page.evaluate(async () => {
+    const result = await (window as unknown as KvHook).spinPlayground.engine.kv({ op: 'export', store: 'default' });
+    return Object.fromEntries((result.entries ?? []).map(([k, v]) => [k, new TextDecoder().decode(v)]));
+  });
+}
+
+/** Set one `default`-store key to a text value, as the key-value explorer does. */
+export async function setKv(page: Page, key: string, value: string): Promise<void> {
+  await page.evaluate(async ([k, v]) => {
+    await (window as unknown as KvHook).spinPlayground.engine.kv({ op: 'set', store: 'default', key: k, value: new TextEncoder().encode(v).buffer });
+  }, [key, value] as const);
+}
+
 /** Save a full-page screenshot as test-results/screenshots/<name>.png. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
