@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { launchChromium } from '../test/support/chromium.ts';
 import { processSamples } from './lib/cdp.ts';
-import { serveBenchFiles } from './lib/static.ts';
+import { serveStatic } from '../test/support/static-server.ts';
 import { round } from './lib/stats.ts';
 import { measureStarts } from './phases/start.ts';
 import { measureJs, measureTiny } from './phases/requests.ts';
@@ -41,7 +41,7 @@ const kvOps = await measureKvOps();
 step('Node baseline (jco + preview2-shim, fresh instance per request)');
 const node = await measureNodeBaseline(jsWasm, { warmup: 20, samples: quick ? 40 : 100, rpsTotal: quick ? 80 : 300, inFlight: plan.inFlight });
 
-const files = await serveBenchFiles({ fixtures: `${root}test/fixtures/dist`, pages: `${root}bench/.build/pages`, examples: `${root}public/examples` });
+const files = await serveStatic({ fixtures: `${root}test/fixtures/dist`, pages: `${root}bench/.build/pages`, examples: `${root}public/examples` });
 const browser = await launchChromium();
 // CPU time of every Chromium process, kept at its highest (processes of closed contexts vanish).
 const chromiumCpu = new Map<number, number>();

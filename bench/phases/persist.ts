@@ -16,7 +16,7 @@
  * the machine's load affects every size alike.
  */
 import type { Browser } from 'playwright-core';
-import { serveBenchFiles } from '../lib/static.ts';
+import { serveStatic } from '../../test/support/static-server.ts';
 import { mean, round, stats } from '../lib/stats.ts';
 
 const SIZES: Array<[string, number]> = [
@@ -31,7 +31,7 @@ interface Writes { dbBytes: number; openMs: number; durations: number[]; setMs: 
 type Api = { persistFill(bytes: number): Promise<Fill>; persistWrites(o: { count: number; warmup: number; valueBytes: number }): Promise<Writes>; persistCleanUp(): Promise<void> };
 
 export async function measurePersistence(browser: Browser, pagesDir: string, writes: number, valueBytes: number, rounds = 4) {
-  const servers = await Promise.all(SIZES.map(() => serveBenchFiles({ pages: pagesDir })));
+  const servers = await Promise.all(SIZES.map(() => serveStatic({ pages: pagesDir })));
   const context = await browser.newContext();
   try {
     const pages = [];

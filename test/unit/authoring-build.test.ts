@@ -53,7 +53,7 @@ async function nativePrepared(bytes: Uint8Array) {
   return { files, instantiate: (imports: unknown) => mod.instantiate((p) => modules.get(p)!, imports) };
 }
 
-async function respond(instantiate: (imports: unknown) => Promise<Record<string, unknown>>, request: Request, host = minimalHost()) {
+async function respond(instantiate: (imports: Record<string, unknown>) => Promise<Record<string, unknown>>, request: Request, host = minimalHost()) {
   const response = await handleWith(await instantiate(host.imports), request);
   return { status: response.status, headers: [...response.headers], body: await response.text() };
 }

@@ -68,7 +68,7 @@ describe('the numbers', () => {
 });
 
 describe('fermyon:spin/key-value@2.0.0 with Cloud limits on', () => {
-  let s: InstanceType<ReturnType<typeof createKeyValueV2>['Store']>;
+  let s: ReturnType<ReturnType<typeof createKeyValueV2>['Store']['open']>;
   beforeEach(() => {
     s = createKeyValueV2({ store, allowedStores: ['default'], limits: limits(true) }).Store.open('default');
   });

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { decodeShareLink, encodeShareState, isShareFragment, shareLinkWarning, shareUrl } from '../../src/share/codec.ts';
 import { crc32, fromBase64Url, toBase64Url } from '../../src/share/bytes.ts';
 import { completeMembers } from '../../src/share/partial-json.ts';
-import { DEFAULT_REQUEST, type ShareState } from '../../src/share/types.ts';
+import { DEFAULT_REQUEST, type ShareDefaults, type ShareState } from '../../src/share/types.ts';
 import { MAX_SHARE_KV_ENTRIES, SHARE_INLINE_FILE_LIMIT, SHARE_KV_LIMIT_BYTES, SHARE_LINK_WARN_LENGTH } from '../../src/share/limits.ts';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -37,7 +37,7 @@ function state(overrides: Partial<ShareState> = {}): ShareState {
   return { base: { kind: 'example', name: 'kv-basics' }, manifest: MANIFEST, files: {}, kv: [], variables: {}, request: { ...DEFAULT_REQUEST, headers: [] }, ...overrides };
 }
 
-function encode(s: ShareState, defaults = { manifest: MANIFEST }): string {
+function encode(s: ShareState, defaults: ShareDefaults = { manifest: MANIFEST }): string {
   const result = encodeShareState(s, defaults);
   if (!result.ok) assert.fail(result.error);
   return result.fragment;

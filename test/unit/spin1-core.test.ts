@@ -26,7 +26,7 @@ const watDir = fileURLToPath(new URL('../fixtures/wat-core/', import.meta.url));
 
 async function compile(text: string): Promise<{ module: WebAssembly.Module; bytes: Uint8Array }> {
   const bytes = await parse(text);
-  return { module: new WebAssembly.Module(bytes), bytes };
+  return { module: new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), bytes };
 }
 const fixture = async (name: string) => (await compile(readFileSync(`${watDir}${name}.wat`, 'utf8'))).module;
 
