@@ -2,98 +2,30 @@
  * The "Source" editor of an authored JS app (issue 7): Monaco with JavaScript or TypeScript and
  * the declarations of the host modules (`fermyon:spin/key-value@2.0.0`, …, HOST_TYPES), so
  * completion and hover know `Store.open`. Like the manifest editor it starts as a textarea and
- * upgrades to Monaco without losing what was typed. Build errors become markers at their line
- * and column (owner `spin-build`).
+ * upgrades to Monaco without losing what was typed (code-editor.ts). Build errors become markers
+ * at their line and column (owner `spin-build`).
  */
-import type * as Monaco from 'monaco-editor/editor/editor.api';
+import { CodeEditor, type EditorError } from './code-editor';
 
-export interface SourceError {
-  line: number;
-  column: number;
-  message: string;
-}
+export type SourceError = EditorError;
 
-export class SourceEditor {
-  readonly #host: HTMLElement;
+export class SourceEditor extends CodeEditor<SourceError> {
   readonly #language: 'javascript' | 'typescript';
   readonly #hostTypes: string;
-  #text = '';
-  #fallback: HTMLTextAreaElement;
-  #editor: Monaco.editor.IStandaloneCodeEditor | null = null;
-  #monaco: typeof Monaco | null = null;
-  #errors: SourceError[] = [];
-  #onRun: () => void = () => {};
-  #onChange: (text: string) => void = () => {};
-  #timer = 0;
 
   constructor(host: HTMLElement, language: 'javascript' | 'typescript', hostTypes: string) {
-    this.#host = host;
+    super(host, language === 'typescript' ? 'src/index.ts' : 'src/index.js', 'spin-build');
     this.#language = language;
     this.#hostTypes = hostTypes;
-    this.#fallback = document.createElement('textarea');
-    this.#fallback.className = 'fallback';
-    this.#fallback.spellcheck = false;
-    this.#fallback.setAttribute('aria-label', language === 'typescript' ? 'src/index.ts' : 'src/index.js');
-    this.#fallback.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-        event.preventDefault();
-        this.#onRun();
-      }
-    });
-    this.#fallback.addEventListener('input', () => this.#changed());
-    host.append(this.#fallback);
   }
 
   get language(): 'javascript' | 'typescript' {
     return this.#language;
   }
 
-  get value(): string {
-    return this.#editor ? this.#editor.getValue() : this.#fallback.value;
-  }
-
-  set value(text: string) {
-    this.#text = text;
-    if (this.#editor) this.#editor.setValue(text);
-    else this.#fallback.value = text;
-  }
-
-  onRun(run: () => void): void {
-    this.#onRun = run;
-  }
-
-  /** Called (debounced) with the text after each edit. */
-  onChange(listener: (text: string) => void): void {
-    this.#onChange = listener;
-  }
-
-  focus(): void {
-    (this.#editor ?? this.#fallback).focus();
-  }
-
-  #changed(): void {
-    clearTimeout(this.#timer);
-    this.#timer = window.setTimeout(() => this.#onChange(this.value), 300);
-  }
-
-  /** Markers for build errors (1-based line and column, in the source as written); [] clears them. */
-  showErrors(errors: SourceError[]): void {
-    this.#errors = errors;
-    if (!this.#editor || !this.#monaco) return;
-    const model = this.#editor.getModel();
-    if (!model) return;
-    this.#monaco.editor.setModelMarkers(
-      model,
-      'spin-build',
-      errors.map((e) => ({
-        severity: this.#monaco!.MarkerSeverity.Error,
-        message: e.message,
-        startLineNumber: e.line,
-        startColumn: e.column,
-        endLineNumber: e.line,
-        endColumn: e.column + 1,
-      })),
-    );
+  /** A build error marks one character. */
+  protected markerEnd(error: SourceError): number {
+    return error.column + 1;
   }
 
   async upgrade(): Promise<void> {
@@ -122,24 +54,11 @@ export class SourceEditor {
       defaults.setCompilerOptions(options);
       defaults.addExtraLib(this.#hostTypes, 'file:///spin-host.d.ts');
     }
-    const text = this.#fallback.value || this.#text;
-    this.#fallback.remove();
-    const scheme = matchMedia('(prefers-color-scheme: dark)');
-    this.#monaco = monaco;
-    const uri = monaco.Uri.parse(this.#language === 'typescript' ? 'file:///src/index.ts' : 'file:///src/index.js');
-    const model = monaco.editor.getModel(uri) ?? monaco.editor.createModel(text, this.#language, uri);
-    model.setValue(text);
-    this.#editor = monaco.editor.create(this.#host, {
-      model,
-      theme: scheme.matches ? 'vs-dark' : 'vs',
-      automaticLayout: true,
-      minimap: { enabled: false },
-      fontSize: 13,
-      scrollBeyondLastLine: false,
-      ariaLabel: this.#language === 'typescript' ? 'src/index.ts' : 'src/index.js',
+    this.mount(monaco, (text) => {
+      const uri = monaco.Uri.parse(`file:///${this.label}`);
+      const model = monaco.editor.getModel(uri) ?? monaco.editor.createModel(text, this.#language, uri);
+      model.setValue(text);
+      return model;
     });
-    this.#editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => this.#onRun());
-    this.#editor.onDidChangeModelContent(() => this.#changed());
-    this.showErrors(this.#errors);
   }
 }
