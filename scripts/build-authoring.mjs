@@ -28,15 +28,13 @@
 // Usage: node scripts/build-authoring.mjs [--force]
 // Or from another script: `import { buildAuthoring } from './build-authoring.mjs'; await buildAuthoring()`.
 
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { PREOPEN_FIX, ROOT, listFiles, packageDir, packageVersion, runJ2w } from './lib/j2w.mjs';
 
 const RECIPE = 'build-authoring/1';
-const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const PREOPEN_FIX = path.join(ROOT, 'scripts', 'preopen-fix.mjs');
 const TEMPLATE_DIR = path.join(ROOT, 'src', 'authoring', 'template');
 const OUT_DIR = path.join(ROOT, 'public', 'authoring');
 const CACHE_DIR = path.join(ROOT, '.cache', 'authoring');
@@ -49,33 +47,8 @@ const REFERENCES = {
 const referenceWasm = (name) => path.join(REFERENCE_DIR, `${name}.wasm`);
 const FEATURES = ['stdio', 'random', 'clocks', 'http', 'fetch-event'];
 
-function packageDir(name, fromDir = ROOT) {
-  let dir = fromDir;
-  for (;;) {
-    const candidate = path.join(dir, 'node_modules', name);
-    if (existsSync(path.join(candidate, 'package.json'))) return candidate;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`package ${name} not found from ${fromDir} (run npm ci)`);
-    dir = parent;
-  }
-}
-const packageVersion = (name, fromDir) => JSON.parse(readFileSync(path.join(packageDir(name, fromDir), 'package.json'), 'utf8')).version;
-
 const BUILD_TOOLS = packageDir('@spinframework/build-tools');
 const COMPONENTIZE_JS = packageDir('@bytecodealliance/componentize-js', BUILD_TOOLS);
-const J2W = path.join(BUILD_TOOLS, 'dist', 'index.js');
-
-function listFiles(dir, base = dir) {
-  if (!existsSync(dir)) return [];
-  const out = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...listFiles(full, base));
-    else if (entry.isFile()) out.push(path.relative(base, full).split(path.sep).join('/'));
-  }
-  return out.sort();
-}
 
 /** The template app's own files (not j2w's byproducts). */
 const templateFiles = () => listFiles(TEMPLATE_DIR).filter((f) => !/precompiled-source\.js(\.map)?$|\.buildData\.json$/.test(f));
@@ -110,25 +83,6 @@ function readManifest() {
   } catch {
     return null;
   }
-}
-
-function runJ2w(cwd, output) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', PREOPEN_FIX, J2W, '-i', 'src/index.js', '-o', output], {
-      cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let log = '';
-    child.stdout.on('data', (d) => (log += d));
-    child.stderr.on('data', (d) => (log += d));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      // j2w prints its errors and still exits 0.
-      if (code !== 0 || signal || /An error occurred during the componentization process/.test(log) || !existsSync(output)) {
-        reject(new Error(`j2w failed for the authoring template (exit ${signal ?? code}):\n${log.trim()}`));
-      } else resolve(log);
-    });
-  });
 }
 
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');

@@ -32,7 +32,6 @@
 // Runs before `npm run dev`, `npm run build` and `npm test`; a fresh clone
 // needs nothing but `npm ci`.
 
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   copyFileSync,
@@ -45,14 +44,13 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import TOML from '@iarna/toml';
+import { PREOPEN_FIX, ROOT, listFiles, packageDir, packageVersion, runJ2w } from './lib/j2w.mjs';
 
 // Bump when the recipe below changes in a way that should invalidate outputs.
 const RECIPE = 'build-examples/1';
 
-const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const PREOPEN_FIX = path.join(ROOT, 'scripts', 'preopen-fix.mjs');
 const EXAMPLES_DIR = path.join(ROOT, 'examples');
 const PUBLIC_EXAMPLES = path.join(ROOT, 'public', 'examples');
 const WAT_DIR = path.join(ROOT, 'test', 'fixtures', 'wat');
@@ -76,38 +74,13 @@ const wanted = (name) => only.size === 0 || only.has(name);
 // ---------------------------------------------------------------------------
 // helpers
 
-/** Directory of package `name` as Node resolves it from `fromDir`. */
-function packageDir(name, fromDir = ROOT) {
-  let dir = fromDir;
-  for (;;) {
-    const candidate = path.join(dir, 'node_modules', name);
-    if (existsSync(path.join(candidate, 'package.json'))) return candidate;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`package ${name} not found from ${fromDir} (run npm ci)`);
-    dir = parent;
-  }
-}
-
-function packageVersion(name, fromDir) {
+/** A package's version for an input hash; 'missing' if it is not installed. */
+function versionOrMissing(name, fromDir) {
   try {
-    return JSON.parse(readFileSync(path.join(packageDir(name, fromDir), 'package.json'), 'utf8'))
-      .version;
+    return packageVersion(name, fromDir);
   } catch {
     return 'missing';
   }
-}
-
-/** Every file below `dir` (relative paths, sorted), skipping dot-files. */
-function listFiles(dir, base = dir) {
-  if (!existsSync(dir)) return [];
-  const out = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...listFiles(full, base));
-    else if (entry.isFile()) out.push(path.relative(base, full).split(path.sep).join('/'));
-  }
-  return out.sort();
 }
 
 /** sha256 over labelled strings and files. */
@@ -185,17 +158,16 @@ class BuildError extends Error {}
 // ---------------------------------------------------------------------------
 // JS examples (j2w)
 
-const j2wEntry = path.join(packageDir('@spinframework/build-tools'), 'dist', 'index.js');
 
 function toolVersionsForJs() {
   const buildTools = packageDir('@spinframework/build-tools');
   return JSON.stringify({
     recipe: RECIPE,
-    buildTools: packageVersion('@spinframework/build-tools'),
-    componentizeJs: packageVersion('@bytecodealliance/componentize-js', buildTools),
-    wizer: packageVersion('@bytecodealliance/wizer', buildTools),
-    wasiHttpProxy: packageVersion('@spinframework/wasi-http-proxy'),
-    preview2Shim: packageVersion('@bytecodealliance/preview2-shim'),
+    buildTools: versionOrMissing('@spinframework/build-tools'),
+    componentizeJs: versionOrMissing('@bytecodealliance/componentize-js', buildTools),
+    wizer: versionOrMissing('@bytecodealliance/wizer', buildTools),
+    wasiHttpProxy: versionOrMissing('@spinframework/wasi-http-proxy'),
+    preview2Shim: versionOrMissing('@bytecodealliance/preview2-shim'),
     preopenFix: readFileSync(PREOPEN_FIX, 'utf8'),
   });
 }
@@ -207,39 +179,6 @@ function jsInputsHash(dir, toolVersions, keep) {
     parts.push([rel, readFileSync(path.join(dir, rel))]);
   }
   return hashInputs(parts);
-}
-
-function runJ2w(exampleDir, outFile) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', PREOPEN_FIX, j2wEntry, '-i', 'src/index.js', '-o', outFile],
-      { cwd: exampleDir, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      // j2w catches its own errors, prints them and still exits 0, so also
-      // check the output and the log.
-      const reason =
-        code !== 0 || signal
-          ? `exit ${signal ?? code}`
-          : /An error occurred during the componentization process/.test(output)
-            ? 'it reported an error'
-            : !existsSync(outFile)
-              ? 'no output written'
-              : null;
-      if (reason) {
-        reject(
-          new BuildError(
-            `j2w failed in ${path.relative(ROOT, exampleDir)} (${reason}):\n${output.trim()}`,
-          ),
-        );
-      } else resolve(output);
-    });
-  });
 }
 
 /**
@@ -266,7 +205,7 @@ async function buildJsApp({ label, dir, outDir, toolVersions, hashFilter, always
   const tmp = path.join(outDir, `.app.wasm.${process.pid}.tmp`);
   rmSync(tmp, { force: true });
   try {
-    await runJ2w(dir, tmp);
+    await runJ2w(dir, tmp, (message) => new BuildError(message));
     renameSync(tmp, wasm);
   } finally {
     rmSync(tmp, { force: true });
@@ -507,9 +446,9 @@ const WASI_WIT = path.join(
 function toolVersionsForWat() {
   return JSON.stringify({
     recipe: RECIPE,
-    jcoTranspile: packageVersion('@bytecodealliance/jco-transpile'),
-    wasiHttpProxy: packageVersion('@spinframework/wasi-http-proxy'),
-    preview2Shim: packageVersion('@bytecodealliance/preview2-shim'),
+    jcoTranspile: versionOrMissing('@bytecodealliance/jco-transpile'),
+    wasiHttpProxy: versionOrMissing('@spinframework/wasi-http-proxy'),
+    preview2Shim: versionOrMissing('@bytecodealliance/preview2-shim'),
   });
 }
 
