@@ -4,8 +4,8 @@
  * buffered request and response and Spin 1's `http-error` enum. The WIT function is synchronous;
  * jco marks it async (JSPI) so the host can await `fetch` without blocking the engine.
  */
-import { allows, allowsSelf, serviceChainingTarget } from './allowed-hosts';
-import { denied, splitAuthority, type InternalResponse, type OutboundHttpContext } from './outbound-http';
+import { refuse, type InternalResponse, type OutboundHttpContext } from './outbound-http';
+import { isRedirect, OUTBOUND_FETCH_OPTIONS, OutboundRefusal, redirectMessage, resolveOutboundUrl, resolveSelf, type OutboundTarget } from './outbound-url';
 
 interface Spin1Request {
   method: string;
@@ -20,35 +20,23 @@ export function createSpin1Http(ctx: OutboundHttpContext) {
     async sendRequest(request: Spin1Request): Promise<{ status: number; headers?: Array<[string, string]>; body?: Uint8Array }> {
       const method = request.method.toUpperCase();
       const body = request.body ?? new Uint8Array();
-      let url: URL | null = null;
-      try {
-        url = new URL(request.uri);
-      } catch {
-        if (!request.uri.startsWith('/')) throw 'invalid-url';
-      }
+      const target = resolveSpin1(ctx, request.uri);
       let response: InternalResponse;
       try {
-        if (!url) {
-          if (!allowsSelf(ctx.allowedHosts)) denied(ctx, 'http', 'self', 'destination-not-allowed');
-          response = await ctx.internal({ self: true }, { method, pathWithQuery: request.uri, headers: request.headers, body });
+        if (target.kind === 'self') {
+          response = await ctx.internal({ self: true }, { method, pathWithQuery: target.pathWithQuery, headers: request.headers, body });
+        } else if (target.kind === 'component') {
+          response = await ctx.internal({ component: target.component }, { method, pathWithQuery: target.pathWithQuery, headers: request.headers, body });
         } else {
-          const scheme = url.protocol.slice(0, -1);
-          const [host = '', port] = splitAuthority(url.host);
-          if (!ctx.allowedHosts.some((h) => allows(h, { scheme, host, port: port ? Number(port) : undefined }))) {
-            denied(ctx, scheme, url.host, 'destination-not-allowed');
-          }
-          const component = serviceChainingTarget(url.host);
-          if (component) {
-            response = await ctx.internal({ component }, { method, pathWithQuery: url.pathname + url.search, headers: request.headers, body });
-          } else {
-            const init: RequestInit = { method, headers: request.headers, credentials: 'omit' };
-            if (body.byteLength > 0 && method !== 'GET' && method !== 'HEAD') init.body = body as Uint8Array<ArrayBuffer>;
-            const fetched = await ctx.fetch(url.href, init);
-            response = { status: fetched.status, headers: [...fetched.headers], body: new Uint8Array(await fetched.arrayBuffer()) };
-          }
+          const init: RequestInit = { ...OUTBOUND_FETCH_OPTIONS, method, headers: request.headers };
+          if (body.byteLength > 0 && method !== 'GET' && method !== 'HEAD') init.body = body as Uint8Array<ArrayBuffer>;
+          const fetched = await ctx.fetch(target.url.href, init);
+          // Spin 1 (reqwest) follows redirects itself; a browser can neither follow one within the
+          // allow-list nor show where it leads, so a redirect is a `request-error` here.
+          if (isRedirect(fetched)) throw new Error(redirectMessage(target.url));
+          response = { status: fetched.status, headers: [...fetched.headers], body: new Uint8Array(await fetched.arrayBuffer()) };
         }
       } catch (error) {
-        if (error === 'destination-not-allowed' || error === 'invalid-url') throw error;
         ctx.onWarning(`outbound request to ${request.uri} failed: ${error instanceof Error ? error.message : String(error)}`);
         throw 'request-error';
       }
@@ -56,4 +44,19 @@ export function createSpin1Http(ctx: OutboundHttpContext) {
       return { status: response.status, headers: response.headers, body: response.body };
     },
   };
+}
+
+/**
+ * Spin 1 takes one `uri`: starting with `/` it is the app itself, else an absolute URL that must
+ * parse (`invalid-url`) and be allowed (`destination-not-allowed`), as Spin's
+ * `crates/factor-outbound-http/src/spin.rs` decides.
+ */
+function resolveSpin1(ctx: OutboundHttpContext, uri: string): OutboundTarget {
+  try {
+    return uri.startsWith('/') ? resolveSelf('http', uri, ctx.allowedHosts) : resolveOutboundUrl(uri, ctx.allowedHosts);
+  } catch (error) {
+    if (!(error instanceof OutboundRefusal)) throw error;
+    const code = error.code === 'HTTP-request-denied' ? 'destination-not-allowed' : error.code === 'HTTP-request-URI-invalid' ? 'invalid-url' : 'request-error';
+    return refuse(ctx, error, code);
+  }
 }

@@ -3,9 +3,11 @@
  * component's `allowed_outbound_hosts`, or the request fails with `HTTP-request-denied` and the
  * log says what to add (Spin's own wording). Requests to the app itself (no authority, allowed by
  * `http://self`) and to `<component>.spin.internal` (service chaining) never leave the engine.
- * Everything else goes out with the browser's `fetch`, without credentials, so CORS applies.
+ * Everything else goes out with the browser's `fetch`, without credentials, so CORS applies, and
+ * redirects are not followed (see `outbound-url.ts`, which decides every destination).
  */
-import { allows, allowsSelf, serviceChainingTarget, type AllowedHost } from './allowed-hosts';
+import type { AllowedHost } from './allowed-hosts';
+import { isRedirect, OUTBOUND_FETCH_OPTIONS, OutboundRefusal, redirectMessage, resolveOutboundRequest, type OutboundTarget } from './outbound-url';
 import { describeOutgoingRequest, host, type FieldEntry, type OutboundResult, type OutgoingRequest, type RequestOptions } from './wasi-http';
 
 export interface InternalRequest {
@@ -64,10 +66,10 @@ export function createOutgoingHandler(ctx: OutboundHttpContext) {
   return {
     handle(request: OutgoingRequest, options?: RequestOptions): unknown {
       const out = describeOutgoingRequest(request);
-      const scheme = out.scheme ?? 'https';
+      const target = resolveOrRefuse(ctx, out);
       const headers = out.headers.map(([n, v]): [string, string] => [n, decoder.decode(v)]);
       const body = () => bodyBytes(out.body.chunks, out.body.whenFinished);
-      const label = `${out.method} ${scheme}://${out.authority ?? 'self'}${out.pathWithQuery}`;
+      const label = `${out.method} ${targetLabel(target, out.scheme ?? 'https')}`;
       const settle = (result: Promise<InternalResponse>): unknown =>
         host.futureIncomingResponse(
           result.then(
@@ -83,34 +85,32 @@ export function createOutgoingHandler(ctx: OutboundHttpContext) {
           ),
         );
 
-      if (ctx.bridge === 'sync') return handleSync(ctx, out, scheme, label);
-      if (!out.authority) {
-        if (!allowsSelf(ctx.allowedHosts)) denied(ctx, scheme, 'self');
-        return settle(body().then((b) => ctx.internal({ self: true }, { method: out.method, pathWithQuery: out.pathWithQuery, headers, body: b })));
+      if (ctx.bridge === 'sync') return handleSync(ctx, out, target, label);
+      if (target.kind === 'self') {
+        return settle(body().then((b) => ctx.internal({ self: true }, { method: out.method, pathWithQuery: target.pathWithQuery, headers, body: b })));
       }
-      const [hostName = '', portText] = splitAuthority(out.authority);
-      const destination = { scheme, host: hostName, port: portText ? Number(portText) : undefined };
-      if (!ctx.allowedHosts.some((h) => allows(h, destination))) denied(ctx, scheme, out.authority);
-      const component = serviceChainingTarget(out.authority);
-      if (component) {
-        return settle(body().then((b) => ctx.internal({ component }, { method: out.method, pathWithQuery: out.pathWithQuery, headers, body: b })));
+      if (target.kind === 'component') {
+        return settle(body().then((b) => ctx.internal({ component: target.component }, { method: out.method, pathWithQuery: target.pathWithQuery, headers, body: b })));
       }
-      const url = `${scheme}://${out.authority}${out.pathWithQuery}`;
+      const url = target.url;
       const timeoutNs = options?.firstByteTimeout() ?? options?.connectTimeout();
       return settle(
         body().then(async (b) => {
-          // Spin hands redirects back to the guest; a browser can only follow them ('manual' yields an
-          // opaque status 0), so redirects are followed here: a documented difference.
-          const init: RequestInit = { method: out.method, headers, credentials: 'omit' };
+          const init: RequestInit = { ...OUTBOUND_FETCH_OPTIONS, method: out.method, headers };
           if (b.byteLength > 0 && out.method !== 'GET' && out.method !== 'HEAD') init.body = b as Uint8Array<ArrayBuffer>;
           if (timeoutNs !== undefined) init.signal = AbortSignal.timeout(Number(timeoutNs / 1_000_000n));
           let response: Response;
           try {
-            response = await ctx.fetch(url, init);
+            response = await ctx.fetch(url.href, init);
           } catch (error) {
             const reason = error instanceof Error ? error.message : String(error);
-            ctx.onWarning(`outbound request to ${url} failed: ${reason}. In the browser, the server must allow this origin with CORS headers (Access-Control-Allow-Origin).`);
+            ctx.onWarning(`outbound request to ${url.href} failed: ${reason}. In the browser, the server must allow this origin with CORS headers (Access-Control-Allow-Origin).`);
             throw new Error(`${reason} (the server may not send CORS headers)`);
+          }
+          if (isRedirect(response)) {
+            const message = redirectMessage(url);
+            ctx.onWarning(`outbound ${label}: ${message}`);
+            throw new Error(message);
           }
           return { status: response.status, headers: [...response.headers], body: new Uint8Array(await response.arrayBuffer()) };
         }),
@@ -120,30 +120,54 @@ export function createOutgoingHandler(ctx: OutboundHttpContext) {
 }
 
 /**
+ * The request's destination (`outbound-url.ts`), or a refusal: logged (Spin's wording for a
+ * denied destination) and thrown as the `error-code` variant, which jco turns into `err`.
+ */
+function resolveOrRefuse(ctx: OutboundHttpContext, out: ReturnType<typeof describeOutgoingRequest>): OutboundTarget {
+  try {
+    return resolveOutboundRequest(out, ctx.allowedHosts);
+  } catch (error) {
+    if (!(error instanceof OutboundRefusal)) throw error;
+    return refuse(ctx, error, { tag: error.code });
+  }
+}
+
+/** Log and throw `error` for a refused request: Spin's lines for a denied destination, else the reason. */
+export function refuse(ctx: Pick<OutboundHttpContext, 'onWarning' | 'onCall'>, refusal: OutboundRefusal, error: unknown): never {
+  if (refusal.destination) {
+    const split = refusal.destination.indexOf('://');
+    return denied(ctx, refusal.destination.slice(0, split), refusal.destination.slice(split + 3), error);
+  }
+  ctx.onWarning(`outbound request refused: ${refusal.message}`);
+  ctx.onCall?.('outbound', `err(${JSON.stringify(error)})`);
+  throw error;
+}
+
+function targetLabel(target: OutboundTarget, scheme: string): string {
+  if (target.kind === 'network') return target.url.href;
+  return `${scheme}://${target.kind === 'self' ? 'self' : `${target.component}.spin.internal`}${target.pathWithQuery}`;
+}
+
+/**
  * Without JSPI a host call cannot wait for `fetch`, so the request is made with synchronous
  * XMLHttpRequest (allowed in dedicated workers) and the future is ready at once. Requests to the
  * app itself and service chaining need an in-process wait and are refused with a clear error.
  */
-function handleSync(ctx: OutboundHttpContext, out: ReturnType<typeof describeOutgoingRequest>, scheme: string, label: string): unknown {
+function handleSync(ctx: OutboundHttpContext, out: ReturnType<typeof describeOutgoingRequest>, target: OutboundTarget, label: string): unknown {
   const fail = (message: string): OutboundResult => {
     ctx.onCall?.(`outbound ${label}`, `err(${message})`);
     return { tag: 'err', val: { tag: 'internal-error', val: message } };
   };
-  if (!out.authority || serviceChainingTarget(out.authority)) {
-    if (!out.authority && !allowsSelf(ctx.allowedHosts)) denied(ctx, scheme, 'self');
+  if (target.kind !== 'network') {
     return host.lazyIncomingResponse(() => fail('requests to the app itself and service chaining need JSPI (WebAssembly.Suspending), which this browser lacks'));
   }
-  const [hostName = '', portText] = splitAuthority(out.authority);
-  if (!ctx.allowedHosts.some((h) => allows(h, { scheme, host: hostName, port: portText ? Number(portText) : undefined }))) denied(ctx, scheme, out.authority);
-  const authority = out.authority;
-  return host.lazyIncomingResponse(() => sendSync(ctx, out, scheme, authority, label, fail));
+  return host.lazyIncomingResponse(() => sendSync(ctx, out, target.url, label, fail));
 }
 
 function sendSync(
   ctx: OutboundHttpContext,
   out: ReturnType<typeof describeOutgoingRequest>,
-  scheme: string,
-  authority: string,
+  url: URL,
   label: string,
   fail: (message: string) => OutboundResult,
 ): OutboundResult {
@@ -152,7 +176,7 @@ function sendSync(
   }
   const xhr = new XMLHttpRequest();
   try {
-    xhr.open(out.method, `${scheme}://${authority}${out.pathWithQuery}`, false);
+    xhr.open(out.method, url.href, false);
     xhr.responseType = 'arraybuffer';
     for (const [name, value] of out.headers) {
       try {
@@ -165,8 +189,15 @@ function sendSync(
     xhr.send(out.method === 'GET' || out.method === 'HEAD' ? null : body);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    ctx.onWarning(`outbound request to ${scheme}://${authority}${out.pathWithQuery} failed: ${reason}. In the browser, the server must allow this origin with CORS headers (Access-Control-Allow-Origin).`);
+    ctx.onWarning(`outbound request to ${url.href} failed: ${reason}. In the browser, the server must allow this origin with CORS headers (Access-Control-Allow-Origin).`);
     return fail(`${reason} (the server may not send CORS headers)`);
+  }
+  // Synchronous XHR always follows redirects; whatever the browser reached, the guest gets the
+  // same error as on the fetch path instead of a body from elsewhere.
+  if (xhr.responseURL && xhr.responseURL !== url.href) {
+    const message = redirectMessage(url, xhr.responseURL, ctx.allowedHosts);
+    ctx.onWarning(`outbound ${label}: ${message}`);
+    return fail(message);
   }
   const headers = xhr
     .getAllResponseHeaders()
@@ -180,14 +211,4 @@ function sendSync(
   const bytes = new Uint8Array(xhr.response as ArrayBuffer);
   ctx.onCall?.(`outbound ${label}`, `ok(${xhr.status}, ${bytes.byteLength} bytes)`);
   return { tag: 'ok', val: host.incomingResponse(xhr.status, headers, bytes) };
-}
-
-export function splitAuthority(authority: string): [string, string | undefined] {
-  if (authority.startsWith('[')) {
-    const end = authority.indexOf(']');
-    const port = authority.slice(end + 1).replace(/^:/, '');
-    return [authority.slice(1, end), port || undefined];
-  }
-  const colon = authority.lastIndexOf(':');
-  return colon >= 0 ? [authority.slice(0, colon), authority.slice(colon + 1)] : [authority, undefined];
 }

@@ -8,6 +8,7 @@
  * `set(err)` into a 500 with a body, and traps on a bad status. Spin does none of that.
  */
 import { inputStreamCreate, outputStreamCreate, pollableCreate } from '@bytecodealliance/preview2-shim/io';
+import { isValidAuthority, isValidPathWithQuery, isValidScheme } from './outbound-url';
 
 type Bytes = Uint8Array;
 export type FieldEntry = [string, Bytes];
@@ -334,11 +335,22 @@ export class OutgoingRequest {
   method(): Method { return this.#method; }
   setMethod(method: Method): void { this.#method = method; }
   pathWithQuery(): string | undefined { return this.#pathWithQuery; }
-  setPathWithQuery(value: string | undefined): void { this.#pathWithQuery = value; }
+  /** The setters fail (`err`, by throwing) where wasmtime-wasi-http's do; see `outbound-url.ts`. */
+  setPathWithQuery(value: string | undefined): void {
+    if (value !== undefined && !isValidPathWithQuery(value)) throw undefined;
+    this.#pathWithQuery = value;
+  }
   scheme(): Scheme | undefined { return this.#scheme; }
-  setScheme(value: Scheme | undefined): void { this.#scheme = value; }
+  setScheme(value: Scheme | undefined): void {
+    if (value?.tag === 'other' && !isValidScheme(value.val)) throw undefined;
+    this.#scheme = value;
+  }
   authority(): string | undefined { return this.#authority; }
-  setAuthority(value: string | undefined): void { this.#authority = value; }
+  setAuthority(value: string | undefined): void {
+    // An empty authority stays accepted and means the app itself, as before.
+    if (value && !isValidAuthority(value)) throw undefined;
+    this.#authority = value;
+  }
   headers(): Fields { return this.#headers; }
   /** Host: the request body, whether or not the guest took it. */
   static bodyOf(request: OutgoingRequest): OutgoingBody {
