@@ -241,3 +241,26 @@ test('Spin 1 judges the parsed URL: userinfo and odd ports cannot pass for an al
   assert.equal(ok.status, 200);
   assert.deepEqual(fetched, ['https://allowed.com/x']);
 });
+
+test('handle sends requests without an authority to the app itself, and .spin.internal to the component', async () => {
+  const types = createWasiHttpTypes();
+  const calls: unknown[] = [];
+  const fetched: string[] = [];
+  const ctx = { ...context(['http://self', 'http://users.spin.internal'], fetched, [], [], noNetwork), internal: async (target: unknown, request: { pathWithQuery: string }) => {
+    calls.push([target, request.pathWithQuery]);
+    return { status: 204, headers: [], body: new Uint8Array() };
+  } };
+  const send = async (authority: string | undefined, path: string) => {
+    const request = new types.OutgoingRequest(new types.Fields());
+    request.setScheme({ tag: 'HTTP' });
+    request.setAuthority(authority);
+    request.setPathWithQuery(path);
+    OutgoingBody.finish(request.body());
+    const future = createOutgoingHandler(ctx).handle(request) as InstanceType<typeof types.FutureIncomingResponse>;
+    for (let i = 0; i < 100 && !future.get(); i++) await new Promise((r) => setTimeout(r, 5));
+  };
+  await send(undefined, '/api?x=1');
+  await send('users.spin.internal', '/u/1');
+  assert.deepEqual(calls, [[{ self: true }, '/api?x=1'], [{ component: 'users' }, '/u/1']]);
+  assert.deepEqual(fetched, []);
+});
