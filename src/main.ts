@@ -20,6 +20,7 @@ import { loadExamples, mountExamplesGallery } from './ui/examples-gallery';
 import { VariablesForm } from './ui/variables-form';
 import { LimitsPanel } from './ui/limits-panel';
 import { KvSeedForm } from './ui/kv-seed-form';
+import { askToApplyLinkSeed } from './ui/link-seed-prompt';
 import { TracePanel } from './ui/trace-panel';
 import { KvExplorer, type KvRenderStats } from './ui/kv-explorer';
 import { PreviewPanel } from './ui/preview-panel';
@@ -300,8 +301,9 @@ async function main(): Promise<void> {
 
   const variablesForm = new VariablesForm(byId<HTMLDetailsElement>('variables'), projectId);
   // `?limits=cloud`, or the project's saved switch; flipping it runs the app again with the new limits.
-  // `spin up --key-value` pairs: from the form (saved per project) or `?key-value=k=v` in the URL.
-  const seedForm = new KvSeedForm(byId<HTMLDetailsElement>('kv-seed'), projectId, params.getAll('key-value'));
+  // `spin up --key-value` pairs: from the form (saved per project) or, once the person applies
+  // them, `?key-value=k=v` in the URL.
+  const seedForm = new KvSeedForm(byId<HTMLDetailsElement>('kv-seed'), projectId);
   const limitsPanel = new LimitsPanel(byId<HTMLDetailsElement>('limits'), projectId, { limits, param: params.get('limits'), onChange: () => void run() });
   const requestConsole = mountRequestConsole(byId('request-panel'), { send: async (request) => (await currentEngine()).request(request), openInPreview: (path) => preview.navigate(path), projectId });
   const fillRequest = (request: ShareRequest) => requestConsole.fill({ ...request, time: Date.now() } as HistoryEntry);
@@ -642,6 +644,13 @@ async function main(): Promise<void> {
     while (running) await running;
     running = runOnce().finally(() => (running = null));
     return running;
+  }
+  const linkSeed = params.getAll('key-value');
+  if (linkSeed.length > 0) {
+    document.body.append(askToApplyLinkSeed(linkSeed, () => {
+      seedForm.useLinkPairs(linkSeed);
+      void run();
+    }));
   }
   editor.onRun(() => void run());
   source?.onRun(() => void run());

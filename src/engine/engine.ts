@@ -13,7 +13,7 @@ import { reservedPath, type RouteMatch } from './router';
 import { loadApp, LoadError, type LoadedApp } from './app-loader';
 import type { AsyncBridge } from './components';
 import { invoke, readAll, type InvokeResult } from './invoke';
-import { CookieJar } from './cookie-jar';
+import { CookieJar, CROSS_SITE, SAME_SITE, requestContext } from './cookie-jar';
 import { toWireResponse, type PlainResponse } from './wire-response';
 import { TraceRecorder } from './trace';
 import { runKvAdmin } from './kv-admin';
@@ -90,11 +90,14 @@ export class Engine {
     const started = performance.now();
     const path = request.pathWithQuery.split('?')[0] || '/';
     const headers = request.headers.slice();
-    const cookie = this.#cookies.header(path);
+    // The console is the person's own tool (like curl with the app's cookies); a request the
+    // service worker could not say who started is cross-site.
+    const cookieContext = request.initiator ? requestContext(request.initiator, request.method) : source === 'console' ? SAME_SITE : CROSS_SITE;
+    const cookie = this.#cookies.header(path, Date.now(), cookieContext);
     if (cookie && !headers.some(([n]) => n.toLowerCase() === 'cookie')) headers.push(['cookie', cookie]);
     const result = await this.#dispatch({ ...request, headers, body: request.body ? new Uint8Array(request.body) : empty() }, trace);
     const setCookies = result.response.headers.filter(([n]) => n.toLowerCase() === 'set-cookie').map(([, v]) => v);
-    if (setCookies.length > 0) this.#cookies.store(setCookies, path);
+    if (setCookies.length > 0) this.#cookies.store(setCookies, path, Date.now(), cookieContext);
     const wire = toWireResponse(result.response, started, result.timing, (message) => this.#deps.log({ level: 'warn', source: result.timing.handledBy ?? 'engine', message }));
     trace?.finish(wire.status, wire.timing, wire.body instanceof ReadableStream);
     return wire;

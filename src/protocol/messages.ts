@@ -13,6 +13,19 @@ export interface WireRequest {
   pathWithQuery: string;
   headers: Array<[string, string]>;
   body: ArrayBuffer | null;
+  /** Who started it, as the service worker proved it; absent on the console's requests. */
+  initiator?: RequestInitiator;
+}
+
+/**
+ * Who started a request the service worker caught, for the cookie jar's `SameSite` rules. `site`
+ * is from the request's referrer: the project's own origin, the playground UI's origin, or
+ * anything else, including no referrer (`cross-site`: what cannot be proved same-origin is not).
+ * `navigation`: of a top-level tab (`top`), of a frame (`frame`), or not a navigation (`null`).
+ */
+export interface RequestInitiator {
+  site: 'same-origin' | 'ui' | 'cross-site';
+  navigation: 'top' | 'frame' | null;
 }
 
 /** An HTTP response as plain data, with the timing split the request console shows. */
@@ -230,6 +243,8 @@ export type EngineToSw = { type: 'ack'; id: number } | { type: 'response'; id: n
 export interface EnginePortMessage {
   type: 'engine-port';
   port: MessagePort;
+  /** The playground UI's origin, which the service worker tells apart from other initiators. */
+  uiOrigin: string;
   /**
    * Identifies the engine host (one per runner). Requests in flight on a port of another host are
    * answered 503 (acked) or sent again (not acked) when a port of a new host arrives.
@@ -274,14 +289,23 @@ export interface ClaimMessage {
   type: 'claim';
 }
 
-/** Sent from the UI to the runner frame: a port to talk to the engine directly. */
+/**
+ * Sent from the UI to the runner frame: a port to talk to the engine directly. The UI sends it
+ * when the runner says `runner-loaded`; the runner starts (service worker, engine election) only
+ * on the first one from its parent on the UI origin.
+ */
 export interface ConnectMessage {
   type: 'connect';
   port: MessagePort;
 }
 
-/** Sent from the runner to the UI (window.parent). */
+/**
+ * Sent from the runner to the UI (window.parent, targeted at the UI origin): `runner-loaded` as
+ * soon as its page runs (the UI answers with `connect`), `runner-ready` once the service worker
+ * is up, `runner-error` when it cannot be.
+ */
 export type RunnerToUi =
+  | { type: 'runner-loaded' }
   | { type: 'runner-ready' }
   | { type: 'runner-error'; message: string };
 

@@ -13,6 +13,9 @@
  *
  * The UI origin is the only one allowed to connect: the runner checks both `event.source`
  * (its parent window) and `event.origin`, because the app in the preview frame shares this origin.
+ * Nothing starts before that first verified `connect`: a page on another origin (another
+ * project's app, framed in the same tab) that frames this runner gets no service worker
+ * registered, no engine lock taken and no engine started on this project's behalf.
  */
 import {
   ENGINE_LOCK,
@@ -149,7 +152,7 @@ function givePortTo(worker: ServiceWorker): void {
   if (!host) return;
   const channel = new MessageChannel();
   host.connectSw(channel.port1);
-  worker.postMessage({ type: 'engine-port', port: channel.port2, hostId: host.id } satisfies EnginePortMessage, [channel.port2]);
+  worker.postMessage({ type: 'engine-port', port: channel.port2, hostId: host.id, uiOrigin } satisfies EnginePortMessage, [channel.port2]);
 }
 
 async function startServiceWorker(): Promise<void> {
@@ -206,6 +209,7 @@ window.addEventListener('message', (event) => {
     links.add(link);
     if (upstream) link.attachTo(upstream);
     if (live) link.post({ type: 'engine-event', event: live });
+    start();
   }
 });
 
@@ -213,10 +217,24 @@ const NO_SERVICE_WORKER =
   'The preview cannot run: this browser gives the preview origin no service worker (private browsing, or third-party cookies and site data blocked for it). ' +
   'The Request panel still works. To get the preview, allow cookies and site data for this site (or leave private browsing), then reload.';
 
-const serviceWorkerStarted: Promise<void> = navigator.serviceWorker
-  ? startServiceWorker().catch((error: unknown) => {
-      tellUi({ type: 'runner-error', message: `${NO_SERVICE_WORKER} (service worker: ${error instanceof Error ? error.message : String(error)})` });
-    })
-  : Promise.resolve(tellUi({ type: 'runner-error', message: NO_SERVICE_WORKER }));
-elect();
-void serviceWorkerStarted.then(() => tellUi({ type: 'runner-ready' }));
+let swStarted: () => void = () => {};
+/** Settles once the service worker is up, or once it is known that it cannot be. */
+const serviceWorkerStarted: Promise<void> = new Promise((resolve) => (swStarted = resolve));
+let started = false;
+
+/** The first verified `connect`: register the service worker and elect the engine's tab. */
+function start(): void {
+  if (started) return;
+  started = true;
+  const registering = navigator.serviceWorker
+    ? startServiceWorker().catch((error: unknown) => {
+        tellUi({ type: 'runner-error', message: `${NO_SERVICE_WORKER} (service worker: ${error instanceof Error ? error.message : String(error)})` });
+      })
+    : Promise.resolve(tellUi({ type: 'runner-error', message: NO_SERVICE_WORKER }));
+  void registering.then(swStarted);
+  elect();
+  void serviceWorkerStarted.then(() => tellUi({ type: 'runner-ready' }));
+}
+
+// Only the UI origin hears this (tellUi targets it); it answers with `connect`.
+tellUi({ type: 'runner-loaded' });

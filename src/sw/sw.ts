@@ -16,6 +16,9 @@
  *
  * It also passes a second tab's port on to the live tab's runner (`peer-connect`), since two tabs
  * on the same project can exchange ports only through a context they share.
+ *
+ * Each request carries what the worker can prove about who started it (`initiator`): the engine's
+ * cookie jar sends `SameSite` cookies by it (src/engine/cookie-jar.ts).
  */
 import {
   RESERVED_PREFIX,
@@ -26,6 +29,7 @@ import {
   type EnginePortMessage,
   type EngineToSw,
   type PeerConnectMessage,
+  type RequestInitiator,
   type SwToEngine,
   type WireRequest,
   type WireResponse,
@@ -53,6 +57,8 @@ interface Pending {
 }
 
 let current: Link | null = null;
+/** The playground UI's origin, from the runner's last port; until one arrives, the UI is just another site. */
+let uiOrigin: string | null = null;
 /** The window client of the runner that runs the engine: it sent the last port. */
 let liveRunnerId: string | null = null;
 let linkWaiters: Array<(link: Link) => void> = [];
@@ -74,6 +80,7 @@ self.addEventListener('message', (event) => {
   if (isMessage<EnginePortMessage>(event.data, 'engine-port')) {
     if (!fromRunner(event.source)) return;
     liveRunnerId = event.source.id;
+    if (typeof event.data.uiOrigin === 'string') uiOrigin = event.data.uiOrigin;
     adopt({ port: event.data.port, hostId: String(event.data.hostId) });
   } else if (isMessage<PeerConnectMessage>(event.data, 'peer-connect')) {
     if (!fromRunner(event.source) || !event.data.port) return;
@@ -146,9 +153,26 @@ self.addEventListener('fetch', (event) => {
   event.respondWith(forward(event.request, url));
 });
 
+/**
+ * Who started the request, from its referrer (the initiating document's URL, or only its origin
+ * across origins; empty when a referrer policy withholds it, which then counts as cross-site).
+ * Only subresource requests of this origin's own pages and navigations reach this worker.
+ */
+function initiatorOf(request: Request): RequestInitiator {
+  let from: string | null = null;
+  try {
+    from = request.referrer ? new URL(request.referrer).origin : null;
+  } catch {
+    from = null;
+  }
+  const site = from === self.location.origin ? 'same-origin' : from !== null && from === uiOrigin ? 'ui' : 'cross-site';
+  const navigation = request.mode !== 'navigate' ? null : request.destination === 'document' ? 'top' : 'frame';
+  return { site, navigation };
+}
+
 async function forward(request: Request, url: URL): Promise<Response> {
   const body = request.method === 'GET' || request.method === 'HEAD' ? null : await request.arrayBuffer();
-  const wire: WireRequest = { method: request.method, pathWithQuery: url.pathname + url.search, headers: [...request.headers], body };
+  const wire: WireRequest = { method: request.method, pathWithQuery: url.pathname + url.search, headers: [...request.headers], body, initiator: initiatorOf(request) };
   for (let send = 0; send < MAX_SENDS; send++) {
     const link = await getLink();
     if (!link) return unavailable();

@@ -5,8 +5,9 @@
  * `spin up` refuses to start.
  *
  * The pairs are kept per project in the UI origin's storage. A link can set them too:
- * `?key-value=greeting=hello&key-value=n=1` (repeatable, like the flag); those apply to the page
- * it opens and are shown here, and an edit in the form saves them for the project.
+ * `?key-value=greeting=hello&key-value=n=1` (repeatable, like the flag); those wait until the
+ * person applies them (link-seed-prompt.ts), then apply to the page the link opened and are shown
+ * here, and an edit in the form saves them for the project.
  */
 import { keyValueSeedRows, parseKeyValueSeeds } from '../export/key-value-seeds';
 import type { KvRow } from '../export/spin-state';
@@ -19,9 +20,12 @@ export class KvSeedForm {
   readonly #text: HTMLTextAreaElement;
   readonly #summary: HTMLElement;
 
-  constructor(root: HTMLDetailsElement, projectId: string, fromUrl: readonly string[]) {
+  readonly #root: HTMLDetailsElement;
+
+  constructor(root: HTMLDetailsElement, projectId: string) {
+    this.#root = root;
     this.#storageKey = `spin-playground:kv-seed:${projectId}`;
-    const initial = fromUrl.length > 0 ? fromUrl.join('\n') : this.#load();
+    const initial = this.#load();
     this.#summary = h('summary', {});
     this.#text = h('textarea', {
       rows: 3,
@@ -37,7 +41,13 @@ export class KvSeedForm {
     root.replaceChildren(this.#summary,
       h('p', { className: 'hint' }, 'As spin up --key-value key=value: one pair per line, written to the default store at every Run, before the app serves.'),
       this.#text);
-    if (fromUrl.length > 0) root.open = true;
+    this.#label();
+  }
+
+  /** A link's pairs, once the person applied them: they replace the form's for this page (not saved). */
+  useLinkPairs(lines: readonly string[]): void {
+    this.#text.value = lines.join('\n');
+    this.#root.open = true;
     this.#label();
   }
 

@@ -2,7 +2,8 @@
  * Starts the project's runner frame on its preview origin and hands back engine clients: one
  * when the runner first says it is ready, and a new one whenever it says so again (its page was
  * reloaded, so the engine behind it is a fresh one). Messages are accepted only from that frame
- * and that origin.
+ * and that origin. The runner waits for this page's `connect` before it starts anything, so the
+ * port goes out as soon as the runner's page says it has loaded.
  */
 import { RUNNER_PATH, isMessage, type RunnerToUi } from '../protocol/messages';
 import { EngineClient } from './engine-client';
@@ -16,15 +17,20 @@ export function connectRunner(
   frame.title = 'Spin engine (runner)';
   frame.src = `${previewOrigin}${RUNNER_PATH}${options.query}`;
   let first = true;
+  /** The port sent with `connect` to the runner page now loaded, until it says it is ready. */
+  let port: MessagePort | null = null;
   window.addEventListener('message', (event) => {
     if (event.source !== frame.contentWindow || event.origin !== previewOrigin) return;
     const message = event.data as RunnerToUi;
     if (isMessage<Extract<RunnerToUi, { type: 'runner-error' }>>(message, 'runner-error')) {
       options.onError(message.message);
-    } else if (message.type === 'runner-ready') {
+    } else if (message.type === 'runner-loaded') {
       const channel = new MessageChannel();
       frame.contentWindow!.postMessage({ type: 'connect', port: channel.port2 }, previewOrigin, [channel.port2]);
-      options.onClient(new EngineClient(channel.port1), first);
+      port = channel.port1;
+    } else if (message.type === 'runner-ready' && port) {
+      options.onClient(new EngineClient(port), first);
+      port = null;
       first = false;
     }
   });
