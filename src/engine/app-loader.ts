@@ -205,7 +205,7 @@ async function prepareCoreModule(component: SpinComponent, key: string, bytes: U
   }
   const check = isSpin1CoreModule(coreModule, bytes);
   if (!check.ok) {
-    throw new LoadError(`component "${component.id}": ${key} is a core WebAssembly module, not a component, and ${check.reason}`, { file: key });
+    throw new LoadError(`component "${component.id}": ${describeNonComponent(bytes, key)}, and ${check.reason}`, { file: key });
   }
   log({ level: 'info', source: component.id, message: `loaded ${key} (${formatSize(bytes.byteLength)}; a Spin 1 core module, run through the Spin 1 adapter)` });
   return { kind: 'spin1-core', coreModule };
