@@ -77,6 +77,8 @@ export default defineConfig({
   server: { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
   worker: { format: 'es' },
+  // tsconfig.json maps one file inside componentize-js that its package exports do not list.
+  resolve: { tsconfigPaths: true },
   optimizeDeps: {
     // jco-transpile loads its core wasm via `new URL(..., import.meta.url)`; pre-bundling breaks that.
     exclude: ['@bytecodealliance/jco-transpile'],

@@ -17,7 +17,7 @@ type Splicer = {
 let splicer: Promise<Splicer> | undefined;
 
 function loadSplicer(): Promise<Splicer> {
-  splicer ??= import('../../node_modules/@bytecodealliance/componentize-js-0-19-3/lib/spidermonkey-embedding-splicer.js').then(async (m) => {
+  splicer ??= import('@bytecodealliance/componentize-js-0-19-3/lib/spidermonkey-embedding-splicer.js').then(async (m) => {
     const mod = m as unknown as { splicer: Splicer; $init?: Promise<void> };
     await mod.$init;
     return mod.splicer;
