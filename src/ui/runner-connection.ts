@@ -1,7 +1,8 @@
 /**
  * Starts the project's runner frame on its preview origin and hands back engine clients: one
  * when the runner first says it is ready, and a new one whenever it says so again (its page was
- * reloaded, so the engine behind it is a fresh one). Messages are accepted only from that frame
+ * reloaded, so the engine behind it is a fresh one). The previous client is then disposed, so
+ * its calls still waiting fail instead of hanging. Messages are accepted only from that frame
  * and that origin.
  */
 import { RUNNER_PATH, isMessage, type RunnerToUi } from '../protocol/messages';
@@ -16,6 +17,7 @@ export function connectRunner(
   frame.title = 'Spin engine (runner)';
   frame.src = `${previewOrigin}${RUNNER_PATH}${options.query}`;
   let first = true;
+  let current: EngineClient | null = null;
   window.addEventListener('message', (event) => {
     if (event.source !== frame.contentWindow || event.origin !== previewOrigin) return;
     const message = event.data as RunnerToUi;
@@ -24,7 +26,9 @@ export function connectRunner(
     } else if (message.type === 'runner-ready') {
       const channel = new MessageChannel();
       frame.contentWindow!.postMessage({ type: 'connect', port: channel.port2 }, previewOrigin, [channel.port2]);
-      options.onClient(new EngineClient(channel.port1), first);
+      current?.dispose('the runner started a fresh engine');
+      current = new EngineClient(channel.port1);
+      options.onClient(current, first);
       first = false;
     }
   });
