@@ -85,7 +85,7 @@ const hook = {
   engine: null as EngineClient | null,
   kvExplorerRenderMs: null as number | null,
   kvExplorerStats: null as KvRenderStats | null,
-  /** The last in-page JS build (issue 7): build time and time from Run to the first response. */
+  /** The last in-page JS build: build time and time from Run to the first response (the bench reads them). */
   authoring: null as null | { buildMs: number; firstResponseMs: number | null },
   /** Re-read the explorer's current store and resolve with the timing of that render. */
   refreshKvExplorer: async () => {

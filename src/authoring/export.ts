@@ -1,6 +1,6 @@
 /**
  * "Export .wasm": the full component for a core module made by the in-page builder, as
- * componentize-js 0.19.3 finishes it after Wizer (authoring-notes §1):
+ * componentize-js 0.19.3 finishes it after Wizer (docs/authoring.md §1):
  *
  *   stubWasi (the splicer: imports the world lacks become `unreachable`)
  *   -> componentNew with jco's wasi_snapshot_preview1 reactor adapter

@@ -1,7 +1,7 @@
 /**
  * Serving an authored component without transpiling it: the glue of a j2w build of the template
  * world (made once at build time, public/authoring/glue.*.js) is the same for every script, and so
- * are its small core modules; only the main core module differs (authoring-notes §3). So the glue
+ * are its small core modules; only the main core module differs (docs/authoring.md §3). So the glue
  * is imported once per bridge, its small cores compiled once, and each build's core module is
  * handed to the glue's `instantiate()` through `getCoreModule`.
  *

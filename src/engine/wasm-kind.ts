@@ -1,5 +1,5 @@
 /**
- * What kind of bytes a component `source` holds, from the preamble alone (spin-host-reference §1):
+ * What kind of bytes a component `source` holds, from the preamble alone (docs/spin-behaviour.md §1):
  * a component starts `00 61 73 6d 0d 00 01 00`, a core module `00 61 73 6d 01 00 00 00`.
  */
 export type WasmKind = 'component' | 'core-module' | 'not-wasm' | 'unknown-version';

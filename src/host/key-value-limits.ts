@@ -1,5 +1,5 @@
 /**
- * Key-value size and count limits. `spin up` enforces none (spin-host-reference §5, "Limits:
+ * Key-value size and count limits. `spin up` enforces none (docs/spin-behaviour.md §5, "Limits:
  * documented vs enforced"); spin-docs and the Fermyon Cloud FAQ document some. One `KvLimits`
  * lives per app load:
  *

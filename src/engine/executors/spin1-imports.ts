@@ -1,7 +1,7 @@
 /**
  * The Spin 1 host imports a core module links against, in the wit-bindgen 0.2 ABI: each fallible
  * function gets a `ret` pointer last and the host writes `{tag u8 @0, payload @4 or @8}` there
- * (legacy-abi-notes, "Imports"). Key-value, config and outbound HTTP work; the other Spin 1
+ * (docs/spin1-abi.md, "Imports"). Key-value, config and outbound HTTP work; the other Spin 1
  * interfaces answer an error that says they are not available here.
  */
 import type { createKeyValueCore } from '../../host/key-value';
