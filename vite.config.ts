@@ -3,11 +3,11 @@ import { defineConfig, type Plugin, type Connect } from 'vite';
 /**
  * Every file of the playground itself lives under this prefix, on every origin. The preview
  * origin's service worker passes this prefix through and sends every other path to the app,
- * so a Spin app keeps its real paths (`/`, `/api/...`). See architecture.md §1.
+ * so a Spin app keeps its real paths (`/`, `/api/...`). See docs/architecture.md §1.
  */
 const BASE = '/__pg/';
 
-/** Preview origins are `<project>.localhost` beside a UI on `localhost` (toolchain-notes §8a). */
+/** Preview origins are `<project>.localhost` beside a UI on `localhost` (docs/toolchain.md §8a). */
 function isPreviewHost(host: string | undefined): boolean {
   const name = (host ?? '').split(':')[0] ?? '';
   return name.endsWith('.localhost');
@@ -73,10 +73,12 @@ export default defineConfig({
   base: BASE,
   plugins: [playgroundServer()],
   // Chromium resolves *.localhost to loopback; bind IPv4 so it is reachable whatever `localhost`
-  // resolves to first on this machine (toolchain-notes §8a).
+  // resolves to first on this machine (docs/toolchain.md §8a).
   server: { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
   worker: { format: 'es' },
+  // tsconfig.json maps one file inside componentize-js that its package exports do not list.
+  resolve: { tsconfigPaths: true },
   optimizeDeps: {
     // jco-transpile loads its core wasm via `new URL(..., import.meta.url)`; pre-bundling breaks that.
     exclude: ['@bytecodealliance/jco-transpile'],

@@ -1,7 +1,7 @@
 /**
- * `npm run bench` (issue 8): every number in one run, against the production build (PG_URL,
+ * `npm run bench` (BENCHMARKS.md): every number in one run, against the production build (PG_URL,
  * served by `vite preview`) in headless Chromium, plus the Node-side numbers. Writes
- * bench/results.json (nested fields as issue 8 names them) and prints a table with the targets.
+ * bench/results.json (its nested fields are described in BENCHMARKS.md) and prints a table with the targets.
  * BENCHMARKS.md explains each number and every miss.
  *
  * Environment: PG_URL (required), CHROMIUM_PATH, BENCH_QUICK=1 (small counts, for trying it out).
@@ -184,7 +184,7 @@ function printTable(r: any) {
   const w0 = Math.max(...rows.map((x) => x[0].length));
   const w1 = Math.max(...rows.map((x) => x[1].length));
   for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`);
-  console.log('\nTargets (issue 8)');
+  console.log('\nTargets (BENCHMARKS.md)');
   const v0 = Math.max(...r.targets.map((x: any) => x.name.length));
   for (const x of r.targets) console.log(`${x.met ? 'MET ' : 'MISS'}  ${x.name.padEnd(v0)}  ${String(x.value).padStart(8)}  ${x.target}`);
   console.log('\nwrote bench/results.json');

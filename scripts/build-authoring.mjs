@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Build-time half of "write a Spin JS component in the page" (issue 7; shared/docs/authoring-notes.md).
+// Build-time half of "write a Spin JS component in the page" (docs/authoring.md §1).
 //
 // The world of an authored app is fixed (src/authoring/template: fermyon:spin key-value@2.0.0 and
 // variables@2.0.0, merged by j2w with wasi-http and wasi-cli), so everything that depends only on

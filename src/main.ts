@@ -7,7 +7,7 @@ import type { ComponentInfo, EngineEvent, EngineLimits, LoadResult } from './pro
 import { previewOriginFor } from './runner/origins';
 import { parseManifest } from './manifest/parse';
 import { fetchApp, fetchSources } from './loader/fetch-app';
-import type { EngineClient } from './ui/engine-client';
+import { EngineCallError, type EngineClient } from './ui/engine-client';
 import { connectRunner } from './ui/runner-connection';
 import { ManifestEditor } from './ui/manifest-editor';
 import { mountRequestConsole } from './ui/request-console';
@@ -86,7 +86,7 @@ const hook = {
   engine: null as EngineClient | null,
   kvExplorerRenderMs: null as number | null,
   kvExplorerStats: null as KvRenderStats | null,
-  /** The last in-page JS build (issue 7): build time and time from Run to the first response. */
+  /** The last in-page JS build: build time and time from Run to the first response (the bench reads them). */
   authoring: null as null | { buildMs: number; firstResponseMs: number | null },
   /** Re-read the explorer's current store and resolve with the timing of that render. */
   refreshKvExplorer: async () => {
@@ -620,7 +620,19 @@ async function main(): Promise<void> {
       }
     }
     progress.phase('Transpiling and compiling components…');
-    const result = await (await currentEngine()).load({ ...bundle, variables: variablesForm.values, limits: limitsPanel.limits });
+    let result: LoadResult;
+    try {
+      result = await (await currentEngine()).load({ ...bundle, variables: variablesForm.values, limits: limitsPanel.limits });
+    } catch (error) {
+      // The engine never answered: it timed out, or the runner reconnected (which runs the app again).
+      progress.done();
+      const message = error instanceof Error ? error.message : String(error);
+      const again = error instanceof EngineCallError && error.reason === 'disconnected';
+      log(again ? 'warn' : 'error', 'engine', again ? `${message}; loading the app again` : message, again ? 'restart' : 'load-error');
+      if (!again) showProblems([message]);
+      setStatus(again ? 'Loading app…' : 'The engine did not answer; the previous version keeps serving', !again);
+      return;
+    }
     progress.done();
     lastInfo = result.info ?? [];
     if (result.ok) loadedOnce = true;
@@ -641,7 +653,7 @@ async function main(): Promise<void> {
   }
   /** Runs one at a time; a Run pressed meanwhile runs once more afterwards. */
   async function run(): Promise<void> {
-    while (running) await running;
+    while (running) await running.catch(() => undefined);
     running = runOnce().finally(() => (running = null));
     return running;
   }

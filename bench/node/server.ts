@@ -1,5 +1,5 @@
 /**
- * The Node baseline for `npm run bench` (issue 8: `node.rps`): what a user could run instead of the
+ * The Node baseline for `npm run bench` (`node.rps` in BENCHMARKS.md): what a user could run instead of the
  * playground. It serves a Spin JS component over loopback HTTP exactly as
  * `jco serve --isolate-requests instance` does (preview2-shim's `HTTPServer`, jco glue with
  * `--instantiation sync`, a fresh instance per request from core modules compiled once), plus
@@ -72,7 +72,7 @@ const keyValue = { Store };
 
 const imports = () => {
   const wasi = new WASIShim().getImportObject();
-  // The glue reads unversioned keys (toolchain-notes §4); supply both.
+  // The glue reads unversioned keys (docs/toolchain.md §4); supply both.
   return { ...wasi, 'fermyon:spin/key-value': keyValue, 'fermyon:spin/key-value@2.0.0': keyValue };
 };
 

@@ -151,7 +151,7 @@ export async function measureTiny(context: BrowserContext, manifestUrl: string, 
   };
 }
 
-/** The JS app: everything issue 8 asks of it, in one engine Worker, counting component requests for the memory samples. */
+/** The JS app: every JS measurement BENCHMARKS.md lists, in one engine Worker, counting component requests for the memory samples. */
 export async function measureJs(browser: Browser, context: BrowserContext, manifestUrl: string, plan: Plan, memory: { first: number; last: number }) {
   await context.addInitScript(QUIET_SWITCH);
   await context.addInitScript(INSTRUMENT_UI);

@@ -40,6 +40,9 @@ export function buildAll() {
   // The tests and the bench are run by tsx, which strips types without checking them.
   run(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'test']);
   run(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'bench']);
+  // Dependencies point one way (.dependency-cruiser.cjs, docs/architecture.md): no cycles, no
+  // import against the layers.
+  run(process.execPath, ['node_modules/dependency-cruiser/bin/dependency-cruise.mjs', 'src', '--config', '.dependency-cruiser.cjs']);
   run(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn']);
 }
 

@@ -1,5 +1,5 @@
 /**
- * The page's API for writing Spin JS components (issue 7). Builds run in a dedicated Worker
+ * The page's API for writing Spin JS components (docs/authoring.md). Builds run in a dedicated Worker
  * (build-worker.ts); the result is the pre-initialised main core module that the engine serves
  * with the glue template (prepared.ts, `prepareAuthored`) and, on request, the full component for
  * "Export .wasm" (export.ts).

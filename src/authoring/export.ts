@@ -1,6 +1,6 @@
 /**
  * "Export .wasm": the full component for a core module made by the in-page builder, as
- * componentize-js 0.19.3 finishes it after Wizer (authoring-notes §1):
+ * componentize-js 0.19.3 finishes it after Wizer (docs/authoring.md §1):
  *
  *   stubWasi (the splicer: imports the world lacks become `unreachable`)
  *   -> componentNew with jco's wasi_snapshot_preview1 reactor adapter
@@ -17,7 +17,7 @@ type Splicer = {
 let splicer: Promise<Splicer> | undefined;
 
 function loadSplicer(): Promise<Splicer> {
-  splicer ??= import('../../node_modules/@bytecodealliance/componentize-js-0-19-3/lib/spidermonkey-embedding-splicer.js').then(async (m) => {
+  splicer ??= import('@bytecodealliance/componentize-js-0-19-3/lib/spidermonkey-embedding-splicer.js').then(async (m) => {
     const mod = m as unknown as { splicer: Splicer; $init?: Promise<void> };
     await mod.$init;
     return mod.splicer;

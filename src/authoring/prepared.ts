@@ -1,7 +1,7 @@
 /**
  * Serving an authored component without transpiling it: the glue of a j2w build of the template
  * world (made once at build time, public/authoring/glue.*.js) is the same for every script, and so
- * are its small core modules; only the main core module differs (authoring-notes §3). So the glue
+ * are its small core modules; only the main core module differs (docs/authoring.md §3). So the glue
  * is imported once per bridge, its small cores compiled once, and each build's core module is
  * handed to the glue's `instantiate()` through `getCoreModule`.
  *
@@ -16,6 +16,8 @@
  */
 import type { PreparedComponent } from '../engine/components';
 import type { Bridge } from '../engine/transpile-options';
+import type { AuthoredCores } from '../engine/authored-cores';
+import type { ComponentWorld } from '../engine/component-world';
 import { fetchArtifacts, type ArtifactSource, type AuthoringManifest } from './manifest';
 import { readExports, readSections, SectionId } from './wasm-sections';
 
@@ -48,13 +50,6 @@ export async function importModuleSource(source: string): Promise<unknown> {
 }
 
 const templates = new Map<string, Promise<GlueTemplate>>();
-/** The template world of the last artifact set a glue template was loaded from (for describe.ts). */
-let loadedWorld: { imports: string[]; exports: string[] } | undefined;
-
-/** The template world (public/authoring/manifest.json), once this context has loaded the artifacts. */
-export function authoredWorld(): { imports: string[]; exports: string[] } | undefined {
-  return loadedWorld;
-}
 
 /** The glue template for `bridge`, loaded and compiled once per artifact set. */
 export function loadGlueTemplate(source: ArtifactSource, bridge: Bridge, importModule: (source: string) => Promise<unknown> = importModuleSource): Promise<GlueTemplate> {
@@ -63,7 +58,6 @@ export function loadGlueTemplate(source: ArtifactSource, bridge: Bridge, importM
   if (!entry) {
     entry = (async () => {
       const manifest = source.manifest;
-      loadedWorld = manifest.world;
       const [glueSource, ...cores] = await Promise.all([
         source.text(manifest.glue[bridge]),
         ...manifest.cores.map(async (name) => [name, await WebAssembly.compile((await source.bytes(name)) as Uint8Array<ArrayBuffer>)] as const),
@@ -170,4 +164,22 @@ export function isAuthoredCore(bytes: Uint8Array): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * What the engine needs to serve authored cores (engine/authored-cores.ts), injected by the engine
+ * Worker's entry. It remembers the template world of the last core it prepared (public/authoring/
+ * manifest.json), which the Files panel shows for such a core.
+ */
+export function authoredCores(): AuthoredCores {
+  let world: ComponentWorld | undefined;
+  return {
+    isAuthoredCore,
+    world: () => world,
+    async prepare(coreModule, bridge) {
+      const prepared = await prepareAuthored(coreModule, bridge);
+      world = prepared.world;
+      return prepared;
+    },
+  };
 }

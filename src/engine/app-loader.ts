@@ -14,7 +14,7 @@ import { Router } from './router';
 import { prepareComponent, type AsyncBridge, type PreparedComponent } from './components';
 import { describeNonComponent, wasmKind } from './wasm-kind';
 import { isSpin1CoreModule } from './executors/spin1-core';
-import { isAuthoredCore, prepareAuthored } from '../authoring/prepared';
+import { NO_AUTHORED_CORES, type AuthoredCores } from './authored-cores';
 import { sha256Hex } from './transpile-cache';
 import { MountError, planMounts, toFileTree, type FileTree } from './file-mounts';
 import { CLOUD_KV_LIMITS, KvLimits } from '../host/key-value-limits';
@@ -52,7 +52,7 @@ export class LoadError extends Error {
 
 type Log = (entry: Omit<LogEntry, 'time'>) => void;
 
-export async function loadApp(bundle: AppBundle, log: Log, bridge: AsyncBridge): Promise<LoadedApp> {
+export async function loadApp(bundle: AppBundle, log: Log, bridge: AsyncBridge, authoredCores: AuthoredCores = NO_AUTHORED_CORES): Promise<LoadedApp> {
   const parsed = parseManifest(bundle.manifestText);
   if (!parsed.ok) {
     const first = parsed.errors[0]!;
@@ -82,7 +82,7 @@ export async function loadApp(bundle: AppBundle, log: Log, bridge: AsyncBridge):
       const variables = resolveVariables(app, component, provided);
       const allowedHosts = parseHosts(app, component, provided);
       const mounts = mountFiles(component, bundle);
-      const loaded = await prepareOne(component, bundle, log, bridge);
+      const loaded = await prepareOne(component, bundle, log, bridge, authoredCores);
       components.set(id, { ...loaded, component, variables, allowedHosts, ...(mounts ? { mounts, files: toFileTree(mounts) } : {}) });
     }),
   );
@@ -144,7 +144,7 @@ function parseHosts(app: SpinApp, component: SpinComponent, provided: Record<str
 
 type Prepared = Pick<LoadedComponent, 'kind' | 'prepared' | 'coreModule'>;
 
-async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log, bridge: AsyncBridge): Promise<Prepared> {
+async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log, bridge: AsyncBridge, authoredCores: AuthoredCores): Promise<Prepared> {
   const where = { file: 'spin.toml', line: component.line, column: 1 };
   const source = component.source;
   if (source.kind === 'registry') {
@@ -161,13 +161,13 @@ async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log,
     }
   }
   // A core built in the page (in-page authoring) runs with the prebuilt glue template.
-  const authored = wasmKind(bytes) === 'core-module' && isAuthoredCore(bytes);
+  const authored = wasmKind(bytes) === 'core-module' && authoredCores.isAuthoredCore(bytes);
   if (wasmKind(bytes) === 'core-module' && !authored) return prepareCoreModule(component, key, bytes, log);
   const notComponent = authored ? null : describeNonComponent(bytes, key);
   if (notComponent) throw new LoadError(`component "${component.id}": ${notComponent}`, { file: key });
   let prepared: PreparedComponent;
   try {
-    prepared = authored ? await prepareAuthored(bytes, bridge) : await prepareComponent(bytes, bridge);
+    prepared = authored ? await authoredCores.prepare(bytes, bridge) : await prepareComponent(bytes, bridge);
   } catch (error) {
     throw new LoadError(`component "${component.id}" (${key}) could not be loaded: ${error instanceof Error ? error.message : String(error)}`, { file: key });
   }
@@ -205,7 +205,7 @@ async function prepareCoreModule(component: SpinComponent, key: string, bytes: U
   }
   const check = isSpin1CoreModule(coreModule, bytes);
   if (!check.ok) {
-    throw new LoadError(`component "${component.id}": ${key} is a core WebAssembly module, not a component, and ${check.reason}`, { file: key });
+    throw new LoadError(`component "${component.id}": ${describeNonComponent(bytes, key)}, and ${check.reason}`, { file: key });
   }
   log({ level: 'info', source: component.id, message: `loaded ${key} (${formatSize(bytes.byteLength)}; a Spin 1 core module, run through the Spin 1 adapter)` });
   return { kind: 'spin1-core', coreModule };

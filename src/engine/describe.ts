@@ -9,9 +9,9 @@ import type { AppBundle, ComponentInfo } from '../protocol/messages';
 import { supportFor } from '../host/interfaces';
 import { readComponentWorld } from './component-world';
 import { wasmKind } from './wasm-kind';
-import { authoredWorld, isAuthoredCore } from '../authoring/prepared';
+import { NO_AUTHORED_CORES, type AuthoredCores } from './authored-cores';
 
-export function describeComponents(bundle: AppBundle): ComponentInfo[] {
+export function describeComponents(bundle: AppBundle, authoredCores: AuthoredCores = NO_AUTHORED_CORES): ComponentInfo[] {
   const parsed = parseManifest(bundle.manifestText);
   if (!parsed.ok) return [];
   return Object.values(parsed.app.components).map((component): ComponentInfo => {
@@ -25,11 +25,11 @@ export function describeComponents(bundle: AppBundle): ComponentInfo[] {
     const bytes = new Uint8Array(buffer);
     const base = { id: component.id, source: key, size: bytes.byteLength };
     const kind = wasmKind(bytes);
-    if (kind === 'core-module' && isAuthoredCore(bytes)) {
-      // Built in the page (issue 7): served as a component of the template world with the glue
+    if (kind === 'core-module' && authoredCores.isAuthoredCore(bytes)) {
+      // Built in the page ("New JS app"): served as a component of the template world with the glue
       // template, so describe it as the component `spin build` would make (world from
       // public/authoring/manifest.json, known once the engine has loaded the artifacts).
-      const world = authoredWorld();
+      const world = authoredCores.world();
       const imports = (world?.imports ?? []).map((name) => {
         const support = supportFor(name);
         return support.supported ? { name, supported: true } : { name, supported: false, reason: support.reason };

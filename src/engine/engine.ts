@@ -19,6 +19,7 @@ import { TraceRecorder } from './trace';
 import { runKvAdmin } from './kv-admin';
 import { runSqliteAdmin } from './sqlite-admin';
 import { describeComponents } from './describe';
+import type { AuthoredCores } from './authored-cores';
 
 export interface EngineDeps {
   kv: SqliteKvStore;
@@ -35,6 +36,8 @@ export interface EngineDeps {
   bridge: AsyncBridge;
   /** Each request's trace (route, host calls, timing), for the UI's "Trace" panel. */
   onTrace?(trace: RequestTrace): void;
+  /** Serves core modules built in the page; without it none counts as authored. */
+  authored?: AuthoredCores;
 }
 
 const text = (body: string) => new TextEncoder().encode(body);
@@ -57,17 +60,17 @@ export class Engine {
   /** Load an app. On failure the previously loaded app keeps serving. */
   async load(bundle: AppBundle): Promise<LoadResult> {
     try {
-      const loaded = await loadApp(bundle, this.#deps.log, this.#deps.bridge);
+      const loaded = await loadApp(bundle, this.#deps.log, this.#deps.bridge, this.#deps.authored);
       this.#app = loaded;
       this.#warnedUnmatched.clear();
       const routes = loaded.router.listing().map((r) => ({ component: r.componentOrTriggerId, route: r.route, wildcard: r.wildcard }));
-      return { ok: true, routes, components: [...loaded.components.keys()], info: describeComponents(bundle) };
+      return { ok: true, routes, components: [...loaded.components.keys()], info: describeComponents(bundle, this.#deps.authored) };
     } catch (error) {
       const where = error instanceof LoadError ? error.where : {};
       const message = error instanceof Error ? error.message : String(error);
       const prefix = where.file ? (where.line ? `${where.file} line ${where.line}, column ${where.column ?? 1}: ` : `${where.file}: `) : '';
       this.#deps.log({ level: 'error', source: 'loader', message: prefix + message });
-      return { ok: false, error: message, ...where, info: describeComponents(bundle) };
+      return { ok: false, error: message, ...where, info: describeComponents(bundle, this.#deps.authored) };
     }
   }
 

@@ -5,7 +5,7 @@
  */
 import { createKeyValueCore } from '../host/key-value';
 import type { LoadedComponent } from './app-loader';
-import type { InvokeDeps, InvokeResult } from './invoke';
+import type { InvokeDeps, InvokeResult } from './invoke-types';
 import { findInboundHttp, runInboundHttp, spin1Accepts, type Spin1Request } from './executors/inbound-http';
 import { createSpin1CoreHandler, type Spin1ConfigResult } from './executors/spin1-core';
 

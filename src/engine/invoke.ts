@@ -5,46 +5,19 @@
  * bodies) is streamed as it writes. Key-value writes are made durable before the response (or
  * the streamed body) completes, so an acknowledged write is never lost.
  */
-import type { LogEntry } from '../protocol/messages';
-import type { SqliteKvStore } from '../kv/sqlite-store';
-import type { SqliteDatabases } from '../kv/sqlite-databases';
 import { buildImports } from '../host/imports';
-import type { InternalRequest, InternalResponse } from '../host/outbound-http';
+import type { InternalRequest } from '../host/outbound-http';
 import type { RouteMatch } from './router';
 import { spinRequestHeaders, VIRTUAL_CLIENT_ADDR } from './spin-headers';
 import type { LoadedComponent } from './app-loader';
 import { findIncomingHandler, startIncomingHandler } from './executors/wasi-http';
 import { invokeSpin1 } from './invoke-spin1';
-import type { KvLimits } from '../host/key-value-limits';
+import type { InvokeDeps, InvokeResult } from './invoke-types';
+
+export type { InvokeDeps, InvokeResult } from './invoke-types';
 
 /** A handler still running this long after it set its response is streamed. */
 const STREAM_AFTER_MS = 20;
-
-export interface InvokeDeps {
-  kv: SqliteKvStore;
-  sqlite: SqliteDatabases;
-  onSqliteWrite?(label: string): void;
-  log(entry: Omit<LogEntry, 'time'>): void;
-  origin: { scheme: 'http' | 'https'; host: string };
-  flush(): Promise<void>;
-  onKvWrite?(store: string): void;
-  internal(target: { self: true } | { component: string }, request: InternalRequest): Promise<InternalResponse>;
-  fetch: typeof fetch;
-  bridge: 'jspi' | 'sync';
-  /** Every host call the component makes, for the request's trace. */
-  onHostCall?(call: string, outcome: string): void;
-  /** The loaded app's key-value limits; without it writes are not checked. */
-  kvLimits?: KvLimits;
-}
-
-export interface InvokeResult {
-  status: number;
-  headers: Array<[string, string]>;
-  body: Uint8Array | ReadableStream<Uint8Array>;
-  instantiateMs: number;
-  handlerMs: number;
-  persistMs: number;
-}
 
 const encoder = new TextEncoder();
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

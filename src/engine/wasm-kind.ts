@@ -1,5 +1,5 @@
 /**
- * What kind of bytes a component `source` holds, from the preamble alone (spin-host-reference §1):
+ * What kind of bytes a component `source` holds, from the preamble alone (docs/spin-behaviour.md §1):
  * a component starts `00 61 73 6d 0d 00 01 00`, a core module `00 61 73 6d 01 00 00 00`.
  */
 export type WasmKind = 'component' | 'core-module' | 'not-wasm' | 'unknown-version';
@@ -15,7 +15,11 @@ export function wasmKind(bytes: Uint8Array): WasmKind {
   return 'unknown-version';
 }
 
-/** A sentence for the user saying why these bytes cannot run, or null if they are a component. */
+/**
+ * A sentence for the user saying why these bytes are not a component, or null if they are one.
+ * A core module may still run as a Spin 1 module: the loader tries that first and uses this
+ * sentence only to begin its error when the module is not one.
+ */
 export function describeNonComponent(bytes: Uint8Array, file: string): string | null {
   switch (wasmKind(bytes)) {
     case 'component':
@@ -25,7 +29,7 @@ export function describeNonComponent(bytes: Uint8Array, file: string): string | 
       return `${file} is not a WebAssembly file (${bytes.byteLength} bytes, starting ${head || 'with nothing'}; expected 00 61 73 6d)`;
     }
     case 'core-module':
-      return `${file} is a core WebAssembly module, not a component. Spin 1 core modules are not supported yet ("unsupported: Spin 1 core module"); build the app with a current Spin SDK, or run "wasm-tools component new" on it.`;
+      return `${file} is a core WebAssembly module, not a component`;
     case 'unknown-version':
       return `${file} is WebAssembly of an unknown binary version or layer (bytes 4-7: ${Array.from(bytes.subarray(4, 8), (b) => b.toString(16).padStart(2, '0')).join(' ')})`;
   }

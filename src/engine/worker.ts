@@ -15,6 +15,8 @@ import { Engine } from './engine';
 import { jspiAvailable } from './components';
 import { ENGINE_DB_LOCK, type EngineWorkerToRunner, type RunnerToEngineWorker } from '../protocol/messages';
 import { installMemoryCap, MIB } from './limits';
+// The Worker's entry wires the parts: the only engine file that may import src/authoring/.
+import { authoredCores } from '../authoring/prepared';
 
 // The guest memory ceiling; the runner sends the limits before any port (so before any load).
 let memoryLimitMiB = 0;
@@ -111,6 +113,7 @@ async function start(): Promise<Engine> {
     bridge: jspiAvailable() && !self.name.endsWith(':sync') ? 'jspi' : 'sync',
     onKvWrite: kvWritten,
     onTrace: (trace) => broadcast({ type: 'trace', trace }),
+    authored: authoredCores(),
   });
 }
 

@@ -1,5 +1,5 @@
 /**
- * Seeding the key-value store like `spin up --key-value KEY=VALUE` (spin-host-reference §11):
+ * Seeding the key-value store like `spin up --key-value KEY=VALUE` (docs/spin-behaviour.md §11):
  * each pair splits at the first `=` and is written to the `default` store as UTF-8 bytes,
  * overwriting what is there, before the app serves.
  */

@@ -1,6 +1,6 @@
 /**
  * The files `spin up` keeps beside an app, written and read the way Spin does:
- * `.spin/sqlite_key_value.db` (Spin's `spin_key_value` table, spin-host-reference §5),
+ * `.spin/sqlite_key_value.db` (Spin's `spin_key_value` table, docs/spin-behaviour.md §5),
  * `.spin/sqlite_db.db` and other SQLite databases, `runtime-config.toml` (§11) and `.env`
  * (the variables provider's `SPIN_VARIABLE_<NAME>` lines).
  */

@@ -1,7 +1,7 @@
 /**
  * Assembles the import object for one fresh instance of one component: WASI, `wasi:http`, and
  * the Spin interfaces it imports, each with that component's own permissions. jco's glue reads
- * interfaces by name without version (toolchain-notes §4), so that is how they are keyed; where
+ * interfaces by name without version (docs/toolchain.md §4), so that is how they are keyed; where
  * two versions share a key (`fermyon:spin/key-value` and `@2.0.0`), the one the component
  * imports is served.
  */

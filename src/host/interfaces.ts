@@ -1,7 +1,7 @@
 /**
  * Which imported interfaces the playground provides, and a precise sentence for every one it
  * does not. The decision is made at load time from the component's own import names, so an
- * unsupported import fails before the first request, naming the import (spin-host-reference §1).
+ * unsupported import fails before the first request, naming the import (docs/spin-behaviour.md §1).
  */
 import { HOST_INTERFACES } from './versions';
 
@@ -41,7 +41,7 @@ export function supportFor(name: string): Support {
   return { supported: false, reason: 'it is not a Spin or WASI interface the playground provides' };
 }
 
-/** Exports a Spin HTTP component may have (spin-host-reference §6.1). */
+/** Exports a Spin HTTP component may have (docs/spin-behaviour.md §6.1). */
 export function handlerKind(exportName: string): 'wasi-http-0.2' | 'spin1-inbound-http' | 'unsupported-handler' | null {
   if (/^wasi:http\/incoming-handler@0\.2\.\d+$/.test(exportName)) return 'wasi-http-0.2';
   if (/^wasi:http\/incoming-handler@0\.2\.0-rc-/.test(exportName)) return 'unsupported-handler';

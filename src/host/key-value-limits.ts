@@ -1,5 +1,5 @@
 /**
- * Key-value size and count limits. `spin up` enforces none (spin-host-reference §5, "Limits:
+ * Key-value size and count limits. `spin up` enforces none (docs/spin-behaviour.md §5, "Limits:
  * documented vs enforced"); spin-docs and the Fermyon Cloud FAQ document some. One `KvLimits`
  * lives per app load:
  *
@@ -13,18 +13,10 @@
  * both readings: 255-byte keys (the FAQ; spin-docs says 256) and 1,000,000-byte values ("1 MB"
  * in both, which could also mean 1,048,576 bytes).
  */
-import type { LogEntry } from '../protocol/messages';
+import { CLOUD_KV_LIMITS, type LogEntry } from '../protocol/messages';
 
-export const CLOUD_KV_LIMITS = {
-  /** Key size in UTF-8 bytes. */
-  keyBytes: 255,
-  /** Value size in bytes: "1 MB" read as the decimal megabyte, the stricter reading. */
-  valueBytes: 1_000_000,
-  /** Keys one store may hold; overwriting an existing key never counts against it. */
-  keysPerStore: 1024,
-  /** Distinct key-value store labels the app's components name (Fermyon Cloud Starter plan). */
-  stores: 5,
-} as const;
+// Defined beside the other limits in protocol/, which the UI's Limits panel reads too.
+export { CLOUD_KV_LIMITS };
 
 /** Appended to every refusal, so the guest's error and the log say how to get `spin up`'s behaviour. */
 export const CLOUD_LIMITS_NOTE = 'Fermyon Cloud limits (switch off in the playground to match spin up)';

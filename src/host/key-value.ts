@@ -1,7 +1,7 @@
 /**
  * Key-value for guests. One core holds Spin's rules (permission by `key_value_stores`, the
  * 128 MiB read cap) and the playground's optional Fermyon Cloud limits (key-value-limits.ts);
- * each WIT version is a thin adapter that only maps results and errors (spin-host-reference §3,
+ * each WIT version is a thin adapter that only maps results and errors (docs/spin-behaviour.md §3,
  * §4). All versions share the same data, as in Spin.
  */
 import { NotAnI64Error, type SqliteKvStore } from '../kv/sqlite-store';
@@ -269,7 +269,7 @@ export function createKeyValueSpin1(ctx: KeyValueContext) {
 const symbolDispose: symbol = (Symbol as unknown as { dispose?: symbol }).dispose ?? Symbol.for('dispose');
 
 /**
- * `wasi:keyvalue/{store,atomics,batch}@0.2.0-draft2` with Spin's semantics (spin-host-reference
+ * `wasi:keyvalue/{store,atomics,batch}@0.2.0-draft2` with Spin's semantics (docs/spin-behaviour.md
  * §4.3, `crates/factor-key-value/src/host.rs`): a dropped bucket is `no-such-store`, `list-keys`
  * pages not, `increment` traps on a non-i64 value, a failed `swap` hands back a fresh, already
  * read `cas`.

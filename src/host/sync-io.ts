@@ -2,7 +2,7 @@
  * Waiting without JSPI. With synchronous glue a host call cannot suspend the guest on a Promise,
  * so `poll`, `pollable.block` and clock subscriptions wait by checking readiness in a loop,
  * bounded so a wait that can never finish (one that needs the event loop) fails clearly instead
- * of hanging the engine (toolchain-notes §5, "synchronous override").
+ * of hanging the engine (docs/toolchain.md §5, "synchronous override").
  */
 import { poll, pollableCreate } from '@bytecodealliance/preview2-shim/io';
 import { monotonicClock } from '@bytecodealliance/preview2-shim/clocks';

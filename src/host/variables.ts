@@ -2,7 +2,7 @@
  * Application variables for guests. One resolver follows Spin's `spin-expressions` crate (name
  * check, component scope, `{{ app_var }}` templates, provider then default); each WIT interface
  * is a thin adapter that maps its errors, as Spin's `factor-variables` host does
- * (spin-host-reference §10).
+ * (docs/spin-behaviour.md §10).
  */
 import type { SpinApp } from '../manifest/types';
 

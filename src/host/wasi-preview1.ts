@@ -1,5 +1,5 @@
 /**
- * A small WASI preview1 (`wasi_snapshot_preview1`) for Spin 1 core modules (legacy-abi-notes,
+ * A small WASI preview1 (`wasi_snapshot_preview1`) for Spin 1 core modules (docs/spin1-abi.md,
  * "WASI preview1"): args and environ, clocks, random, stdout/stderr captured line by line, and the
  * component's `files` as a read-only tree preopened at `/` (fd 3). Everything is built per
  * instance. Any other function a module imports answers ENOSYS and is listed in `unsupportedCalls`.

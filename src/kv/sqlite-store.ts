@@ -1,6 +1,6 @@
 /**
  * Spin's SQLite key-value backend on sql.js: the same table and the same SQL as Spin's `"spin"`
- * store type (spin-host-reference §5), so a playground database can be exported as
+ * store type (docs/spin-behaviour.md §5), so a playground database can be exported as
  * `.spin/sqlite_key_value.db` and opened by `spin up`, and the other way round.
  *
  * It knows nothing of WIT or permissions; the host adapters in `src/host/` do.

@@ -82,6 +82,18 @@ export interface EngineLimits {
 
 export const DEFAULT_LIMITS: Readonly<Required<EngineLimits>> = { timeoutMs: 10_000, memoryLimitMiB: 256, cloudLimits: false };
 
+/** Fermyon Cloud's documented key-value limits, which the "Fermyon Cloud limits" switch enforces. */
+export const CLOUD_KV_LIMITS = {
+  /** Key size in UTF-8 bytes. */
+  keyBytes: 255,
+  /** Value size in bytes: "1 MB" read as the decimal megabyte, the stricter reading. */
+  valueBytes: 1_000_000,
+  /** Keys one store may hold; overwriting an existing key never counts against it. */
+  keysPerStore: 1024,
+  /** Distinct key-value store labels the app's components name (Fermyon Cloud Starter plan). */
+  stores: 5,
+} as const;
+
 /** What the runner reports about the project's engine, sent to every UI as `engine-event`. */
 export type EngineEvent =
   /**

@@ -7,7 +7,7 @@
  * `https://{project}.preview.example.com`) and `VITE_UI_ORIGIN`.
  */
 
-/** A project id is a DNS label: lowercase, no dots, at most 63 chars (toolchain-notes §8a). */
+/** A project id is a DNS label: lowercase, no dots, at most 63 chars (docs/toolchain.md §8a). */
 export const PROJECT_ID = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 const env = (import.meta as { env?: Record<string, string | undefined> }).env ?? {};

@@ -5,7 +5,7 @@
  *
  * It keeps no state that matters: the browser may stop it at any idle moment, and then the port
  * is gone. On the next request it asks the runner windows for a new port (pull handshake), and if
- * none answers it returns a clear 503. See architecture.md §1 and toolchain-notes §8 and §8a.
+ * none answers it returns a clear 503. See docs/architecture.md §1 and docs/toolchain.md §8 and §8a.
  *
  * Dead ports: the engine's host acks every request at once. No ack within `ACK_TIMEOUT_MS` may mean
  * the port leads nowhere (its tab closed), so the worker asks the runners for a port. If a

@@ -2,6 +2,11 @@
  * The UI's facade to a project's engine: callers never see `postMessage`. Requests carry
  * increasing ids; replies are matched by id. Events (logs, key-value changes, request traces)
  * go to listeners.
+ *
+ * A call never waits forever: each has a time limit (`CALL_TIMEOUT_MS`), and `dispose()` (the
+ * runner reconnected, so the engine behind this port is gone) rejects every call still waiting.
+ * Either way the caller gets an `EngineCallError` saying which call and why, and the UI's run
+ * queue moves on.
  */
 import type {
   AppBundle,
@@ -18,13 +23,55 @@ import type {
   WireRequest,
   WireResponse,
 } from '../protocol/messages';
+import { DEFAULT_LIMITS } from '../protocol/messages';
 
 type Listener<T> = (value: T) => void;
+type CallType = UiToEngine['type'];
+
+/**
+ * How long the UI waits for each kind of reply. Generous: they only catch an engine that will
+ * never answer. A load transpiles and compiles every component (seconds for a large one on a
+ * slow machine); a restart waits up to a minute for the fresh engine to load the app again; a
+ * request is bounded by the runner's own safety timeout, so it gets that plus `REPLY_MARGIN_MS`
+ * (and no limit when the app's safety timeout is off: a request may then stream for as long as
+ * the app likes). `time-direct` is the benchmark's, which times as many requests as it asks.
+ */
+export const CALL_TIMEOUT_MS: Readonly<Record<Exclude<CallType, 'request' | 'time-direct'>, number>> = {
+  load: 180_000,
+  kv: 60_000,
+  sqlite: 60_000,
+  'restart-engine': 120_000,
+};
+export const REPLY_MARGIN_MS = 30_000;
+
+/** A call the engine did not answer: it timed out, or the client was disposed (the runner reconnected). */
+export class EngineCallError extends Error {
+  constructor(
+    readonly call: CallType,
+    readonly reason: 'timeout' | 'disconnected',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EngineCallError';
+  }
+}
+
+interface Pending {
+  resolve(message: EngineToUi): void;
+  reject(error: EngineCallError): void;
+  call: CallType;
+  timer?: ReturnType<typeof setTimeout>;
+}
 
 export class EngineClient {
   readonly #port: MessagePort;
   #nextId = 1;
-  readonly #pending = new Map<number, (message: EngineToUi) => void>();
+  readonly #pending = new Map<number, Pending>();
+  /** Set by `dispose()`: later calls fail at once with this message. */
+  #disposed: string | null = null;
+  /** The safety timeout of the app last loaded (requests wait that long plus a margin; 0 is off). */
+  #requestTimeoutMs: number = DEFAULT_LIMITS.timeoutMs;
+  readonly #timeouts: { [K in CallType]?: number };
   readonly #logListeners = new Set<Listener<LogEntry>>();
   readonly #kvListeners = new Set<Listener<string[]>>();
   readonly #traceListeners = new Set<Listener<RequestTrace>>();
@@ -58,8 +105,10 @@ export class EngineClient {
     else setTimeout(flush, 50);
   }
 
-  constructor(port: MessagePort) {
+  /** `timeouts` overrides `CALL_TIMEOUT_MS` per call type (tests use short ones). */
+  constructor(port: MessagePort, timeouts: { [K in CallType]?: number } = {}) {
     this.#port = port;
+    this.#timeouts = timeouts;
     port.onmessage = (event: MessageEvent<EngineToUi>) => {
       const message = event.data;
       if (message.type === 'log') {
@@ -73,9 +122,10 @@ export class EngineClient {
         this.#schedule();
       } else if (message.type === 'engine-event') this.#eventListeners.forEach((l) => l(message.event));
       else {
-        const resolve = this.#pending.get(message.id);
+        const pending = this.#pending.get(message.id);
         this.#pending.delete(message.id);
-        resolve?.(message);
+        clearTimeout(pending?.timer);
+        pending?.resolve(message);
       }
     };
   }
@@ -98,6 +148,7 @@ export class EngineClient {
   }
 
   async load(bundle: AppBundle): Promise<LoadResult> {
+    this.#requestTimeoutMs = bundle.limits?.timeoutMs ?? DEFAULT_LIMITS.timeoutMs;
     const reply = await this.#call({ type: 'load', id: 0, bundle });
     if (reply.type !== 'loaded') throw new Error(`unexpected reply ${reply.type}`);
     return reply.result;
@@ -138,10 +189,46 @@ export class EngineClient {
     return reply.durationsMs;
   }
 
+  /**
+   * The engine behind this port is gone (the runner reconnected with a fresh one): every call
+   * still waiting is rejected with `reason`, and later calls fail at once.
+   */
+  dispose(reason: string): void {
+    if (this.#disposed !== null) return;
+    this.#disposed = reason;
+    for (const [id, pending] of this.#pending) {
+      this.#pending.delete(id);
+      clearTimeout(pending.timer);
+      pending.reject(new EngineCallError(pending.call, 'disconnected', `the engine did not answer "${pending.call}": ${reason}`));
+    }
+    this.#port.onmessage = null;
+    this.#port.close();
+  }
+
+  #timeoutFor(type: CallType): number {
+    const override = this.#timeouts[type];
+    if (override !== undefined) return override;
+    if (type === 'time-direct') return 0;
+    if (type === 'request') return this.#requestTimeoutMs > 0 ? this.#requestTimeoutMs + REPLY_MARGIN_MS : 0;
+    return CALL_TIMEOUT_MS[type];
+  }
+
   #call(message: UiToEngine, transfer: Transferable[] = []): Promise<EngineToUi> {
+    const call = message.type;
+    if (this.#disposed !== null) {
+      return Promise.reject(new EngineCallError(call, 'disconnected', `the engine did not answer "${call}": ${this.#disposed}`));
+    }
     const id = this.#nextId++;
-    return new Promise((resolve) => {
-      this.#pending.set(id, resolve);
+    return new Promise((resolve, reject) => {
+      const pending: Pending = { resolve, reject, call };
+      const timeoutMs = this.#timeoutFor(call);
+      if (timeoutMs > 0) {
+        pending.timer = setTimeout(() => {
+          this.#pending.delete(id);
+          reject(new EngineCallError(call, 'timeout', `the engine did not answer "${call}" within ${timeoutMs / 1000} s`));
+        }, timeoutMs);
+      }
+      this.#pending.set(id, pending);
       this.#port.postMessage({ ...message, id }, transfer);
     });
   }

@@ -1,6 +1,6 @@
 /**
  * "Key-value seed": pairs written to the `default` store at every Run, before the app serves, as
- * `spin up --key-value key=value` writes them at every start (spin-host-reference §11). One pair
+ * `spin up --key-value key=value` writes them at every start (docs/spin-behaviour.md §11). One pair
  * per line, split at the first `=`. A bad line stops the Run with Spin's own message, as
  * `spin up` refuses to start.
  *

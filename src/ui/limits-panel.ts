@@ -6,8 +6,7 @@
  * origin's storage, `?limits=cloud` (or `?limits=spin`) sets it for the page, and changing it
  * runs the app again so the engine gets the new limits.
  */
-import { DEFAULT_LIMITS, type EngineLimits } from '../protocol/messages';
-import { CLOUD_KV_LIMITS } from '../host/key-value-limits';
+import { CLOUD_KV_LIMITS, DEFAULT_LIMITS, type EngineLimits } from '../protocol/messages';
 import { h } from './dom';
 
 export interface LimitsPanelOptions {

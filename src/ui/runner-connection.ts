@@ -1,7 +1,8 @@
 /**
  * Starts the project's runner frame on its preview origin and hands back engine clients: one
  * when the runner first says it is ready, and a new one whenever it says so again (its page was
- * reloaded, so the engine behind it is a fresh one). Messages are accepted only from that frame
+ * reloaded, so the engine behind it is a fresh one). The previous client is then disposed, so
+ * its calls still waiting fail instead of hanging. Messages are accepted only from that frame
  * and that origin. The runner waits for this page's `connect` before it starts anything, so the
  * port goes out as soon as the runner's page says it has loaded.
  */
@@ -19,6 +20,7 @@ export function connectRunner(
   let first = true;
   /** The port sent with `connect` to the runner page now loaded, until it says it is ready. */
   let port: MessagePort | null = null;
+  let current: EngineClient | null = null;
   window.addEventListener('message', (event) => {
     if (event.source !== frame.contentWindow || event.origin !== previewOrigin) return;
     const message = event.data as RunnerToUi;
@@ -29,7 +31,9 @@ export function connectRunner(
       frame.contentWindow!.postMessage({ type: 'connect', port: channel.port2 }, previewOrigin, [channel.port2]);
       port = channel.port1;
     } else if (message.type === 'runner-ready' && port) {
-      options.onClient(new EngineClient(port), first);
+      current?.dispose('the runner started a fresh engine');
+      current = new EngineClient(port);
+      options.onClient(current, first);
       port = null;
       first = false;
     }

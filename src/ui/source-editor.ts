@@ -1,5 +1,5 @@
 /**
- * The "Source" editor of an authored JS app (issue 7): Monaco with JavaScript or TypeScript and
+ * The "Source" editor of an app written in the page ("New JS app", docs/authoring.md): Monaco with JavaScript or TypeScript and
  * the declarations of the host modules (`fermyon:spin/key-value@2.0.0`, …, HOST_TYPES), so
  * completion and hover know `Store.open`. Like the manifest editor it starts as a textarea and
  * upgrades to Monaco without losing what was typed (code-editor.ts). Build errors become markers

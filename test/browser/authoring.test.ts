@@ -1,5 +1,5 @@
 /**
- * Writing a Spin JS component in the page (issue 7), in Chromium: the build runs in a Worker,
+ * Writing a Spin JS component in the page (docs/authoring.md), in Chromium: the build runs in a Worker,
  * the core module is served with the glue template through the engine's own `invoke()` and host
  * (KV on sql.js), script errors come back with line and column while the last good build keeps
  * serving, TypeScript is stripped, and "Export .wasm" gives a component whose imports and exports

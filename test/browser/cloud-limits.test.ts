@@ -1,5 +1,5 @@
 /**
- * The "Fermyon Cloud limits" switch (issue 4), with a real component: the `kv-body` fixture stores
+ * The "Fermyon Cloud limits" switch (docs/spin-behaviour.md §5), with a real component: the `kv-body` fixture stores
  * each request body under the key named by the path and answers a key-value error with its text.
  * Off (the default, as `spin up`): a 300-byte key and a 1.1 MB value are stored and the Logs warn
  * once per kind, naming the documented limit. On (the checkbox, remembered per project, or

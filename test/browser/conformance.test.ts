@@ -3,7 +3,7 @@
  * `expect.json` runs in a fresh browser context (fresh key-value and SQLite state) and each
  * invocation is checked the way fermyon/conformance-tests' runner checks it: status, body
  * (exact, or `bodyPattern`), and headers, where any response header not listed fails except the
- * transport headers `content-length`, `transfer-encoding` and `date` (spin-host-reference §12).
+ * transport headers `content-length`, `transfer-encoding` and `date` (docs/spin-behaviour.md §12).
  *
  * Requests go to the engine directly (as the request console sends them), so they can carry
  * `Host: example.com` as the conformance runner does; a browser's fetch could not.

@@ -1,5 +1,5 @@
 /**
- * Durability (issue 4): a key-value write the app acknowledged — its response reached the client
+ * Durability, as `spin up` gives it with SQLite on disk: a key-value write the app acknowledged — its response reached the client
  * — survives engine restarts, page reloads and a closed tab, at random moments, with no torn
  * value; and making a write durable costs the same in a 10 MB database as in an empty one.
  *

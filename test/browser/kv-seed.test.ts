@@ -1,5 +1,5 @@
 /**
- * Seeding like `spin up --key-value key=value` (issue 6), from a link (`?key-value=`) and from the
+ * Seeding like `spin up --key-value key=value` (docs/spin-behaviour.md §11), from a link (`?key-value=`) and from the
  * "Key-value seed" form: the pairs are in the `default` store before the app serves, written again
  * at every Run (as at every `spin up`), a bad line stops the Run with Spin's message, and Export
  * app's command passes the same flags. A link's pairs are shown and written only once the person

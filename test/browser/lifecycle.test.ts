@@ -1,5 +1,5 @@
 /**
- * Service-worker lifecycle, several tabs, and browsers without a service worker (issue 4):
+ * Service-worker lifecycle, several tabs, and browsers without a service worker (docs/architecture.md §3):
  * requests keep working after the worker is stopped, after a hard reload, after a new worker
  * version takes over; two tabs on one project share one engine and lose no writes, also when
  * the live tab closes; and without a service worker the page says why, while the request console

@@ -1,5 +1,5 @@
 /**
- * Runaway and failing components (issue 4, "Keep working and lose nothing"): a busy loop, a
+ * Runaway and failing components, which must never stop the playground or lose data: a busy loop, a
  * request that hangs, a guest that grows memory without bound, JavaScript that throws, rejects,
  * spins, or spins after it started streaming. Each must end with an answer (5xx), a log line
  * that names the route and component, an engine that serves the next request, and no stored

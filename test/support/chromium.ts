@@ -5,7 +5,7 @@
  * and without it every storage API in the cross-site preview frames is denied (service worker
  * registration, IndexedDB). Chromium reads only the last `--disable-features` switch, so we pass
  * Playwright's own list minus that one feature, read from the installed playwright-core so a
- * version bump cannot silently drop it (toolchain-notes §8a).
+ * version bump cannot silently drop it (docs/toolchain.md §8a).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

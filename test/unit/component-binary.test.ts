@@ -17,7 +17,8 @@ test('a component, a core module and other bytes are told apart by the preamble'
 
 test('the message for a non-component names the file and what it is', () => {
   assert.match(describeNonComponent(new TextEncoder().encode('<!doctype html>'), 'app.wasm')!, /^app\.wasm is not a WebAssembly file .*starting 3c 21 64 6f/);
-  assert.match(describeNonComponent(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]), 'old.wasm')!, /old\.wasm is a core WebAssembly module, not a component/);
+  // Only the fact: the loader runs Spin 1 core modules, and adds why a core module is not one.
+  assert.equal(describeNonComponent(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]), 'old.wasm'), 'old.wasm is a core WebAssembly module, not a component');
   assert.equal(describeNonComponent(new Uint8Array([0, 0x61, 0x73, 0x6d, 0x0d, 0, 1, 0]), 'x.wasm'), null);
 });
 

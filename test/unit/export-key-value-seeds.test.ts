@@ -1,4 +1,4 @@
-/** Seeding like `spin up --key-value KEY=VALUE` (spin-host-reference §11). */
+/** Seeding like `spin up --key-value KEY=VALUE` (docs/spin-behaviour.md §11). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KEY_VALUE_FORM_ERROR, keyValueSeedRows, parseKeyValueSeeds } from '../../src/export/key-value-seeds.ts';

@@ -1,6 +1,6 @@
 /**
  * The other key-value interface versions on real sql.js: Spin 1's unversioned `key-value`
- * (spin-host-reference §4.1) and `wasi:keyvalue@0.2.0-draft2` with Spin's exact semantics
+ * (docs/spin-behaviour.md §4.1) and `wasi:keyvalue@0.2.0-draft2` with Spin's exact semantics
  * (§4.3 table, `crates/factor-key-value/src/host.rs`, `crates/key-value-spin/src/store.rs`).
  */
 import { describe, test, beforeEach } from 'node:test';

@@ -1,6 +1,6 @@
 /**
  * Key-value host semantics on real sql.js, as the conformance test `key-value` and
- * spin-host-reference §3–§5 specify them.
+ * docs/spin-behaviour.md §3–§5 specify them.
  */
 import { describe, test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 /**
- * Bad input, generated (issue 4): property-based tests with fast-check over the manifest parser
+ * Bad input, generated, must give a clear error and never a crash: property-based tests with fast-check over the manifest parser
  * and the router, and a corpus of broken WebAssembly through the loader's binary readers. Each
  * must answer with a result or its own error, never an exception it did not mean, and quickly.
  *

@@ -1,4 +1,4 @@
-/** Spin's routing rules (spin-host-reference §7; crates/routes and routefinder 0.5.4). */
+/** Spin's routing rules (docs/spin-behaviour.md §7; crates/routes and routefinder 0.5.4). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Router, reservedPath } from '../../src/engine/router';

@@ -1,4 +1,4 @@
-/** The spin-* request headers (spin-host-reference §8, crates/trigger-http/src/headers.rs). */
+/** The spin-* request headers (docs/spin-behaviour.md §8, crates/trigger-http/src/headers.rs). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Router } from '../../src/engine/router';

@@ -1,6 +1,6 @@
 /**
- * Spin 1 core modules (wit-bindgen 0.2 ABI) run the way `spin up` runs them (spin-host-reference
- * §6.2, legacy-abi-notes), using the WAT modules in test/fixtures/wat-core/, plus the WASI
+ * Spin 1 core modules (wit-bindgen 0.2 ABI) run the way `spin up` runs them (docs/spin-behaviour.md
+ * §6.2, docs/spin1-abi.md), using the WAT modules in test/fixtures/wat-core/, plus the WASI
  * preview1 they link against.
  */
 import { describe, test } from 'node:test';

@@ -1,6 +1,6 @@
 /**
  * SQLite host interfaces on real sql.js, as the conformance test `sqlite` and Spin's
- * `crates/factor-sqlite` + `crates/sqlite-inproc` behave (spin-host-reference §12).
+ * `crates/factor-sqlite` + `crates/sqlite-inproc` behave (docs/spin-behaviour.md §12).
  */
 import { describe, test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 /**
- * Variables as Spin resolves them (spin-host-reference §10; `crates/expressions`,
+ * Variables as Spin resolves them (docs/spin-behaviour.md §10; `crates/expressions`,
  * `crates/factor-variables/src/host.rs`), through every interface version, on manifests
  * parsed by the playground's own parser.
  */

@@ -1,6 +1,6 @@
 /**
  * Calls a Spin 1 component's `fermyon:spin/inbound-http` export the way Spin does
- * (spin-host-reference §6.2, `crates/trigger-http/src/spin.rs`):
+ * (docs/spin-behaviour.md §6.2, `crates/trigger-http/src/spin.rs`):
  * - methods outside the seven in the WIT enum get 405 with an empty body; the guest is not called;
  * - `uri` is the path and query; `params` is always empty; `body` is always `some(bytes)`;
  * - a status below 100 or above 600 gives 500 with an empty body;

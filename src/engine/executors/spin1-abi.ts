@@ -1,6 +1,6 @@
 /**
  * Memory and layout helpers for the wit-bindgen 0.2 canonical ABI that Spin 1 core modules use
- * (legacy-abi-notes, "Allocation and ownership"). Every read and write makes fresh views, because
+ * (docs/spin1-abi.md, "Memory and ownership"). Every read and write makes fresh views, because
  * any call into the guest (its `canonical_abi_realloc` included) may grow memory and detach them.
  */
 

@@ -1,6 +1,6 @@
 /**
  * Runs Spin 1 core modules (wit-bindgen 0.2 ABI, not components), which `spin up` still serves by
- * adapting them at load time (spin-host-reference §1, §6.2; legacy-abi-notes). As in Spin:
+ * adapting them at load time (docs/spin-behaviour.md §1, §6.2; docs/spin1-abi.md). As in Spin:
  * - a fresh instance per request;
  * - a method outside Spin 1's seven gets 405 with an empty body, and the guest is not called;
  * - a status below 100 or above 600, a trap, or a header Spin cannot insert gives 500, empty body;

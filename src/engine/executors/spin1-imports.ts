@@ -1,8 +1,10 @@
 /**
  * The Spin 1 host imports a core module links against, in the wit-bindgen 0.2 ABI: each fallible
  * function gets a `ret` pointer last and the host writes `{tag u8 @0, payload @4 or @8}` there
- * (legacy-abi-notes, "Imports"). Key-value, config and outbound HTTP work; the other Spin 1
- * interfaces answer an error that says they are not available here.
+ * (docs/spin1-abi.md, "Imports"). Key-value and config work. Outbound HTTP works only with an
+ * `outboundHttp` sender, which must answer synchronously; the engine passes none (a core module's
+ * import cannot wait for `fetch`), so there every request is `destination-not-allowed`. The other
+ * Spin 1 interfaces answer an error that says they are not available here.
  */
 import type { createKeyValueCore } from '../../host/key-value';
 import type { GuestMemory } from './spin1-abi';

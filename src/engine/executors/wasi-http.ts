@@ -1,5 +1,5 @@
 /**
- * Calls a `wasi:http/incoming-handler@0.2.x` export the way Spin does (spin-host-reference §6.3):
+ * Calls a `wasi:http/incoming-handler@0.2.x` export the way Spin does (docs/spin-behaviour.md §6.3):
  * - a trap, a return without `response-outparam.set`, or `set(err(...))` gives 500 with an empty
  *   body, and the reason goes to the log;
  * - once the response is set, its status and headers are fixed; body bytes follow as the guest
