@@ -5,6 +5,7 @@
  */
 import { parseManifest } from '../manifest/parse';
 import type { AppBundle } from '../protocol/messages';
+import { getOwn, setOwn } from '../protocol/own-keys';
 
 export class FetchAppError extends Error {}
 
@@ -39,10 +40,10 @@ export async function fetchSources(bundle: AppBundle, fetchFn: typeof fetch = fe
   const wanted = new Map<string, string>();
   for (const component of Object.values(parsed.app.components)) {
     const source = component.source;
-    if (source.kind === 'file' && !files[source.path]) {
+    if (source.kind === 'file' && !getOwn(files, source.path)) {
       if (!bundle.manifestUrl) continue;
       wanted.set(source.path, new URL(source.path, bundle.manifestUrl).href);
-    } else if (source.kind === 'url' && !files[source.url]) {
+    } else if (source.kind === 'url' && !getOwn(files, source.url)) {
       wanted.set(source.url, source.url);
     }
   }
@@ -56,13 +57,13 @@ export async function fetchSources(bundle: AppBundle, fetchFn: typeof fetch = fe
         );
       }
       const key = path.replace(/^\.\//, '');
-      if (!files[key] && bundle.manifestUrl) wanted.set(key, new URL(key, bundle.manifestUrl).href);
+      if (!getOwn(files, key) && bundle.manifestUrl) wanted.set(key, new URL(key, bundle.manifestUrl).href);
     }
   }
   await Promise.all(
     [...wanted].map(async ([key, url]) => {
       try {
-        files[key] = await fetchBytes(url, fetchFn);
+        setOwn(files, key, await fetchBytes(url, fetchFn));
       } catch (error) {
         const isFolder = !/\.[A-Za-z0-9]+$/.test(key);
         throw isFolder
