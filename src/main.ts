@@ -4,7 +4,7 @@
  * wires the panels: Manifest, Files, Request, Trace, Logs, Preview and the Key-value explorer.
  */
 import type { ComponentInfo, EngineEvent, EngineLimits, LoadResult } from './protocol/messages';
-import { previewOriginFor } from './runner/origins';
+import { previewOriginFor, urlOnOrigin } from './runner/origins';
 import { parseManifest } from './manifest/parse';
 import { fetchApp, fetchSources } from './loader/fetch-app';
 import type { EngineClient } from './ui/engine-client';
@@ -41,6 +41,7 @@ import { loadSqlJs } from './export/sql-browser';
 import { declaredSqliteLabels, readAllSqlite, restoreSqlite } from './export/sqlite-data';
 import { wireShareAndExport } from './ui/share-export';
 import type { HistoryEntry } from './ui/request-history';
+import { setOwn } from './protocol/own-keys';
 
 // Preview origins are `<project>.localhost`; a UI on 127.0.0.1 would be a different site from
 // the one the runner trusts, so use the canonical name.
@@ -120,7 +121,14 @@ function showLoadResult(result: LoadResult, previewOrigin: string): void {
   routesBox.replaceChildren(document.createTextNode('Available Routes:'));
   for (const route of result.routes) {
     const path = route.route.replace(/\/\.\.\.$/, '') || '/';
-    const link = h('a', { href: `${previewOrigin}${path}`, target: 'preview' }, `${previewOrigin}${route.route.replace(/\/\.\.\.$/, '')}${route.wildcard ? ' (wildcard)' : ''}`);
+    const url = urlOnOrigin(previewOrigin, path);
+    const label = `${route.route.replace(/\/\.\.\.$/, '')}${route.wildcard ? ' (wildcard)' : ''}`;
+    if (!url) {
+      // A route that is not a path (`@evil.com`) would make a link to another host.
+      routesBox.append(h('div', {}, `  ${route.component}: ${label} (not a path on the app's origin: no link)`));
+      continue;
+    }
+    const link = h('a', { href: url.href, target: 'preview' }, `${previewOrigin}${label}`);
     link.addEventListener('click', (event) => {
       if (event.ctrlKey || event.metaKey || event.shiftKey) return;
       event.preventDefault();
@@ -275,7 +283,16 @@ async function main(): Promise<void> {
   if (!opened) return;
   const { record } = opened;
   const projectId = record.id;
-  const previewOrigin = previewOriginFor(projectId, location);
+  let previewOrigin: string;
+  try {
+    previewOrigin = previewOriginFor(projectId, location);
+  } catch (error) {
+    // A deployment mistake (no preview origin of its own): say so instead of running apps on the UI's site.
+    const message = `This playground cannot run apps: ${error instanceof Error ? error.message : String(error)}.`;
+    setStatus(message, true);
+    log('error', 'playground', message);
+    return;
+  }
   preview.setOrigin(previewOrigin);
   byId('app-source').textContent =
     record.base.kind === 'url' && !record.id.startsWith('p-') ? record.base.url : record.base.kind === 'example' ? `example: ${record.base.name}` : record.name;
@@ -380,6 +397,7 @@ async function main(): Promise<void> {
 
   const addFiles = async (picked: ImportedFile[]) => {
     const files: ImportedFile[] = [];
+    const refused: string[] = [];
     for (const file of picked) {
       if (!/\.zip$/i.test(file.path)) {
         files.push(file);
@@ -400,8 +418,21 @@ async function main(): Promise<void> {
         log('info', 'import', `imported ${file.path}: ${Object.keys(imported.bundle.files).length} files and ${imported.kv.length} key-value entries`);
       } catch (error) {
         if (!(error instanceof ImportError)) throw error;
-        files.push(...expandZip(file.bytes));
+        // Only a readable zip without spin.toml is added file by file. A refusal (over a cap,
+        // unreadable) stands: unzipping it again another way would skip the caps.
+        if (error.reason !== 'no-manifest') {
+          refused.push(`${file.path}: ${error.message}`);
+          continue;
+        }
+        const expanded = expandZip(file.bytes);
+        files.push(...expanded.files);
+        for (const name of expanded.outside) log('warn', 'import', `${file.path}: ${name} is outside the zip's folder and was left out`);
       }
+    }
+    for (const message of refused) log('error', 'import', `not imported: ${message}`);
+    if (files.length === 0 && refused.length > 0) {
+      filesPanel.note(`Not imported: ${refused.join('; ')}.`);
+      return;
     }
     const result = await session.addFiles(files, lastInfo.map((c) => c.source));
     if (result.manifestText !== undefined) editor.value = result.manifestText;
@@ -606,7 +637,7 @@ async function main(): Promise<void> {
     if (bundle.manifestUrl) {
       try {
         const fetched = await fetchSources(bundle, progress.countingFetch());
-        for (const [path, bytes] of Object.entries(fetched.files)) if (!(path in session.record.files)) session.original.files[path] = bytes;
+        for (const [path, bytes] of Object.entries(fetched.files)) if (!Object.hasOwn(session.record.files, path)) setOwn(session.original.files, path, bytes);
         bundle = fetched;
       } catch (error) {
         progress.done();
