@@ -31,7 +31,7 @@ import { byId, h } from './ui/dom';
 import { formatMs } from './ui/format';
 import { SourceEditor } from './ui/source-editor';
 import { downloadBytes } from './ui/actions';
-import { authoringClient, buildJsComponent } from './authoring/client';
+import { authoringClient, BuildTimeoutError, buildJsComponent } from './authoring/client';
 import { AUTHORED_CORE, HOST_TYPES, NEW_JS_APP_MANIFEST, STARTER_JS, authoredAppFiles } from './authoring/template';
 import { decodeShareLink, isShareFragment } from './share/codec';
 import { kvSeedOps, loadSharedFiles, projectBaseFor, readAllKv, resolveSharedState } from './share/apply';
@@ -54,6 +54,8 @@ const limits: EngineLimits = {
   ...(params.has('timeout') ? { timeoutMs: Number(params.get('timeout')) } : {}),
   ...(params.has('memory') ? { memoryLimitMiB: Number(params.get('memory')) } : {}),
 };
+/** `?buildTimeout=<ms>`: how long an in-page JS build may run (default 30 s, `BUILD_TIMEOUT_MS`). */
+const buildTimeoutMs = Number(params.get('buildTimeout')) > 0 ? Number(params.get('buildTimeout')) : undefined;
 const base = new URL(import.meta.env.BASE_URL, location.href).href;
 const mode = pageMode(params);
 const { embed, tabView } = mode;
@@ -577,9 +579,18 @@ async function main(): Promise<void> {
     const started = performance.now();
     let result;
     try {
-      result = await buildJsComponent(code, { language: source.language });
+      result = await buildJsComponent(code, { language: source.language, ...(buildTimeoutMs ? { timeoutMs: buildTimeoutMs } : {}) });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      if (error instanceof BuildTimeoutError) {
+        // Where the loop is cannot be known; the marker goes on the first line, where Run starts.
+        const fileName = source.language === 'typescript' ? 'src/index.ts' : 'src/index.js';
+        source.showErrors([{ line: 1, column: 1, message }]);
+        showProblems([`${fileName}: ${message}`]);
+        log('error', 'authoring', `${fileName}: ${message}; the last good build keeps serving`, 'load-error');
+        setStatus('The JS build was stopped (too long); the last good build keeps serving', true);
+        return !loadedOnce && lastGoodCore !== null;
+      }
       showProblems([`build: ${message}`]);
       log('error', 'authoring', `the build failed: ${message}`, 'load-error');
       setStatus('The JS build failed; the last good build keeps serving', true);

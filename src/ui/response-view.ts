@@ -81,7 +81,7 @@ export class ResponseView {
       h('div', { className: 'segmented', role: 'group', 'aria-label': 'Show body as' }, ...buttons),
       ...(html ? [h('button', { type: 'button', className: 'quiet', onclick: () => this.#openInPreview(path) }, 'Show in Preview')] : []),
       h('span', { className: 'muted' }, total > bytes.byteLength
-        ? `${formatBytes(total)}: showing the first ${formatCap(bytes.byteLength)}, the rest was counted, not kept`
+        ? `${total.toLocaleString('en')} bytes: showing the first ${formatCap(bytes.byteLength)}, the rest was counted, not kept`
         : bytes.byteLength ? formatBytes(bytes.byteLength) : 'empty body'),
     );
   }

@@ -1,0 +1,95 @@
+/**
+ * What a hostile app or link can try against the playground page itself: a route that is not a
+ * path (its link must stay on the preview origin), a response too large to keep in the request
+ * console, and a JS source whose top-level code never finishes (the in-page build must stop and
+ * the last good build keep serving).
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.ts';
+import { newContext, openPlayground, PG_URL, sendFromConsole, waitForStatus } from '../support/playground.ts';
+import { KV_BASICS_MANIFEST, panel, replaceManifest, runManifest } from './ui-helpers.ts';
+
+let browser: Browser;
+before(async () => {
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+});
+
+test('attack: a route "@evil.com" gets no link to evil.com; every route link stays on the preview origin', async () => {
+  // Joined as text, the link was `http://<project>.localhost:<port>@evil.com`: host evil.com.
+  const context = await newContext(browser);
+  const page = await openPlayground(context, '?preview=off');
+  await replaceManifest(page, `${KV_BASICS_MANIFEST}\n[[trigger.http]]\nroute = "@evil.com"\ncomponent = "kv-basics"\n`);
+  await runManifest(page);
+  const routes = page.locator('#routes');
+  await routes.getByText('@evil.com (not a path on the app\'s origin: no link)').waitFor();
+  const hrefs = await routes.locator('a').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
+  assert.ok(hrefs.length >= 1, 'the /... route still has its link');
+  for (const href of hrefs) assert.match(new URL(href).hostname, /\.localhost$/, href);
+  await context.close();
+});
+
+/** Replace the Source editor's text as a person would. */
+async function typeSource(page: Page, text: string): Promise<void> {
+  const editor = page.getByRole('region', { name: 'Source' }).locator('.monaco-editor');
+  await editor.waitFor({ timeout: 60_000 });
+  await editor.click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+}
+
+async function run(page: Page, expect: 'Running' | 'error'): Promise<void> {
+  await page.locator('#status').evaluate((el) => ((el.textContent = ''), el.classList.remove('error')));
+  await page.getByRole('button', { name: 'Run' }).click();
+  await waitForStatus(page, expect);
+}
+
+const MiB = 1024 * 1024;
+/** 17 MiB of text, one MiB over the console's cap, from a real component built in the page. */
+const BIG = `addEventListener('fetch', (event) => event.respondWith(new Response('abcdefgh'.repeat(${(17 * MiB) / 8}), { headers: { 'content-type': 'text/plain' } })));\n`;
+
+test('attack: a 17 MiB response keeps 16 MiB in the console and counts the rest; a source that loops at top level is stopped and the last build keeps answering', async () => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await page.goto(`${PG_URL}/?preview=off`);
+  await waitForStatus(page, 'Running');
+  await page.getByRole('button', { name: 'New JS app' }).click();
+  await page.waitForURL(/\?project=p-/);
+  await waitForStatus(page, 'Running');
+  await typeSource(page, BIG);
+  await run(page, 'Running');
+  const response = await sendFromConsole(page, 'GET', '/');
+  assert.match(response.status, /^200/);
+  assert.equal(response.body.length, 16 * MiB, 'the console keeps exactly 16 MiB');
+  assert.ok(response.body.startsWith('abcdefgh'));
+  await panel(page, 'Request').getByText('17,825,792 bytes: showing the first 16 MiB, the rest was counted, not kept', { exact: true }).waitFor();
+
+  // The same project with a 12 s build timeout instead of 30 s (opening it builds it again;
+  // should that build be slow, the saved build serves, as it does after a stop).
+  await page.goto(`${page.url()}&buildTimeout=12000`);
+  await page.locator('#status').filter({ hasText: /Running|keeps serving/ }).waitFor({ timeout: 60_000 });
+  const stops = panel(page, 'Logs').getByText(/src\/index\.js: the build did not finish within 12 s and was stopped.*the last good build keeps serving/);
+  const stopsBefore = await stops.count();
+  // Top-level code that never finishes: Wizer runs it during the build.
+  await typeSource(page, `let n = 0;\nfor (;;) n = (n + 1) | 0;\n${BIG}`);
+  const started = Date.now();
+  await run(page, 'error');
+  const took = Date.now() - started;
+  assert.ok(took >= 12_000 && took < 30_000, `stopped after the injected timeout (${took} ms)`);
+  assert.equal(await stops.count(), stopsBefore + 1);
+  await page.getByRole('region', { name: 'Source' }).locator('.squiggly-error').first().waitFor({ timeout: 30_000 });
+  assert.match((await page.locator('#status').textContent()) ?? '', /the last good build keeps serving/);
+  const still = await sendFromConsole(page, 'GET', '/');
+  assert.ok(still.body.startsWith('abcdefgh'), 'the previous build still answers');
+
+  // The stopped Worker is replaced: the next build works.
+  await typeSource(page, `addEventListener('fetch', (event) => event.respondWith(new Response('after the stop')));\n`);
+  await run(page, 'Running');
+  assert.equal((await sendFromConsole(page, 'GET', '/')).body, 'after the stop');
+  await context.close();
+});
