@@ -10,7 +10,11 @@ import { deploymentError, previewOriginFor, uiOriginFor, urlOnOrigin } from '../
 const ORIGIN = 'http://ex-kv-basics.localhost:4173';
 
 test('attack: paths that would change the host (userinfo, another domain, a port, //host, backslashes) get no URL', () => {
-  // Joined as text, `@evil.com` made `http://ex-kv-basics.localhost:4173@evil.com`: host evil.com.
+  // Joined as text (as the preview panel and the route links did), `@evil.com` moves the host.
+  const deployed = 'https://ex-kv-basics.example-preview.com';
+  assert.equal(new URL(ORIGIN + '@evil.com').hostname, 'evil.com');
+  assert.equal(new URL(deployed + '.evil.com/x').hostname, 'ex-kv-basics.example-preview.com.evil.com');
+  assert.equal(urlOnOrigin(deployed, '.evil.com/x'), null);
   for (const path of ['@evil.com', '@evil.com/x', '.evil.com/x', ':8443/', '//evil.com/x', '/\\evil.com/x', '\\\\evil.com', 'http://evil.com/', '']) {
     assert.equal(urlOnOrigin(ORIGIN, path), null, path);
   }
