@@ -82,10 +82,14 @@ export class AuthoringClient {
 
   /**
    * Builds `code`; with `component: true` the full component (for export) comes back too. Throws
-   * `BuildTimeoutError` after `timeoutMs` (default `BUILD_TIMEOUT_MS`), having stopped the Worker.
+   * `BuildTimeoutError` when the build takes longer than `timeoutMs` (default `BUILD_TIMEOUT_MS`)
+   * after the Worker is warm, having stopped the Worker.
    */
   async build(code: string, options: BuildOptions & { component?: boolean; timeoutMs?: number } = {}): Promise<JsBuildResult> {
     const { timeoutMs = BUILD_TIMEOUT_MS, ...buildOptions } = options;
+    // The time limit is for the script: downloading and compiling the builder (the Worker's
+    // warm-up, once per Worker, slow on a busy machine) runs no user code and comes first.
+    await this.warm();
     let expired: BuildTimeoutError | undefined;
     const timer = setTimeout(() => {
       expired = new BuildTimeoutError(
