@@ -1,4 +1,5 @@
-import { defineConfig, type Plugin, type Connect } from 'vite';
+import { defineConfig, loadEnv, type Plugin, type Connect } from 'vite';
+import { deploymentError } from './src/runner/origins';
 
 /**
  * Every file of the playground itself lives under this prefix, on every origin. The preview
@@ -69,9 +70,25 @@ function playgroundServer(): Plugin {
   };
 }
 
+/**
+ * A production build for a known UI origin must give previews a site of their own. Without
+ * VITE_UI_ORIGIN the build cannot know where it will be served (the tests and `npm run preview`
+ * serve it on localhost), so the page makes the same check against its host at start-up.
+ */
+function checkOrigins(): Plugin {
+  return {
+    name: 'spin-playground-origins',
+    apply: 'build',
+    config(_config, { mode }) {
+      const error = deploymentError(loadEnv(mode, process.cwd(), 'VITE_'));
+      if (error) throw new Error(`Spin Playground: ${error}.`);
+    },
+  };
+}
+
 export default defineConfig({
   base: BASE,
-  plugins: [playgroundServer()],
+  plugins: [playgroundServer(), checkOrigins()],
   // Chromium resolves *.localhost to loopback; bind IPv4 so it is reachable whatever `localhost`
   // resolves to first on this machine (docs/toolchain.md §8a).
   server: { host: '127.0.0.1', port: 5173 },

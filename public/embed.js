@@ -91,6 +91,23 @@
     };
   }
 
+  /**
+   * The playground attribute as an absolute URL, or an error. Only http(s): the value becomes the
+   * frame's src and the link's href, where `javascript:` or `data:` would run script chosen by
+   * whoever wrote the attribute (in the docs page's origin, for javascript:).
+   */
+  function playgroundRoot(value, base) {
+    if (!value) return { href: DEFAULT_ROOT };
+    var url;
+    try {
+      url = new URL(value.trim(), base);
+    } catch (e) {
+      return { error: 'playground is not a URL' };
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return { error: 'the playground URL must be http or https' };
+    return { href: url.href };
+  }
+
   /** `root` with a query; commas stay readable (`show=request,kv`). */
   function withQuery(root, params, hash) {
     var url = new URL(root);
@@ -133,15 +150,8 @@
       var name = SpinPlayground.observedAttributes[i];
       attrs[name] = this.getAttribute(name);
     }
-    var playground = DEFAULT_ROOT;
-    if (attrs.playground) {
-      try {
-        playground = new URL(attrs.playground, document.baseURI).href;
-      } catch (e) {
-        playground = DEFAULT_ROOT;
-      }
-    }
-    var urls = playgroundUrls(attrs, playground, document.baseURI);
+    var playground = playgroundRoot(attrs.playground, document.baseURI);
+    var urls = playground.error ? playground : playgroundUrls(attrs, playground.href, document.baseURI);
     var style = document.createElement('style');
     style.textContent = STYLE;
     if (urls.error) {
@@ -179,6 +189,7 @@
 
   /** For tests and for pages that build URLs themselves. */
   SpinPlayground.playgroundUrls = playgroundUrls;
+  SpinPlayground.playgroundRoot = playgroundRoot;
   SpinPlayground.defaultPlayground = DEFAULT_ROOT;
 
   window.customElements.define(TAG, SpinPlayground);

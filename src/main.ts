@@ -4,7 +4,7 @@
  * wires the panels: Manifest, Files, Request, Trace, Logs, Preview and the Key-value explorer.
  */
 import type { ComponentInfo, EngineEvent, EngineLimits, LoadResult } from './protocol/messages';
-import { previewOriginFor } from './runner/origins';
+import { previewOriginFor, urlOnOrigin } from './runner/origins';
 import { parseManifest } from './manifest/parse';
 import { fetchApp, fetchSources } from './loader/fetch-app';
 import { EngineCallError, type EngineClient } from './ui/engine-client';
@@ -32,7 +32,7 @@ import { byId, h } from './ui/dom';
 import { formatMs } from './ui/format';
 import { SourceEditor } from './ui/source-editor';
 import { downloadBytes } from './ui/actions';
-import { authoringClient, buildJsComponent } from './authoring/client';
+import { authoringClient, BuildTimeoutError, buildJsComponent } from './authoring/client';
 import { AUTHORED_CORE, HOST_TYPES, NEW_JS_APP_MANIFEST, STARTER_JS, authoredAppFiles } from './authoring/template';
 import { decodeShareLink, isShareFragment } from './share/codec';
 import { kvSeedOps, loadSharedFiles, projectBaseFor, readAllKv, resolveSharedState } from './share/apply';
@@ -42,6 +42,7 @@ import { loadSqlJs } from './export/sql-browser';
 import { declaredSqliteLabels, readAllSqlite, restoreSqlite } from './export/sqlite-data';
 import { wireShareAndExport } from './ui/share-export';
 import type { HistoryEntry } from './ui/request-history';
+import { setOwn } from './protocol/own-keys';
 
 // Preview origins are `<project>.localhost`; a UI on 127.0.0.1 would be a different site from
 // the one the runner trusts, so use the canonical name.
@@ -54,6 +55,8 @@ const limits: EngineLimits = {
   ...(params.has('timeout') ? { timeoutMs: Number(params.get('timeout')) } : {}),
   ...(params.has('memory') ? { memoryLimitMiB: Number(params.get('memory')) } : {}),
 };
+/** `?buildTimeout=<ms>`: how long an in-page JS build may run (default 30 s, `BUILD_TIMEOUT_MS`). */
+const buildTimeoutMs = Number(params.get('buildTimeout')) > 0 ? Number(params.get('buildTimeout')) : undefined;
 const base = new URL(import.meta.env.BASE_URL, location.href).href;
 const mode = pageMode(params);
 const { embed, tabView } = mode;
@@ -121,7 +124,14 @@ function showLoadResult(result: LoadResult, previewOrigin: string): void {
   routesBox.replaceChildren(document.createTextNode('Available Routes:'));
   for (const route of result.routes) {
     const path = route.route.replace(/\/\.\.\.$/, '') || '/';
-    const link = h('a', { href: `${previewOrigin}${path}`, target: 'preview' }, `${previewOrigin}${route.route.replace(/\/\.\.\.$/, '')}${route.wildcard ? ' (wildcard)' : ''}`);
+    const url = urlOnOrigin(previewOrigin, path);
+    const label = `${route.route.replace(/\/\.\.\.$/, '')}${route.wildcard ? ' (wildcard)' : ''}`;
+    if (!url) {
+      // A route that is not a path (`@evil.com`) would make a link to another host.
+      routesBox.append(h('div', {}, `  ${route.component}: ${label} (not a path on the app's origin: no link)`));
+      continue;
+    }
+    const link = h('a', { href: url.href, target: 'preview' }, `${previewOrigin}${label}`);
     link.addEventListener('click', (event) => {
       if (event.ctrlKey || event.metaKey || event.shiftKey) return;
       event.preventDefault();
@@ -276,7 +286,16 @@ async function main(): Promise<void> {
   if (!opened) return;
   const { record } = opened;
   const projectId = record.id;
-  const previewOrigin = previewOriginFor(projectId, location);
+  let previewOrigin: string;
+  try {
+    previewOrigin = previewOriginFor(projectId, location);
+  } catch (error) {
+    // A deployment mistake (no preview origin of its own): say so instead of running apps on the UI's site.
+    const message = `This playground cannot run apps: ${error instanceof Error ? error.message : String(error)}.`;
+    setStatus(message, true);
+    log('error', 'playground', message);
+    return;
+  }
   preview.setOrigin(previewOrigin);
   byId('app-source').textContent =
     record.base.kind === 'url' && !record.id.startsWith('p-') ? record.base.url : record.base.kind === 'example' ? `example: ${record.base.name}` : record.name;
@@ -382,6 +401,7 @@ async function main(): Promise<void> {
 
   const addFiles = async (picked: ImportedFile[]) => {
     const files: ImportedFile[] = [];
+    const refused: string[] = [];
     for (const file of picked) {
       if (!/\.zip$/i.test(file.path)) {
         files.push(file);
@@ -402,8 +422,21 @@ async function main(): Promise<void> {
         log('info', 'import', `imported ${file.path}: ${Object.keys(imported.bundle.files).length} files and ${imported.kv.length} key-value entries`);
       } catch (error) {
         if (!(error instanceof ImportError)) throw error;
-        files.push(...expandZip(file.bytes));
+        // Only a readable zip without spin.toml is added file by file. A refusal (over a cap,
+        // unreadable) stands: unzipping it again another way would skip the caps.
+        if (error.reason !== 'no-manifest') {
+          refused.push(`${file.path}: ${error.message}`);
+          continue;
+        }
+        const expanded = expandZip(file.bytes);
+        files.push(...expanded.files);
+        for (const name of expanded.outside) log('warn', 'import', `${file.path}: ${name} is outside the zip's folder and was left out`);
       }
+    }
+    for (const message of refused) log('error', 'import', `not imported: ${message}`);
+    if (files.length === 0 && refused.length > 0) {
+      filesPanel.note(`Not imported: ${refused.join('; ')}.`);
+      return;
     }
     const result = await session.addFiles(files, lastInfo.map((c) => c.source));
     if (result.manifestText !== undefined) editor.value = result.manifestText;
@@ -548,9 +581,18 @@ async function main(): Promise<void> {
     const started = performance.now();
     let result;
     try {
-      result = await buildJsComponent(code, { language: source.language });
+      result = await buildJsComponent(code, { language: source.language, ...(buildTimeoutMs ? { timeoutMs: buildTimeoutMs } : {}) });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      if (error instanceof BuildTimeoutError) {
+        // Where the loop is cannot be known; the marker goes on the first line, where Run starts.
+        const fileName = source.language === 'typescript' ? 'src/index.ts' : 'src/index.js';
+        source.showErrors([{ line: 1, column: 1, message }]);
+        showProblems([`${fileName}: ${message}`]);
+        log('error', 'authoring', `${fileName}: ${message}; the last good build keeps serving`, 'load-error');
+        setStatus('The JS build was stopped (too long); the last good build keeps serving', true);
+        return !loadedOnce && lastGoodCore !== null;
+      }
       showProblems([`build: ${message}`]);
       log('error', 'authoring', `the build failed: ${message}`, 'load-error');
       setStatus('The JS build failed; the last good build keeps serving', true);
@@ -608,7 +650,7 @@ async function main(): Promise<void> {
     if (bundle.manifestUrl) {
       try {
         const fetched = await fetchSources(bundle, progress.countingFetch());
-        for (const [path, bytes] of Object.entries(fetched.files)) if (!(path in session.record.files)) session.original.files[path] = bytes;
+        for (const [path, bytes] of Object.entries(fetched.files)) if (!Object.hasOwn(session.record.files, path)) setOwn(session.original.files, path, bytes);
         bundle = fetched;
       } catch (error) {
         progress.done();

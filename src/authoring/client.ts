@@ -25,6 +25,15 @@ export interface AuthoringClientOptions {
   artifactsBase?: string;
 }
 
+/**
+ * How long a build may take. Building runs the source's top-level code (Wizer pre-initialises
+ * it), so a top-level endless loop would never return: the Worker is stopped instead.
+ */
+export const BUILD_TIMEOUT_MS = 30_000;
+
+/** The build ran out of time; its Worker was terminated (the next request starts a new one). */
+export class BuildTimeoutError extends Error {}
+
 type Request = ToBuildWorker extends infer T ? (T extends unknown ? Omit<T, 'id' | 'artifactsBase'> : never) : never;
 type Pending = { resolve(message: FromBuildWorker): void; reject(error: Error): void };
 
@@ -71,11 +80,33 @@ export class AuthoringClient {
     return reply.type === 'warmed' ? reply.ms : 0;
   }
 
-  /** Builds `code`; with `component: true` the full component (for export) comes back too. */
-  async build(code: string, options: BuildOptions & { component?: boolean } = {}): Promise<JsBuildResult> {
-    const reply = await this.#request({ type: 'build', code, options });
-    if (reply.type !== 'built') throw new Error(`unexpected reply ${reply.type}`);
-    return reply.result;
+  /**
+   * Builds `code`; with `component: true` the full component (for export) comes back too. Throws
+   * `BuildTimeoutError` when the build takes longer than `timeoutMs` (default `BUILD_TIMEOUT_MS`)
+   * after the Worker is warm, having stopped the Worker.
+   */
+  async build(code: string, options: BuildOptions & { component?: boolean; timeoutMs?: number } = {}): Promise<JsBuildResult> {
+    const { timeoutMs = BUILD_TIMEOUT_MS, ...buildOptions } = options;
+    // The time limit is for the script: downloading and compiling the builder (the Worker's
+    // warm-up, once per Worker, slow on a busy machine) runs no user code and comes first.
+    await this.warm();
+    let expired: BuildTimeoutError | undefined;
+    const timer = setTimeout(() => {
+      expired = new BuildTimeoutError(
+        `the build did not finish within ${formatSeconds(timeoutMs)} and was stopped. Building runs the script's top-level code: look for a loop that never ends outside the handler`,
+      );
+      // Rejects the pending build (and anything else queued on this Worker).
+      this.terminate();
+    }, timeoutMs);
+    try {
+      const reply = await this.#request({ type: 'build', code, options: buildOptions });
+      if (reply.type !== 'built') throw new Error(`unexpected reply ${reply.type}`);
+      return reply.result;
+    } catch (error) {
+      throw expired ?? error;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** The full component for a core module from `build` (componentNew with the preview1 adapter, stubWasi, metadata). */
@@ -94,6 +125,8 @@ export class AuthoringClient {
   }
 }
 
+const formatSeconds = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`);
+
 let shared: AuthoringClient | undefined;
 
 /** The page's shared builder. */
@@ -103,6 +136,6 @@ export function authoringClient(): AuthoringClient {
 }
 
 /** Builds a Spin JS handler into a real component's core module, in a Worker (see AuthoringClient.build). */
-export function buildJsComponent(source: string, options: BuildOptions & { component?: boolean } = {}): Promise<JsBuildResult> {
+export function buildJsComponent(source: string, options: BuildOptions & { component?: boolean; timeoutMs?: number } = {}): Promise<JsBuildResult> {
   return authoringClient().build(source, options);
 }

@@ -18,6 +18,7 @@ import { NO_AUTHORED_CORES, type AuthoredCores } from './authored-cores';
 import { sha256Hex } from './transpile-cache';
 import { MountError, planMounts, toFileTree, type FileTree } from './file-mounts';
 import { CLOUD_KV_LIMITS, KvLimits } from '../host/key-value-limits';
+import { getOwn } from '../protocol/own-keys';
 
 export interface LoadedComponent {
   /** How requests reach it: a WASI 0.2 HTTP handler, a Spin 1 `inbound-http` component, or a Spin 1 core module. */
@@ -151,7 +152,7 @@ async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log,
     throw new LoadError(`component "${component.id}": registry (OCI) sources like ${source.package}@${source.version} are not supported in the browser; use a file or { url, digest } source`, where);
   }
   const key = source.kind === 'file' ? source.path : source.url;
-  const buffer = bundle.files[key];
+  const buffer = getOwn(bundle.files, key);
   if (!buffer) throw new LoadError(`component "${component.id}": its source ${key} was not provided`, where);
   const bytes = new Uint8Array(buffer);
   if (source.kind === 'url') {

@@ -10,6 +10,7 @@ import { supportFor } from '../host/interfaces';
 import { readComponentWorld } from './component-world';
 import { wasmKind } from './wasm-kind';
 import { NO_AUTHORED_CORES, type AuthoredCores } from './authored-cores';
+import { getOwn } from '../protocol/own-keys';
 
 export function describeComponents(bundle: AppBundle, authoredCores: AuthoredCores = NO_AUTHORED_CORES): ComponentInfo[] {
   const parsed = parseManifest(bundle.manifestText);
@@ -20,7 +21,7 @@ export function describeComponents(bundle: AppBundle, authoredCores: AuthoredCor
       return { id: component.id, source: `${source.package}@${source.version}`, kind: 'registry', imports: [], exports: [] };
     }
     const key = source.kind === 'file' ? source.path : source.url;
-    const buffer = bundle.files[key];
+    const buffer = getOwn(bundle.files, key);
     if (!buffer) return { id: component.id, source: key, kind: 'missing', imports: [], exports: [] };
     const bytes = new Uint8Array(buffer);
     const base = { id: component.id, source: key, size: bytes.byteLength };

@@ -6,6 +6,7 @@
  */
 import picomatch from 'picomatch/posix';
 import type { SpinComponent } from '../manifest/types';
+import { getOwn, setOwn } from '../protocol/own-keys';
 
 export class MountError extends Error {}
 
@@ -58,10 +59,15 @@ export function toFileTree(mounts: Map<string, Uint8Array>): FileTree {
     const parts = path.split('/').filter(Boolean);
     let node = root;
     parts.forEach((part, i) => {
-      if (i === parts.length - 1) node.dir[part] = { source: bytes };
+      if (i === parts.length - 1) setOwn(node.dir, part, { source: bytes });
       else {
-        const next = node.dir[part];
-        node = next && 'dir' in next ? next : (node.dir[part] = { dir: {} });
+        const next = getOwn(node.dir, part);
+        if (next && 'dir' in next) node = next;
+        else {
+          const made: FileTree = { dir: {} };
+          setOwn(node.dir, part, made);
+          node = made;
+        }
       }
     });
   }

@@ -12,10 +12,11 @@
  * <app>/.env                   non-secret variable values, SPIN_VARIABLE_<NAME>=…
  * ```
  */
-import { unzipSync, zipSync, type Zippable } from 'fflate';
+import { zipSync, type Zippable } from 'fflate';
 import type { SqlJsStatic } from 'sql.js';
 import { parseManifest } from '../manifest/parse';
 import type { SpinApp } from '../manifest/types';
+import { normalizeAppPath as normalizePath, unzipCapped, ZipError } from '../loader/unzip';
 import type { AppBundle } from '../protocol/messages';
 import { fileNameForUrl, rewriteUrlSources } from './manifest-sources';
 import {
@@ -31,6 +32,7 @@ import {
   sqliteDbPath,
   type KvRow,
 } from './spin-state';
+import { getOwn, setOwn } from '../protocol/own-keys';
 
 export interface ExportInput {
   manifestText: string;
@@ -89,7 +91,7 @@ export function buildAppZip(input: ExportInput): ExportResult {
   const urlPaths = new Map<string, string>();
   for (const component of Object.values(app?.components ?? {})) {
     const source = component.source;
-    if (source.kind === 'url' && input.files[source.url] && !urlPaths.has(source.url)) {
+    if (source.kind === 'url' && getOwn(input.files, source.url) && !urlPaths.has(source.url)) {
       const name = fileNameForUrl(source.url);
       let path = `components/${name}`;
       for (let n = 2; taken.has(path); n++) path = `components/${name.replace(/\.wasm$/i, '')}-${n}.wasm`;
@@ -104,7 +106,7 @@ export function buildAppZip(input: ExportInput): ExportResult {
   }
   for (const component of Object.values(app?.components ?? {})) {
     const source = component.source;
-    if (source.kind === 'url' && !input.files[source.url]) warnings.push(`component "${component.id}": ${source.url} is kept as { url, digest }; spin up downloads it.`);
+    if (source.kind === 'url' && !getOwn(input.files, source.url)) warnings.push(`component "${component.id}": ${source.url} is kept as { url, digest }; spin up downloads it.`);
     if (source.kind === 'registry') warnings.push(`component "${component.id}": the registry source ${source.package}@${source.version} is kept; spin up fetches it.`);
     if (source.kind === 'file') {
       const path = normalizePath(source.path);
@@ -173,7 +175,19 @@ export function exportFileName(manifestText: string): string {
   return `${folderName(parsed.ok ? parsed.app.name : undefined)}.zip`;
 }
 
-export class ImportError extends Error {}
+export class ImportError extends Error {
+  constructor(
+    message: string,
+    /**
+     * `no-manifest`: a readable zip without spin.toml (its files may still be added one by one);
+     * `too-big`: over a cap; `unreadable`: not a zip. Only `no-manifest` may fall back to adding
+     * the files: the others must not be unzipped again another way.
+     */
+    readonly reason: 'no-manifest' | 'too-big' | 'unreadable',
+  ) {
+    super(message);
+  }
+}
 
 export interface ImportedApp {
   /** The app, as the engine loads it (no `manifestUrl`: it came from a file). */
@@ -190,8 +204,7 @@ export interface ImportedApp {
 }
 
 /** Largest total the importer expands, and most entries: a zip is untrusted too. */
-export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
-export const MAX_IMPORT_ENTRIES = 20_000;
+export { MAX_IMPORT_BYTES, MAX_IMPORT_ENTRIES } from '../loader/byte-caps';
 /** A playground bundle file's share fragment, inside the app's folder. */
 export const PLAYGROUND_LINK_PATH = '.spin/playground-link.txt';
 
@@ -202,35 +215,21 @@ export const PLAYGROUND_LINK_PATH = '.spin/playground-link.txt';
  * data and variables. Throws `ImportError` when the zip is unreadable, too big or has no spin.toml.
  */
 export function importAppZip(bytes: Uint8Array, SQL: SqlJsStatic): ImportedApp {
-  let total = 0;
-  let count = 0;
-  let unzipped: Record<string, Uint8Array>;
+  let all: Map<string, Uint8Array>;
+  let outside: string[];
   try {
-    unzipped = unzipSync(bytes, {
-      filter: (file) => {
-        if (file.name.endsWith('/') || file.name.startsWith('__MACOSX/')) return false;
-        total += file.originalSize;
-        count++;
-        if (total > MAX_IMPORT_BYTES || count > MAX_IMPORT_ENTRIES) throw new ImportError(`the zip expands to more than ${MAX_IMPORT_BYTES / 1024 / 1024} MB or ${MAX_IMPORT_ENTRIES} files`);
-        return true;
-      },
-    });
+    ({ files: all, outside } = unzipCapped(bytes));
   } catch (error) {
-    if (error instanceof ImportError) throw error;
-    throw new ImportError(`this is not a zip file the playground can read (${error instanceof Error ? error.message : String(error)})`);
-  }
-  const all = new Map<string, Uint8Array>();
-  for (const [name, content] of Object.entries(unzipped)) {
-    const path = normalizePath(name);
-    if (path !== undefined) all.set(path, content);
+    if (error instanceof ZipError) throw new ImportError(error.message, error.reason);
+    throw error;
   }
   const manifestPath = [...all.keys()].filter((p) => /(^|\/)spin\.toml$/.test(p)).sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1))[0];
-  if (manifestPath === undefined) throw new ImportError('the zip has no spin.toml');
+  if (manifestPath === undefined) throw new ImportError('the zip has no spin.toml', 'no-manifest');
   const folder = manifestPath.slice(0, -'spin.toml'.length);
   const inApp = new Map<string, Uint8Array>();
   for (const [path, content] of all) if (path.startsWith(folder)) inApp.set(path.slice(folder.length), content);
 
-  const warnings: string[] = [];
+  const warnings: string[] = outside.map((name) => `${name} is outside the zip's folder and was left out.`);
   const text = (path: string) => new TextDecoder().decode(inApp.get(path));
   let config: ReturnType<typeof readRuntimeConfig> = { kv: new Map(), sqlite: new Map(), others: [] };
   if (inApp.has(RUNTIME_CONFIG_PATH)) {
@@ -260,11 +259,11 @@ export function importAppZip(bytes: Uint8Array, SQL: SqlJsStatic): ImportedApp {
 
   const sqlite: Record<string, Uint8Array> = {};
   const defaultDb = inApp.get(SQLITE_DB_PATH);
-  if (defaultDb) sqlite.default = defaultDb;
+  if (defaultDb) setOwn(sqlite, 'default', defaultDb);
   for (const [label, path] of config.sqlite) {
     const clean = path === undefined ? undefined : normalizePath(path);
     const db = clean === undefined ? undefined : inApp.get(clean);
-    if (db) sqlite[label] = db;
+    if (db) setOwn(sqlite, label, db);
   }
 
   const variables = inApp.has('.env') ? readDotEnv(text('.env')) : {};
@@ -272,7 +271,7 @@ export function importAppZip(bytes: Uint8Array, SQL: SqlJsStatic): ImportedApp {
   const files: Record<string, ArrayBuffer> = {};
   for (const [path, content] of inApp) {
     if (path === 'spin.toml' || path === RUNTIME_CONFIG_PATH || path === '.env' || path.startsWith('.spin/') || isJunk(path)) continue;
-    files[path] = content.slice().buffer as ArrayBuffer;
+    setOwn(files, path, content.slice().buffer as ArrayBuffer);
   }
   return {
     bundle: { manifestText: text('spin.toml'), files },
@@ -301,13 +300,6 @@ function variablesFile(app: SpinApp | undefined, values: Record<string, string>)
     else shared[name] = value;
   }
   return dotEnv(shared, secret);
-}
-
-/** A path inside the app's folder (`./a//b` → `a/b`), or `undefined` if it leaves it. */
-function normalizePath(path: string): string | undefined {
-  const segments = path.replace(/\\/g, '/').split('/').filter((s) => s !== '' && s !== '.');
-  if (path.startsWith('/') || segments.length === 0 || segments.some((s) => s === '..') || /^[A-Za-z]:$/.test(segments[0]!)) return undefined;
-  return segments.join('/');
 }
 
 const isJunk = (path: string) => /(^|\/)(\.git|node_modules|\.DS_Store)(\/|$)/.test(path);

@@ -6,6 +6,7 @@
  */
 import { parseManifest } from '../manifest/parse';
 import type { SqliteAdminOp, SqliteAdminResult } from '../protocol/messages';
+import { setOwn } from '../protocol/own-keys';
 
 export type RunSqlite = (op: SqliteAdminOp) => Promise<SqliteAdminResult>;
 
@@ -29,7 +30,7 @@ export async function readAllSqlite(run: RunSqlite, declared: readonly string[] 
     const exported = await run({ op: 'export', label });
     if (exported.op === 'error') throw new Error(exported.message);
     if (exported.op !== 'export') throw new Error(`unexpected answer ${exported.op} to "export" of SQLite database "${label}"`);
-    if (exported.bytes) out[label] = new Uint8Array(exported.bytes);
+    if (exported.bytes) setOwn(out, label, new Uint8Array(exported.bytes));
   }
   return out;
 }

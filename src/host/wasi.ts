@@ -10,6 +10,7 @@ import { createFilesystem, InMemoryFilesystemAdapter, types as filesystemTypes }
 import { error, poll, streams } from '@bytecodealliance/preview2-shim/io';
 import { insecure, insecureSeed, random } from '@bytecodealliance/preview2-shim/random';
 import { syncMonotonicClock, syncPoll } from './sync-io';
+import { setOwn } from '../protocol/own-keys';
 
 export interface WasiHostOptions {
   environment: Record<string, string>;
@@ -45,7 +46,7 @@ function lineSink(emit: (line: string) => void) {
 function structuredCopy(tree: { dir: Record<string, unknown> }): { dir: Record<string, unknown> } {
   const dir: Record<string, unknown> = {};
   for (const [name, entry] of Object.entries(tree.dir)) {
-    dir[name] = entry && typeof entry === 'object' && 'dir' in entry ? structuredCopy(entry as { dir: Record<string, unknown> }) : { ...(entry as object) };
+    setOwn(dir, name, entry && typeof entry === 'object' && 'dir' in entry ? structuredCopy(entry as { dir: Record<string, unknown> }) : { ...(entry as object) });
   }
   return { dir };
 }

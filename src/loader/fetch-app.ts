@@ -4,12 +4,17 @@
  * relative to the manifest's directory). Digests are verified by the engine at load time.
  */
 import { parseManifest } from '../manifest/parse';
+import { ByteCapError, DOWNLOAD_CAP, exactBuffer, MANIFEST_CAP, readBodyCapped, type ByteCap } from './byte-caps';
 import type { AppBundle } from '../protocol/messages';
+import { getOwn, setOwn } from '../protocol/own-keys';
 
 export class FetchAppError extends Error {}
 
-/** Fetch one URL, with an error that names it and the likely reason when the network refuses. */
-export async function fetchBytes(url: string, fetchFn: typeof fetch = fetch): Promise<ArrayBuffer> {
+/**
+ * Fetch one URL, with an error that names it and the likely reason when the network refuses.
+ * The body is read up to `cap` (default: `DOWNLOAD_CAP`, 512 MiB) and refused past it.
+ */
+export async function fetchBytes(url: string, fetchFn: typeof fetch = fetch, cap: ByteCap = DOWNLOAD_CAP): Promise<ArrayBuffer> {
   let response: Response;
   try {
     response = await fetchFn(url, { credentials: 'omit' });
@@ -19,7 +24,12 @@ export async function fetchBytes(url: string, fetchFn: typeof fetch = fetch): Pr
     );
   }
   if (!response.ok) throw new FetchAppError(`could not fetch ${url}: the server answered ${response.status} ${response.statusText}`.trim());
-  return response.arrayBuffer();
+  try {
+    return exactBuffer(await readBodyCapped(response, cap, url));
+  } catch (error) {
+    if (error instanceof ByteCapError) throw new FetchAppError(error.message);
+    throw error;
+  }
 }
 
 /**
@@ -27,7 +37,7 @@ export async function fetchBytes(url: string, fetchFn: typeof fetch = fetch): Pr
  * parse is still returned (with no files) so the editor can show it with its errors.
  */
 export async function fetchApp(manifestUrl: string, fetchFn: typeof fetch = fetch): Promise<AppBundle> {
-  const manifestText = new TextDecoder().decode(await fetchBytes(manifestUrl, fetchFn));
+  const manifestText = new TextDecoder().decode(await fetchBytes(manifestUrl, fetchFn, MANIFEST_CAP));
   return fetchSources({ manifestText, manifestUrl, files: {} }, fetchFn);
 }
 
@@ -39,10 +49,10 @@ export async function fetchSources(bundle: AppBundle, fetchFn: typeof fetch = fe
   const wanted = new Map<string, string>();
   for (const component of Object.values(parsed.app.components)) {
     const source = component.source;
-    if (source.kind === 'file' && !files[source.path]) {
+    if (source.kind === 'file' && !getOwn(files, source.path)) {
       if (!bundle.manifestUrl) continue;
       wanted.set(source.path, new URL(source.path, bundle.manifestUrl).href);
-    } else if (source.kind === 'url' && !files[source.url]) {
+    } else if (source.kind === 'url' && !getOwn(files, source.url)) {
       wanted.set(source.url, source.url);
     }
   }
@@ -56,13 +66,13 @@ export async function fetchSources(bundle: AppBundle, fetchFn: typeof fetch = fe
         );
       }
       const key = path.replace(/^\.\//, '');
-      if (!files[key] && bundle.manifestUrl) wanted.set(key, new URL(key, bundle.manifestUrl).href);
+      if (!getOwn(files, key) && bundle.manifestUrl) wanted.set(key, new URL(key, bundle.manifestUrl).href);
     }
   }
   await Promise.all(
     [...wanted].map(async ([key, url]) => {
       try {
-        files[key] = await fetchBytes(url, fetchFn);
+        setOwn(files, key, await fetchBytes(url, fetchFn));
       } catch (error) {
         const isFolder = !/\.[A-Za-z0-9]+$/.test(key);
         throw isFolder

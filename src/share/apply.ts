@@ -3,6 +3,7 @@
  * codec and the running playground that need the network or the engine, which are passed in.
  */
 import type { KvAdminOp, KvAdminResult } from '../protocol/messages';
+import { ByteCapError, DOWNLOAD_CAP, exactBuffer, readBodyCapped, type ByteCap } from '../loader/byte-caps';
 import { sha256Digest } from './bytes';
 import { DEFAULT_REQUEST, type KvRow, type ShareBase, type ShareDefaults, type SharedFile, type SharedState, type ShareRequest } from './types';
 
@@ -62,8 +63,9 @@ export class SharedFileError extends Error {}
  */
 export async function loadSharedFiles(
   files: Record<string, SharedFile>,
-  deps: { fetch: typeof fetch; subtle?: SubtleCrypto },
+  deps: { fetch: typeof fetch; subtle?: SubtleCrypto; cap?: ByteCap },
 ): Promise<Record<string, ArrayBuffer>> {
+  const cap = deps.cap ?? DOWNLOAD_CAP;
   const entries = await Promise.all(
     Object.entries(files).map(async ([path, file]): Promise<[string, ArrayBuffer]> => {
       if (file.kind === 'inline') return [path, file.bytes.slice().buffer as ArrayBuffer];
@@ -74,10 +76,17 @@ export async function loadSharedFiles(
         throw new SharedFileError(`${path}: could not fetch ${file.url}: ${error instanceof Error ? error.message : String(error)}. The server may not send CORS headers (Access-Control-Allow-Origin).`);
       }
       if (!response.ok) throw new SharedFileError(`${path}: could not fetch ${file.url}: the server answered ${response.status}`);
-      const bytes = new Uint8Array(await response.arrayBuffer());
+      // Read up to the cap, before the digest check: a link names the URL, and the server the size.
+      let bytes: Uint8Array;
+      try {
+        bytes = await readBodyCapped(response, cap, file.url);
+      } catch (error) {
+        if (error instanceof ByteCapError) throw new SharedFileError(`${path}: ${error.message}`);
+        throw error;
+      }
       const actual = await sha256Digest(bytes, deps.subtle);
       if (actual !== file.digest) throw new SharedFileError(`${path}: the digest of ${file.url} does not match: the link expects ${file.digest}, the downloaded file is ${actual}`);
-      return [path, bytes.buffer as ArrayBuffer];
+      return [path, exactBuffer(bytes)];
     }),
   );
   return Object.fromEntries(entries);

@@ -4,7 +4,7 @@
  * relative to the folder holding the shallowest `spin.toml`, as `spin up` resolves them relative
  * to the manifest's folder.
  */
-import { unzipSync } from 'fflate';
+import { normalizeAppPath, unzipCapped } from '../loader/unzip';
 
 export interface ImportedFile {
   path: string;
@@ -56,26 +56,35 @@ async function expand(path: string, file: Blob): Promise<ImportedFile[]> {
   return [{ path, bytes: new Uint8Array(await file.arrayBuffer()) }];
 }
 
-/** The files of a zip, by their paths inside it. */
-export function expandZip(bytes: Uint8Array): ImportedFile[] {
-  const entries = unzipSync(bytes);
-  return Object.entries(entries)
-    .filter(([name]) => !name.endsWith('/') && !name.startsWith('__MACOSX/'))
-    .map(([name, content]) => ({ path: name, bytes: content }));
+/**
+ * The files of a zip, by their paths inside it: the same caps and path rules as an app zip
+ * (`unzipCapped`, which throws a `ZipError` naming the cap); entries that would leave the zip's
+ * root (`../`, absolute) are returned in `outside`, not as files.
+ */
+export function expandZip(bytes: Uint8Array): { files: ImportedFile[]; outside: string[] } {
+  const { files, outside } = unzipCapped(bytes);
+  return { files: [...files].map(([path, content]) => ({ path, bytes: content })), outside };
 }
 
 /** Root the files at the shallowest `spin.toml`; files outside that folder are dropped. */
 export function rootAtManifest(files: ImportedFile[]): ImportedApp & { dropped: string[] } {
-  const clean = files.map((f) => ({ ...f, path: f.path.replace(/\\/g, '/').replace(/^\.?\/+/, '') }));
+  // Paths that would leave the app's folder (`../`, absolute) are dropped, as a zip's are.
+  const clean: ImportedFile[] = [];
+  const outside: string[] = [];
+  for (const f of files) {
+    const path = normalizeAppPath(f.path);
+    if (path === undefined) outside.push(f.path);
+    else clean.push({ ...f, path });
+  }
   const manifests = clean.filter((f) => /(^|\/)spin\.toml$/.test(f.path)).sort((a, b) => depth(a.path) - depth(b.path));
   const manifest = manifests[0];
-  if (!manifest) return { files: clean.filter((f) => !isJunk(f.path)), dropped: [] };
+  if (!manifest) return { files: clean.filter((f) => !isJunk(f.path)), dropped: outside };
   const folder = manifest.path.slice(0, -'spin.toml'.length);
   const inside = clean.filter((f) => f !== manifest && f.path.startsWith(folder) && !isJunk(f.path));
   return {
     manifestText: new TextDecoder().decode(manifest.bytes),
     files: inside.map((f) => ({ path: f.path.slice(folder.length), bytes: f.bytes })),
-    dropped: clean.filter((f) => f !== manifest && !f.path.startsWith(folder)).map((f) => f.path),
+    dropped: [...outside, ...clean.filter((f) => f !== manifest && !f.path.startsWith(folder)).map((f) => f.path)],
   };
 }
 

@@ -6,13 +6,14 @@
  * @example { "count": "3", "user:1": "{\"name\":\"Ada\"}", "blob": { "base64": "AAEC" } }
  */
 import { utf8OrNull } from './format';
+import { setOwn } from '../protocol/own-keys';
 
 export function exportJson(entries: Array<[string, ArrayBuffer]>): string {
   const out: Record<string, string | { base64: string }> = {};
   for (const [key, value] of entries) {
     const bytes = new Uint8Array(value);
     const text = utf8OrNull(bytes);
-    out[key] = text !== null ? text : { base64: toBase64(bytes) };
+    setOwn(out, key, text !== null ? text : { base64: toBase64(bytes) });
   }
   return JSON.stringify(out, null, 2);
 }

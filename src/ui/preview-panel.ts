@@ -7,6 +7,7 @@
  * (`tabHref`), not the preview origin itself: see `tabView` in main.ts.
  */
 import type { RequestTrace } from '../protocol/messages';
+import { urlOnOrigin } from '../runner/origins';
 import { h } from './dom';
 
 export class PreviewPanel {
@@ -101,8 +102,13 @@ export class PreviewPanel {
 
   #load(path: string): void {
     if (!this.#origin) return;
+    const url = urlOnOrigin(this.#origin, path)?.href;
+    if (url === undefined) {
+      this.#placeholder.textContent = `${path} is not a path on the app's origin; the preview did not follow it.`;
+      this.#placeholder.hidden = false;
+      return;
+    }
     this.#expected = path;
-    const url = this.#origin + path;
     const view = this.#frame.contentWindow;
     // After the first load, replace: the frame's steps must not pile up in the page's own history.
     if (this.#loaded && view) view.location.replace(url);

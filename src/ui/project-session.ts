@@ -7,6 +7,7 @@ import type { AppBundle } from '../protocol/messages';
 import type { FileRow } from './files-panel';
 import { rootAtManifest, type ImportedFile } from './file-import';
 import type { ProjectRecord, ProjectStore } from './projects';
+import { setOwn } from '../protocol/own-keys';
 
 export interface OriginalApp {
   manifestText: string;
@@ -79,7 +80,7 @@ export class ProjectSession {
       if (app.manifestText === undefined && !path.includes('/') && /\.wasm$/i.test(path)) {
         path = componentSources.find((s) => s === path || s.endsWith(`/${path}`)) ?? path;
       }
-      this.record.files[path] = file.bytes.slice().buffer as ArrayBuffer;
+      setOwn(this.record.files, path, file.bytes.slice().buffer as ArrayBuffer);
       added.push(path);
     }
     await this.save();
@@ -94,7 +95,7 @@ export class ProjectSession {
   }
 
   async replaceFile(path: string, bytes: Uint8Array): Promise<void> {
-    this.record.files[path] = bytes.slice().buffer as ArrayBuffer;
+    setOwn(this.record.files, path, bytes.slice().buffer as ArrayBuffer);
     await this.save();
   }
 

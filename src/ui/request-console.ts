@@ -4,6 +4,7 @@
  * headers and body; every request goes to a replayable history; "Copy as curl" gives the same
  * request against `spin up`. Guest output is shown as text only.
  */
+import { MAX_CONSOLE_BODY_BYTES, readKeeping } from '../loader/byte-caps';
 import type { WireRequest, WireResponse } from '../protocol/messages';
 import { copyText } from './actions';
 import { curlCommand } from './curl';
@@ -16,6 +17,8 @@ export interface RequestConsoleDeps {
   send(request: WireRequest): Promise<WireResponse>;
   openInPreview(path: string): void;
   projectId: string;
+  /** How much of a response body to keep and show (default `MAX_CONSOLE_BODY_BYTES`). */
+  keepBodyBytes?: number;
 }
 
 /** The console's request as a share link carries it, and loading one into it (not sent). */
@@ -81,9 +84,10 @@ export function mountRequestConsole(root: HTMLElement, deps: RequestConsoleDeps)
         headers: sent,
         body: hasBody ? (new TextEncoder().encode(entry.body).buffer as ArrayBuffer) : null,
       });
-      // A streamed body (server-sent events, large responses) is shown once it ends.
-      const bytes = response.body ? new Uint8Array(await new Response(response.body).arrayBuffer()) : new Uint8Array();
-      view.show(response, bytes, entry.method, entry.path);
+      // A streamed body (server-sent events, large responses) is shown once it ends. The console
+      // keeps its first bytes only: an app that streams without end must not fill the page's memory.
+      const { kept, total } = await readKeeping(response.body, deps.keepBodyBytes ?? MAX_CONSOLE_BODY_BYTES);
+      view.show(response, kept, entry.method, entry.path, total);
       history.add({ ...entry, status: response.status, ...(response.timing ? { totalMs: response.timing.totalMs } : {}), time: Date.now() });
     } catch (error) {
       view.failed(error instanceof Error ? error.message : String(error));

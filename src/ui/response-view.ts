@@ -4,6 +4,7 @@
  * "Show in Preview" loads the path in the preview frame, on the app's own origin.
  */
 import type { RequestTiming, WireResponse } from '../protocol/messages';
+import { formatCap } from '../loader/byte-caps';
 import { h } from './dom';
 import { formatBytes, formatMs, hexDump, prettyJson, utf8OrNull } from './format';
 
@@ -28,7 +29,7 @@ export class ResponseView {
   readonly #out: ResponseElements;
   readonly #openInPreview: (path: string) => void;
   #view: View = 'pretty';
-  #last: { response: WireResponse; bytes: Uint8Array; method: string; path: string } | null = null;
+  #last: { response: WireResponse; bytes: Uint8Array; method: string; path: string; total: number } | null = null;
 
   constructor(out: ResponseElements, openInPreview: (path: string) => void) {
     this.#out = out;
@@ -44,8 +45,9 @@ export class ResponseView {
     this.#out.status.textContent = `Request failed: ${message}`;
   }
 
-  show(response: WireResponse, bytes: Uint8Array, method: string, path: string): void {
-    this.#last = { response, bytes, method, path };
+  /** `total`: the body's full length, when only its first `bytes` were kept. */
+  show(response: WireResponse, bytes: Uint8Array, method: string, path: string, total = bytes.byteLength): void {
+    this.#last = { response, bytes, method, path, total };
     const timing = response.timing;
     const reason = REASONS[response.status];
     const extra = timing ? ` · ${formatMs(timing.totalMs)}${timing.handledBy ? ` · ${timing.handledBy}` : ''}` : '';
@@ -59,7 +61,7 @@ export class ResponseView {
   #render(): void {
     const last = this.#last;
     if (!last) return;
-    const { bytes, response, method, path } = last;
+    const { bytes, response, method, path, total } = last;
     const type = response.headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? '';
     const text = bytes.byteLength === 0 ? '' : utf8OrNull(bytes);
     const view: View = text === null && this.#view !== 'hex' ? 'hex' : this.#view;
@@ -78,7 +80,9 @@ export class ResponseView {
     this.#out.views.replaceChildren(
       h('div', { className: 'segmented', role: 'group', 'aria-label': 'Show body as' }, ...buttons),
       ...(html ? [h('button', { type: 'button', className: 'quiet', onclick: () => this.#openInPreview(path) }, 'Show in Preview')] : []),
-      h('span', { className: 'muted' }, bytes.byteLength ? formatBytes(bytes.byteLength) : 'empty body'),
+      h('span', { className: 'muted' }, total > bytes.byteLength
+        ? `${total.toLocaleString('en')} bytes: showing the first ${formatCap(bytes.byteLength)}, the rest was counted, not kept`
+        : bytes.byteLength ? formatBytes(bytes.byteLength) : 'empty body'),
     );
   }
 }

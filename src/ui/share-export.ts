@@ -13,6 +13,7 @@ import { copyText, downloadBytes } from './actions';
 import { byId, h } from './dom';
 import type { ProjectSession } from './project-session';
 import type { ProjectRecord } from './projects';
+import { setOwn } from '../protocol/own-keys';
 
 export interface ShareDeps {
   session: ProjectSession;
@@ -45,7 +46,7 @@ export function wireShareAndExport(deps: ShareDeps): void {
     const bundle = deps.session.bundle(deps.editor());
     // An authored app: its source and the component as spin build makes it, not the page's core module.
     const authored = await deps.authored();
-    if (authored) for (const [path, bytes] of Object.entries(authored)) bundle.files[path] = bytes.slice().buffer as ArrayBuffer;
+    if (authored) for (const [path, bytes] of Object.entries(authored)) setOwn(bundle.files, path, bytes.slice().buffer as ArrayBuffer);
     const selectedFile = deps.selectedFile();
     const zip = encodeBundleFile(bundle, kv, { SQL: await loadSqlJs(), sqlite: await deps.sqlite(), state: { request: deps.request(), variables: deps.variables(), ...(selectedFile !== undefined ? { selectedFile } : {}) } });
     downloadBytes(exportFileName(deps.editor()).replace(/\.zip$/, '-bundle.zip'), zip, 'application/zip');

@@ -130,6 +130,33 @@ describe('<spin-playground> attributes', () => {
     }
   });
 
+  test('attack: a playground attribute of javascript: or data: gets no frame and no link, and its script never runs', async () => {
+    // Before the fix the attribute went into iframe.src and a.href as it was: the frame's
+    // javascript: URL ran in the docs page's origin, and so did a click on the link.
+    await page.evaluate(() => { delete (window as unknown as { pwned?: unknown }).pwned; });
+    for (const playground of ['javascript:parent.pwned=1//', ' JavaScript:parent.pwned=1//', 'data:text/html,<script>parent.pwned=1</script>']) {
+      const result = await page.evaluate((value) => {
+        const el = document.createElement('spin-playground');
+        el.setAttribute('src', 'example:guestbook');
+        el.setAttribute('playground', value);
+        document.body.append(el);
+        const shadow = el.shadowRoot!;
+        return {
+          src: shadow.querySelector('iframe')?.getAttribute('src') ?? null,
+          open: shadow.querySelector('a')?.getAttribute('href') ?? null,
+          error: shadow.querySelector('[role="alert"]')?.textContent ?? null,
+        };
+      }, playground);
+      assert.equal(result.src, null, playground);
+      assert.equal(result.open, null, playground);
+      assert.equal(result.error, 'spin-playground: the playground URL must be http or https.', playground);
+    }
+    // Give a javascript: frame, had one been made, time to run.
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => (window as unknown as { pwned?: unknown }).pwned), undefined);
+    await page.evaluate(() => document.querySelectorAll('spin-playground:not(#one)').forEach((el) => el.remove()));
+  });
+
   test('changing src re-renders the frame', async () => {
     await page.locator('#one').evaluate((el) => el.setAttribute('src', 'example:static-files'));
     assert.deepEqual(parts(await page.locator('#one iframe').getAttribute('src')).params, { embed: '1', example: 'static-files' });

@@ -67,6 +67,28 @@ test('a .zip with spin.toml becomes the app, its files are listed and kept, and 
   await context.close();
 });
 
+test('attack: an app zip over the entry cap is refused and not unzipped again another way; the app keeps running', async () => {
+  // Before the fix any import refusal, "too big" included, fell back to a second unzip with no
+  // caps, which added all 20,001 files.
+  const context = await newContext(browser);
+  const page = await openPlayground(context, '?preview=off');
+  await waitForStatus(page, 'Running');
+  const manifestBefore = (await panel(page, 'Manifest').textContent()) ?? '';
+  const entries: Record<string, Uint8Array> = { 'my-app/spin.toml': readFileSync(`${APPS}kv-tiny/spin.toml`) };
+  for (let i = 0; i < 20_000; i++) entries[`my-app/f/${i}.txt`] = new Uint8Array(0);
+  await files(page).getByLabel('Add files').setInputFiles({ name: 'many.zip', mimeType: 'application/zip', buffer: Buffer.from(zipSync(entries)) });
+  await files(page).locator('.drop-hint', { hasText: 'Not imported' }).waitFor({ timeout: 30_000 });
+  assert.equal(
+    await files(page).locator('.drop-hint').textContent(),
+    'Not imported: many.zip: the zip expands to more than 512 MiB or holds more than 20000 entries, the caps for a zip.',
+  );
+  await panel(page, 'Logs').getByText('not imported: many.zip: the zip expands to more than 512 MiB').waitFor();
+  assert.equal(await files(page).getByRole('list', { name: 'App files' }).getByText('f/0.txt').count(), 0);
+  assert.equal((await panel(page, 'Manifest').textContent()) ?? '', manifestBefore);
+  assert.match((await sendFromConsole(page, 'GET', '/')).status, /^200/);
+  await context.close();
+});
+
 test('an app folder with an unsupported import: the import is marked, named in Problems and in Logs', async () => {
   const context = await newContext(browser);
   const page = await openPlayground(context, '?preview=off');
@@ -93,5 +115,27 @@ test('a lone .wasm replaces the component whose source has its name', async () =
   assert.equal((await sendFromConsole(page, 'GET', '/')).body, 'x');
   const component = files(page).getByRole('listitem', { name: 'Component kv-basics' });
   assert.match((await component.textContent()) ?? '', /app\.wasm [\d.]+ kB · component/);
+  await context.close();
+});
+
+test('attack: added files named __proto__ and constructor are kept, listed and survive a reload', async () => {
+  // Before the fix the project's file record was a plain object: `files["__proto__"] = bytes`
+  // replaced its prototype and the file vanished.
+  const context = await newContext(browser);
+  const page = await openPlayground(context, '?preview=off');
+  await waitForStatus(page, 'Running');
+  await clearStatus(page);
+  await files(page).getByLabel('Add files').setInputFiles([
+    { name: '__proto__', mimeType: 'text/plain', buffer: Buffer.from('p') },
+    { name: 'constructor', mimeType: 'text/plain', buffer: Buffer.from('c') },
+  ]);
+  await waitForStatus(page, 'Running');
+  const list = files(page).getByRole('list', { name: 'App files' });
+  await list.getByText('__proto__', { exact: true }).waitFor();
+  await list.getByText('constructor', { exact: true }).waitFor();
+  await page.reload();
+  await waitForStatus(page, 'Running');
+  await list.getByText('__proto__', { exact: true }).waitFor();
+  await list.getByText('constructor', { exact: true }).waitFor();
   await context.close();
 });
