@@ -4,7 +4,8 @@
  * wires the panels: Manifest, Files, Request, Trace, Logs, Preview and the Key-value explorer.
  */
 import type { ComponentInfo, EngineEvent, EngineLimits, LoadResult } from './protocol/messages';
-import { previewOriginFor, urlOnOrigin } from './runner/origins';
+import { previewOriginFor } from './runner/origins';
+import { urlOnOrigin } from './protocol/url-on-origin';
 import { parseManifest } from './manifest/parse';
 import { fetchApp, fetchSources } from './loader/fetch-app';
 import { EngineCallError, type EngineClient } from './ui/engine-client';

@@ -94,22 +94,3 @@ function hostWithoutProject(host: string): string {
   const base = name.endsWith('.localhost') || name === '127.0.0.1' ? 'localhost' : name;
   return port ? `${base}:${port}` : base;
 }
-
-/**
- * The URL of an app path on a preview origin, or `null` when the path would leave that origin.
- * Paths come from manifests, links and engine messages; joined to the origin as text, `@evil.com`
- * would become a host (`https://p.example-preview.com@evil.com`) and `.evil.com` another domain,
- * so the URL is parsed and its origin compared.
- */
-export function urlOnOrigin(origin: string, pathWithQuery: string): URL | null {
-  let base: URL;
-  let url: URL;
-  try {
-    base = new URL(origin);
-    if (!pathWithQuery.startsWith('/')) return null;
-    url = new URL(pathWithQuery, base);
-  } catch {
-    return null;
-  }
-  return url.origin === base.origin ? url : null;
-}

@@ -7,7 +7,7 @@
  * (`tabHref`), not the preview origin itself: see `tabView` in main.ts.
  */
 import type { RequestTrace } from '../protocol/messages';
-import { urlOnOrigin } from '../runner/origins';
+import { urlOnOrigin } from '../protocol/url-on-origin';
 import { h } from './dom';
 
 export class PreviewPanel {

@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveConfig } from 'vite';
-import { deploymentError, previewOriginFor, uiOriginFor, urlOnOrigin } from '../../src/runner/origins.ts';
+import { deploymentError, previewOriginFor, uiOriginFor } from '../../src/runner/origins.ts';
+import { urlOnOrigin } from '../../src/protocol/url-on-origin.ts';
 
 const ORIGIN = 'http://ex-kv-basics.localhost:4173';
 
