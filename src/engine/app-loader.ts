@@ -13,6 +13,7 @@ import { resolveComponentVariables, type VariableResolver } from '../host/variab
 import { Router } from './router';
 import { prepareComponent, type AsyncBridge, type PreparedComponent } from './components';
 import { describeNonComponent, wasmKind } from './wasm-kind';
+import { readComponentWorld } from './component-world';
 import { isSpin1CoreModule } from './executors/spin1-core';
 import { isAuthoredCore, prepareAuthored } from '../authoring/prepared';
 import { sha256Hex } from './transpile-cache';
@@ -20,8 +21,11 @@ import { MountError, planMounts, toFileTree, type FileTree } from './file-mounts
 import { CLOUD_KV_LIMITS, KvLimits } from '../host/key-value-limits';
 
 export interface LoadedComponent {
-  /** How requests reach it: a WASI 0.2 HTTP handler, a Spin 1 `inbound-http` component, or a Spin 1 core module. */
-  kind: 'wasi-http' | 'spin1-component' | 'spin1-core';
+  /**
+   * How requests reach it: a WASI 0.2 HTTP handler, a WASI 0.3 (Spin 4) HTTP handler, a Spin 1
+   * `inbound-http` component, or a Spin 1 core module.
+   */
+  kind: 'wasi-http' | 'wasi-http-p3' | 'spin1-component' | 'spin1-core';
   component: SpinComponent;
   /** For components: transpiled and compiled, ready to instantiate. */
   prepared?: PreparedComponent;
@@ -165,6 +169,7 @@ async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log,
   if (wasmKind(bytes) === 'core-module' && !authored) return prepareCoreModule(component, key, bytes, log);
   const notComponent = authored ? null : describeNonComponent(bytes, key);
   if (notComponent) throw new LoadError(`component "${component.id}": ${notComponent}`, { file: key });
+  if (!authored && bridge !== 'jspi') refuseWithoutJspi(component, key, bytes);
   let prepared: PreparedComponent;
   try {
     prepared = authored ? await prepareAuthored(bytes, bridge) : await prepareComponent(bytes, bridge);
@@ -182,7 +187,7 @@ async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log,
   if (handlers.length > 1) throw new LoadError(`${at}: component exports multiple different handlers but it's expected to export only one (${handlers.join(', ')})`, { file: key });
   const handler = handlerKind(handlers[0]!);
   if (handler === 'unsupported-handler') {
-    throw new LoadError(`${at} exports ${handlers[0]}, which the playground cannot run yet; wasi:http/incoming-handler@0.2.x and fermyon:spin/inbound-http are supported`, { file: key });
+    throw new LoadError(`${at} exports ${handlers[0]}, which the playground cannot run; wasi:http/incoming-handler@0.2.x, wasi:http/handler@0.3.0-rc-2026-03-15 and @0.3.0, and fermyon:spin/inbound-http are supported`, { file: key });
   }
   const missing = unsupportedImports(prepared.world.imports);
   if (missing.length > 0) throw new LoadError(missing.map((m) => `${at} imports ${m.name}: ${m.reason}`).join('\n'), { file: key });
@@ -192,7 +197,26 @@ async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log,
     source: component.id,
     message: `loaded ${key} (${formatSize(bytes.byteLength)}; ${stats.fromCache ? 'transpiled output from cache' : `transpiled in ${stats.transpileMs.toFixed(0)} ms`}, compiled in ${stats.compileMs.toFixed(0)} ms${bridge === 'sync' ? '; synchronous glue, without JSPI' : ''})`,
   });
-  return { prepared, kind: handler === 'spin1-inbound-http' ? 'spin1-component' : 'wasi-http' };
+  return { prepared, kind: handler === 'spin1-inbound-http' ? 'spin1-component' : handler === 'wasi-http-0.3' ? 'wasi-http-p3' : 'wasi-http' };
+}
+
+/**
+ * jco's glue for WASI 0.3 components always suspends on Promises with JSPI, so without it (a
+ * browser that lacks it, or `?jspi=off`) such a component is refused before it is transpiled.
+ */
+function refuseWithoutJspi(component: SpinComponent, key: string, bytes: Uint8Array): void {
+  let exports: string[];
+  try {
+    exports = readComponentWorld(bytes).exports;
+  } catch {
+    return; // prepareComponent reports the malformed file
+  }
+  const p3 = exports.find((name) => handlerKind(name) === 'wasi-http-0.3');
+  if (!p3) return;
+  throw new LoadError(
+    `component "${component.id}" (${key}) exports ${p3}: it is a WASI 0.3 (Spin 4) component, and running one in the browser needs JSPI (JavaScript Promise Integration: WebAssembly.Suspending and WebAssembly.promising), which this browser lacks. Open the playground in a Chromium-based browser (Chrome, Edge, 137 or newer) or in Firefox.`,
+    { file: key },
+  );
 }
 
 /** Spin 1 core modules (wit-bindgen 0.2 ABI) run through the in-page adapter, as `spin up` adapts them. */

@@ -14,6 +14,7 @@ import type { RouteMatch } from './router';
 import { spinRequestHeaders, VIRTUAL_CLIENT_ADDR } from './spin-headers';
 import type { LoadedComponent } from './app-loader';
 import { findIncomingHandler, startIncomingHandler } from './executors/wasi-http';
+import { findP3Handler, startP3Handler } from './executors/wasi-http-p3';
 import { invokeSpin1 } from './invoke-spin1';
 import type { KvLimits } from '../host/key-value-limits';
 
@@ -107,7 +108,7 @@ export async function invoke(entry: LoadedComponent, match: RouteMatch, request:
     return { status: 500, headers: [], body: new Uint8Array(), ...timing, persistMs: performance.now() - persistStart };
   };
 
-  if (entry.kind !== 'wasi-http') {
+  if (entry.kind !== 'wasi-http' && entry.kind !== 'wasi-http-p3') {
     return invokeSpin1(entry, { method: request.method, uri: request.pathWithQuery, headers: [['host', authority], ...client.map(([n, v]): [string, string] => [n.toLowerCase(), v]), ...spin], body: request.body }, imports, finish, deps);
   }
   const prepared = entry.prepared!;
@@ -116,14 +117,8 @@ export async function invoke(entry: LoadedComponent, match: RouteMatch, request:
   let run;
   try {
     const instance = await prepared.instantiate(imports);
-    run = startIncomingHandler(findIncomingHandler(instance), {
-      method: request.method,
-      pathWithQuery: request.pathWithQuery,
-      scheme: deps.origin.scheme,
-      authority,
-      headers,
-      body: request.body,
-    });
+    const init = { method: request.method, pathWithQuery: request.pathWithQuery, scheme: deps.origin.scheme, authority, headers, body: request.body };
+    run = entry.kind === 'wasi-http-p3' ? startP3Handler(findP3Handler(instance), init) : startIncomingHandler(findIncomingHandler(instance), init);
   } catch (error) {
     return failed(`Error processing request: ${error instanceof Error ? error.message : String(error)}`, { instantiateMs: performance.now() - instantiateStart, handlerMs: 0 });
   }
