@@ -52,6 +52,10 @@ const previewEnabled = params.get('preview') !== 'off';
 const limits: EngineLimits = {
   ...(params.has('timeout') ? { timeoutMs: Number(params.get('timeout')) } : {}),
   ...(params.has('memory') ? { memoryLimitMiB: Number(params.get('memory')) } : {}),
+  // Spin 4 instance reuse for WASI 0.3 components: whole numbers or ranges a..b (checked at load).
+  ...(params.has('instanceReuse') ? { instanceReuse: params.get('instanceReuse')! } : {}),
+  ...(params.has('instanceConcurrency') ? { instanceConcurrency: params.get('instanceConcurrency')! } : {}),
+  ...(params.has('idleInstanceTimeout') ? { idleInstanceTimeoutMs: params.get('idleInstanceTimeout')! } : {}),
 };
 const base = new URL(import.meta.env.BASE_URL, location.href).href;
 const mode = pageMode(params);

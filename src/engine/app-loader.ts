@@ -14,6 +14,7 @@ import { Router } from './router';
 import { prepareComponent, type AsyncBridge, type PreparedComponent } from './components';
 import { describeNonComponent, wasmKind } from './wasm-kind';
 import { readComponentWorld } from './component-world';
+import { LimitError, parseRange, SPIN4_INSTANCE_LIMITS, type InstanceLimits, type InstancePool } from './instance-pool';
 import { isSpin1CoreModule } from './executors/spin1-core';
 import { isAuthoredCore, prepareAuthored } from '../authoring/prepared';
 import { sha256Hex } from './transpile-cache';
@@ -38,6 +39,9 @@ export interface LoadedComponent {
   allowedHosts: AllowedHost[];
   /** The component's `files`, mounted read-only at `/`; undefined when it has none. */
   files?: FileTree;
+  /** WASI 0.3 components: Spin 4's instance limits, and the pool made on the first request. */
+  instanceLimits?: InstanceLimits;
+  pool?: InstancePool<unknown>;
 }
 
 export interface LoadedApp {
@@ -46,6 +50,11 @@ export interface LoadedApp {
   components: Map<string, LoadedComponent>;
   /** This load's key-value limits (Cloud limits on or off; warnings once per load). */
   kvLimits: KvLimits;
+}
+
+/** Drop the instances an app keeps (WASI 0.3 pools) when another app replaces it. */
+export function closeApp(app: LoadedApp): void {
+  for (const entry of app.components.values()) entry.pool?.close();
 }
 
 export class LoadError extends Error {
@@ -64,6 +73,7 @@ export async function loadApp(bundle: AppBundle, log: Log, bridge: AsyncBridge):
     throw new LoadError(all, { file: 'spin.toml', line: first.line, column: first.column });
   }
   const app = parsed.app;
+  const instanceLimits = parseInstanceLimits(bundle);
   for (const warning of app.warnings) log({ level: 'warn', source: 'manifest', message: `spin.toml line ${warning.line}: ${warning.message}` });
   let router: Router;
   try {
@@ -87,7 +97,7 @@ export async function loadApp(bundle: AppBundle, log: Log, bridge: AsyncBridge):
       const allowedHosts = parseHosts(app, component, provided);
       const mounts = mountFiles(component, bundle);
       const loaded = await prepareOne(component, bundle, log, bridge);
-      components.set(id, { ...loaded, component, variables, allowedHosts, ...(mounts ? { mounts, files: toFileTree(mounts) } : {}) });
+      components.set(id, { ...loaded, component, variables, allowedHosts, ...(mounts ? { mounts, files: toFileTree(mounts) } : {}), ...(loaded.kind === 'wasi-http-p3' ? { instanceLimits } : {}) });
     }),
   );
   for (const [id, { component }] of components) {
@@ -105,6 +115,21 @@ export async function loadApp(bundle: AppBundle, log: Log, bridge: AsyncBridge):
     log({ level: 'info', source: 'loader', message: `Fermyon Cloud limits are on: keys up to ${keyBytes} bytes, values up to ${valueBytes} bytes, ${keysPerStore} keys per store, ${stores} stores (spin up enforces none)` });
   }
   return { app, router, components, kvLimits };
+}
+
+/** `?instanceReuse=` and friends, or `limits.*` in a bundle; Spin 4's defaults otherwise. */
+function parseInstanceLimits(bundle: AppBundle): InstanceLimits {
+  const limits = bundle.limits ?? {};
+  try {
+    return {
+      reuse: limits.instanceReuse === undefined ? SPIN4_INSTANCE_LIMITS.reuse : parseRange(limits.instanceReuse, 'instanceReuse', 1),
+      concurrency: limits.instanceConcurrency === undefined ? SPIN4_INSTANCE_LIMITS.concurrency : parseRange(limits.instanceConcurrency, 'instanceConcurrency', 1),
+      idleTimeoutMs: limits.idleInstanceTimeoutMs === undefined ? SPIN4_INSTANCE_LIMITS.idleTimeoutMs : parseRange(limits.idleInstanceTimeoutMs, 'idleInstanceTimeout (ms)', 0),
+    };
+  } catch (error) {
+    if (error instanceof LimitError) throw new LoadError(`instance limits (?instanceReuse=, ?instanceConcurrency=, ?idleInstanceTimeout= or the bundle's limits): ${error.message}`);
+    throw error;
+  }
 }
 
 function mountFiles(component: SpinComponent, bundle: AppBundle): Map<string, Uint8Array> | undefined {

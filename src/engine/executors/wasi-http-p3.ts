@@ -20,18 +20,19 @@ export function findP3Handler(exports: Record<string, unknown>): Handler {
   throw new Error('the component instance has no wasi:http/handler@0.3 export');
 }
 
-export function startP3Handler(handler: Handler, init: IncomingRequestInit): HandlerRun {
+/** `trapped`: the instance itself failed (not the guest's `err`), so it must not serve again. */
+export function startP3Handler(handler: Handler, init: IncomingRequestInit): HandlerRun & { done: Promise<{ failure?: string; trapped?: boolean }> } {
   let resolveHead!: (head: ResponseHead | null) => void;
   const head = new Promise<ResponseHead | null>((resolve) => (resolveHead = resolve));
-  const done = (async (): Promise<{ failure?: string }> => {
+  const done = (async (): Promise<{ failure?: string; trapped?: boolean }> => {
     let response: unknown;
     try {
       response = await handler.handle(Request.incoming(init));
     } catch (error) {
       resolveHead(null);
       // A thrown `error-code` is the guest's `err(...)`; anything else is a trap.
-      const reason = error instanceof Error ? describeTrap(error) : `the guest returned an error: ${JSON.stringify(error, bigintSafe)}`;
-      return { failure: `Error processing request: ${reason}` };
+      if (error instanceof Error) return { failure: `Error processing request: ${describeTrap(error)}`, trapped: true };
+      return { failure: `Error processing request: the guest returned an error: ${JSON.stringify(error, bigintSafe)}` };
     }
     if (!(response instanceof Response)) {
       resolveHead(null);
@@ -50,7 +51,7 @@ export function startP3Handler(handler: Handler, init: IncomingRequestInit): Han
       const trailers = (await parts.trailers) as { tag: string; val?: unknown } | undefined;
       if (trailers?.tag === 'err') return { failure: `Component error after response started: the guest ended the body with an error: ${JSON.stringify(trailers.val, bigintSafe)}` };
     } catch (error) {
-      return { failure: `Component error after response started; the body was cut short: ${describeTrap(error)}` };
+      return { failure: `Component error after response started; the body was cut short: ${describeTrap(error)}`, trapped: true };
     }
     return {};
   })();
