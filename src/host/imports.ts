@@ -19,6 +19,7 @@ import { P3_VERSIONS, supportFor } from './interfaces';
 import { createWasiHost } from './wasi';
 import { createWasiHttpTypes } from './wasi-http';
 import { createWasiHttpTypesP3 } from './wasi-http-p3';
+import { createMonotonicClockP3 } from './wasi-p3';
 import { createOutgoingHandler, type OutboundHttpContext } from './outbound-http';
 import { createSpin1Http } from './outbound-http-spin1';
 
@@ -84,6 +85,11 @@ export function buildImports(importNames: string[], ctx: InstanceContext): { imp
     'wasi:http/types': () => createWasiHttpTypes(),
     'wasi:http/types@0.3.0-rc-2026-03-15': () => createWasiHttpTypesP3(),
     'wasi:http/types@0.3.0': () => createWasiHttpTypesP3(),
+    'wasi:clocks/monotonic-clock@0.3.0-rc-2026-03-15': () => createMonotonicClockP3(),
+    'wasi:clocks/monotonic-clock@0.3.0': () => createMonotonicClockP3(),
+    // Types only (`duration`): nothing for the glue to call.
+    'wasi:clocks/types@0.3.0-rc-2026-03-15': () => ({}),
+    'wasi:clocks/types@0.3.0': () => ({}),
     'wasi:http/outgoing-handler': () => createOutgoingHandler(outbound),
     'wasi:sockets/instance-network': () => sockets.instanceNetwork,
     'wasi:sockets/network': () => sockets.network,

@@ -38,6 +38,7 @@ test('supported and unsupported imports', () => {
   assert.match((supportFor('spin:key-value/key-value@3.0.0') as { reason: string }).reason, /Spin 4 async/);
   assert.deepEqual(supportFor('wasi:http/types@0.3.0-rc-2026-03-15'), { supported: true, key: 'wasi:http/types' });
   assert.deepEqual(supportFor('wasi:http/types@0.3.0'), { supported: true, key: 'wasi:http/types' });
+  assert.deepEqual(supportFor('wasi:clocks/monotonic-clock@0.3.0-rc-2026-03-15'), { supported: true, key: 'wasi:clocks/monotonic-clock' });
   assert.match((supportFor('wasi:sockets/types@0.3.0-rc-2026-03-15') as { reason: string }).reason, /does not provide this WASI 0\.3 interface yet/);
   assert.match((supportFor('acme:widgets/frob@1.0.0') as { reason: string }).reason, /not a Spin or WASI interface/);
 });
