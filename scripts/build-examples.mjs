@@ -7,6 +7,7 @@
 //                               -> test/fixtures/dist/conformance/<name>/
 //                                  {app.wasm, spin.toml, expect.json}
 //   test/fixtures/wat/<x>.wat   -> test/fixtures/dist/<x>.wasm
+//   test/fixtures/wat-p3/<x>.wat -> test/fixtures/dist/<x>.wasm (WASI 0.3 components)
 //   test/fixtures/apps/<app>/   -> test/fixtures/dist/apps/<app>/{spin.toml, *.wasm, expect.json?}
 //
 // JS examples and JS conformance apps are Spin JS SDK v3 apps built with j2w
@@ -54,6 +55,9 @@ const RECIPE = 'build-examples/1';
 const EXAMPLES_DIR = path.join(ROOT, 'examples');
 const PUBLIC_EXAMPLES = path.join(ROOT, 'public', 'examples');
 const WAT_DIR = path.join(ROOT, 'test', 'fixtures', 'wat');
+// WASI 0.3 (Spin 4) fixtures: their own WIT document, because test/fixtures/wat/wit holds
+// synchronous stand-ins under the same package names (wasi:http@0.3.0-rc-2026-03-15).
+const WAT_P3_DIR = path.join(ROOT, 'test', 'fixtures', 'wat-p3');
 const FIXTURE_APPS_DIR = path.join(ROOT, 'test', 'fixtures', 'apps');
 const FIXTURES_DIST = path.join(ROOT, 'test', 'fixtures', 'dist');
 const CONFORMANCE_DIR = path.join(ROOT, 'test', 'fixtures', 'conformance');
@@ -491,20 +495,38 @@ async function loadWasmTools() {
   return wasmTools;
 }
 
-let witFile;
-function fixtureWitFile() {
-  if (!witFile) {
-    witFile = path.join(FIXTURES_DIST, '.wit', 'fixtures.wit');
-    writeIfChanged(witFile, fixtureWitDocument());
-  }
-  return witFile;
+/**
+ * The WIT document of the WASI 0.3 fixtures: test/fixtures/wat-p3/wit (worlds.wit first), then
+ * the WASI 0.2.3 packages relabelled 0.2.6, the 0.2 version real p3 output still imports (0.2.4
+ * to 0.2.6 changed no types).
+ */
+function p3WitDocument() {
+  const witDir = path.join(WAT_P3_DIR, 'wit');
+  const own = listFiles(witDir)
+    .filter((f) => f.endsWith('.wit'))
+    .sort((a, b) => (a === 'worlds.wit' ? -1 : b === 'worlds.wit' ? 1 : a.localeCompare(b)))
+    .map((f) => readFileSync(path.join(witDir, f), 'utf8'));
+  const shipped = readFileSync(WASI_WIT, 'utf8');
+  const wasi026 = shipped.slice(shipped.indexOf('package wasi:')).replaceAll('@0.2.3', '@0.2.6');
+  return [...own, wasi026].join('\n');
 }
 
-async function buildWat(name, toolVersions) {
-  const source = path.join(WAT_DIR, `${name}.wat`);
+const witFiles = new Map();
+function fixtureWitFile(dir = WAT_DIR) {
+  if (!witFiles.has(dir)) {
+    const p3 = dir === WAT_P3_DIR;
+    const file = path.join(FIXTURES_DIST, '.wit', p3 ? 'fixtures-p3.wit' : 'fixtures.wit');
+    writeIfChanged(file, p3 ? p3WitDocument() : fixtureWitDocument());
+    witFiles.set(dir, file);
+  }
+  return witFiles.get(dir);
+}
+
+async function buildWat(name, toolVersions, dir = WAT_DIR) {
+  const source = path.join(dir, `${name}.wat`);
   const out = path.join(FIXTURES_DIST, `${name}.wasm`);
   const hashFile = path.join(FIXTURES_DIST, `.${name}.build-hash`);
-  const witDir = path.join(WAT_DIR, 'wit');
+  const witDir = path.join(dir, 'wit');
   const parts = [
     ['tools', toolVersions],
     ['wasi', readFileSync(WASI_WIT)],
@@ -526,7 +548,7 @@ async function buildWat(name, toolVersions) {
     if (CORE_MODULE_MARK.test(text)) {
       component = core; // e.g. a Spin 1 legacy module: no component wrapping
     } else {
-      const embedded = await componentEmbed({ binary: core, witPath: fixtureWitFile(), world: name });
+      const embedded = await componentEmbed({ binary: core, witPath: fixtureWitFile(dir), world: name });
       component = await componentNew(embedded);
     }
   } catch (err) {
@@ -607,6 +629,21 @@ async function main() {
   for (const name of wats) {
     try {
       await buildWat(name, watTools);
+    } catch (err) {
+      failures.push([`fixtures/${name}.wasm`, err]);
+    }
+  }
+  const p3Wats = listFiles(WAT_P3_DIR)
+    .filter((f) => !f.includes('/') && f.endsWith('.wat'))
+    .map((f) => f.slice(0, -'.wat'.length))
+    .filter(wanted);
+  for (const name of p3Wats) {
+    if (wats.includes(name)) {
+      failures.push([`fixtures/${name}.wasm`, new BuildError(`test/fixtures/wat-p3/${name}.wat: a fixture of that name exists in test/fixtures/wat`)]);
+      continue;
+    }
+    try {
+      await buildWat(name, watTools, WAT_P3_DIR);
     } catch (err) {
       failures.push([`fixtures/${name}.wasm`, err]);
     }

@@ -55,6 +55,10 @@ const previewEnabled = params.get('preview') !== 'off';
 const limits: EngineLimits = {
   ...(params.has('timeout') ? { timeoutMs: Number(params.get('timeout')) } : {}),
   ...(params.has('memory') ? { memoryLimitMiB: Number(params.get('memory')) } : {}),
+  // Spin 4 instance reuse for WASI 0.3 components: whole numbers or ranges a..b (checked at load).
+  ...(params.has('instanceReuse') ? { instanceReuse: params.get('instanceReuse')! } : {}),
+  ...(params.has('instanceConcurrency') ? { instanceConcurrency: params.get('instanceConcurrency')! } : {}),
+  ...(params.has('idleInstanceTimeout') ? { idleInstanceTimeoutMs: params.get('idleInstanceTimeout')! } : {}),
 };
 /** `?buildTimeout=<ms>`: how long an in-page JS build may run (default 30 s, `BUILD_TIMEOUT_MS`). */
 const buildTimeoutMs = Number(params.get('buildTimeout')) > 0 ? Number(params.get('buildTimeout')) : undefined;

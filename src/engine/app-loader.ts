@@ -13,6 +13,8 @@ import { resolveComponentVariables, type VariableResolver } from '../host/variab
 import { Router } from './router';
 import { prepareComponent, type AsyncBridge, type PreparedComponent } from './components';
 import { describeNonComponent, wasmKind } from './wasm-kind';
+import { readComponentWorld } from './component-world';
+import { LimitError, parseRange, SPIN4_INSTANCE_LIMITS, type InstanceLimits, type InstancePool } from './instance-pool';
 import { isSpin1CoreModule } from './executors/spin1-core';
 import { NO_AUTHORED_CORES, type AuthoredCores } from './authored-cores';
 import { sha256Hex } from './transpile-cache';
@@ -21,8 +23,11 @@ import { CLOUD_KV_LIMITS, KvLimits } from '../host/key-value-limits';
 import { getOwn } from '../protocol/own-keys';
 
 export interface LoadedComponent {
-  /** How requests reach it: a WASI 0.2 HTTP handler, a Spin 1 `inbound-http` component, or a Spin 1 core module. */
-  kind: 'wasi-http' | 'spin1-component' | 'spin1-core';
+  /**
+   * How requests reach it: a WASI 0.2 HTTP handler, a WASI 0.3 (Spin 4) HTTP handler, a Spin 1
+   * `inbound-http` component, or a Spin 1 core module.
+   */
+  kind: 'wasi-http' | 'wasi-http-p3' | 'spin1-component' | 'spin1-core';
   component: SpinComponent;
   /** For components: transpiled and compiled, ready to instantiate. */
   prepared?: PreparedComponent;
@@ -35,6 +40,9 @@ export interface LoadedComponent {
   allowedHosts: AllowedHost[];
   /** The component's `files`, mounted read-only at `/`; undefined when it has none. */
   files?: FileTree;
+  /** WASI 0.3 components: Spin 4's instance limits, and the pool made on the first request. */
+  instanceLimits?: InstanceLimits;
+  pool?: InstancePool<unknown>;
 }
 
 export interface LoadedApp {
@@ -43,6 +51,11 @@ export interface LoadedApp {
   components: Map<string, LoadedComponent>;
   /** This load's key-value limits (Cloud limits on or off; warnings once per load). */
   kvLimits: KvLimits;
+}
+
+/** Drop the instances an app keeps (WASI 0.3 pools) when another app replaces it. */
+export function closeApp(app: LoadedApp): void {
+  for (const entry of app.components.values()) entry.pool?.close();
 }
 
 export class LoadError extends Error {
@@ -61,6 +74,7 @@ export async function loadApp(bundle: AppBundle, log: Log, bridge: AsyncBridge, 
     throw new LoadError(all, { file: 'spin.toml', line: first.line, column: first.column });
   }
   const app = parsed.app;
+  const instanceLimits = parseInstanceLimits(bundle);
   for (const warning of app.warnings) log({ level: 'warn', source: 'manifest', message: `spin.toml line ${warning.line}: ${warning.message}` });
   let router: Router;
   try {
@@ -84,7 +98,7 @@ export async function loadApp(bundle: AppBundle, log: Log, bridge: AsyncBridge, 
       const allowedHosts = parseHosts(app, component, provided);
       const mounts = mountFiles(component, bundle);
       const loaded = await prepareOne(component, bundle, log, bridge, authoredCores);
-      components.set(id, { ...loaded, component, variables, allowedHosts, ...(mounts ? { mounts, files: toFileTree(mounts) } : {}) });
+      components.set(id, { ...loaded, component, variables, allowedHosts, ...(mounts ? { mounts, files: toFileTree(mounts) } : {}), ...(loaded.kind === 'wasi-http-p3' ? { instanceLimits } : {}) });
     }),
   );
   for (const [id, { component }] of components) {
@@ -102,6 +116,21 @@ export async function loadApp(bundle: AppBundle, log: Log, bridge: AsyncBridge, 
     log({ level: 'info', source: 'loader', message: `Fermyon Cloud limits are on: keys up to ${keyBytes} bytes, values up to ${valueBytes} bytes, ${keysPerStore} keys per store, ${stores} stores (spin up enforces none)` });
   }
   return { app, router, components, kvLimits };
+}
+
+/** `?instanceReuse=` and friends, or `limits.*` in a bundle; Spin 4's defaults otherwise. */
+function parseInstanceLimits(bundle: AppBundle): InstanceLimits {
+  const limits = bundle.limits ?? {};
+  try {
+    return {
+      reuse: limits.instanceReuse === undefined ? SPIN4_INSTANCE_LIMITS.reuse : parseRange(limits.instanceReuse, 'instanceReuse', 1),
+      concurrency: limits.instanceConcurrency === undefined ? SPIN4_INSTANCE_LIMITS.concurrency : parseRange(limits.instanceConcurrency, 'instanceConcurrency', 1),
+      idleTimeoutMs: limits.idleInstanceTimeoutMs === undefined ? SPIN4_INSTANCE_LIMITS.idleTimeoutMs : parseRange(limits.idleInstanceTimeoutMs, 'idleInstanceTimeout (ms)', 0),
+    };
+  } catch (error) {
+    if (error instanceof LimitError) throw new LoadError(`instance limits (?instanceReuse=, ?instanceConcurrency=, ?idleInstanceTimeout= or the bundle's limits): ${error.message}`);
+    throw error;
+  }
 }
 
 function mountFiles(component: SpinComponent, bundle: AppBundle): Map<string, Uint8Array> | undefined {
@@ -166,6 +195,7 @@ async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log,
   if (wasmKind(bytes) === 'core-module' && !authored) return prepareCoreModule(component, key, bytes, log);
   const notComponent = authored ? null : describeNonComponent(bytes, key);
   if (notComponent) throw new LoadError(`component "${component.id}": ${notComponent}`, { file: key });
+  if (!authored && bridge !== 'jspi') refuseWithoutJspi(component, key, bytes);
   let prepared: PreparedComponent;
   try {
     prepared = authored ? await authoredCores.prepare(bytes, bridge) : await prepareComponent(bytes, bridge);
@@ -183,7 +213,7 @@ async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log,
   if (handlers.length > 1) throw new LoadError(`${at}: component exports multiple different handlers but it's expected to export only one (${handlers.join(', ')})`, { file: key });
   const handler = handlerKind(handlers[0]!);
   if (handler === 'unsupported-handler') {
-    throw new LoadError(`${at} exports ${handlers[0]}, which the playground cannot run yet; wasi:http/incoming-handler@0.2.x and fermyon:spin/inbound-http are supported`, { file: key });
+    throw new LoadError(`${at} exports ${handlers[0]}, which the playground cannot run; wasi:http/incoming-handler@0.2.x, wasi:http/handler@0.3.0-rc-2026-03-15 and @0.3.0, and fermyon:spin/inbound-http are supported`, { file: key });
   }
   const missing = unsupportedImports(prepared.world.imports);
   if (missing.length > 0) throw new LoadError(missing.map((m) => `${at} imports ${m.name}: ${m.reason}`).join('\n'), { file: key });
@@ -193,7 +223,26 @@ async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log,
     source: component.id,
     message: `loaded ${key} (${formatSize(bytes.byteLength)}; ${stats.fromCache ? 'transpiled output from cache' : `transpiled in ${stats.transpileMs.toFixed(0)} ms`}, compiled in ${stats.compileMs.toFixed(0)} ms${bridge === 'sync' ? '; synchronous glue, without JSPI' : ''})`,
   });
-  return { prepared, kind: handler === 'spin1-inbound-http' ? 'spin1-component' : 'wasi-http' };
+  return { prepared, kind: handler === 'spin1-inbound-http' ? 'spin1-component' : handler === 'wasi-http-0.3' ? 'wasi-http-p3' : 'wasi-http' };
+}
+
+/**
+ * jco's glue for WASI 0.3 components always suspends on Promises with JSPI, so without it (a
+ * browser that lacks it, or `?jspi=off`) such a component is refused before it is transpiled.
+ */
+function refuseWithoutJspi(component: SpinComponent, key: string, bytes: Uint8Array): void {
+  let exports: string[];
+  try {
+    exports = readComponentWorld(bytes).exports;
+  } catch {
+    return; // prepareComponent reports the malformed file
+  }
+  const p3 = exports.find((name) => handlerKind(name) === 'wasi-http-0.3');
+  if (!p3) return;
+  throw new LoadError(
+    `component "${component.id}" (${key}) exports ${p3}: it is a WASI 0.3 (Spin 4) component, and running one in the browser needs JSPI (JavaScript Promise Integration: WebAssembly.Suspending and WebAssembly.promising), which this browser lacks. Open the playground in a Chromium-based browser (Chrome, Edge, 137 or newer) or in Firefox.`,
+    { file: key },
+  );
 }
 
 /** Spin 1 core modules (wit-bindgen 0.2 ABI) run through the in-page adapter, as `spin up` adapts them. */

@@ -24,8 +24,10 @@ type Glue = {
   ): Promise<Record<string, unknown>>;
 };
 
+/** JSPI needs both halves: `Suspending` for imports and `promising` for exports. */
 export function jspiAvailable(): boolean {
-  return typeof (WebAssembly as unknown as { Suspending?: unknown }).Suspending === 'function';
+  const wasm = WebAssembly as unknown as { Suspending?: unknown; promising?: unknown };
+  return typeof wasm.Suspending === 'function' && typeof wasm.promising === 'function';
 }
 
 /**

@@ -10,7 +10,7 @@ import type { SqliteDatabases } from '../kv/sqlite-databases';
 import type { InternalRequest, InternalResponse } from '../host/outbound-http';
 import type { SpinApp } from '../manifest/types';
 import { reservedPath, type RouteMatch } from './router';
-import { loadApp, LoadError, type LoadedApp } from './app-loader';
+import { closeApp, loadApp, LoadError, type LoadedApp } from './app-loader';
 import type { AsyncBridge } from './components';
 import { invoke, readAll, type InvokeResult } from './invoke';
 import { CookieJar, CROSS_SITE, SAME_SITE, requestContext } from './cookie-jar';
@@ -61,6 +61,7 @@ export class Engine {
   async load(bundle: AppBundle): Promise<LoadResult> {
     try {
       const loaded = await loadApp(bundle, this.#deps.log, this.#deps.bridge, this.#deps.authored);
+      if (this.#app) closeApp(this.#app);
       this.#app = loaded;
       this.#warnedUnmatched.clear();
       const routes = loaded.router.listing().map((r) => ({ component: r.componentOrTriggerId, route: r.route, wildcard: r.wildcard }));
@@ -161,7 +162,7 @@ export class Engine {
       bridge: this.#deps.bridge,
       kvLimits: loaded.kvLimits,
       internal: (target, inner) => this.#internal(target, inner, trace),
-      ...(trace ? { onHostCall: (call: string, outcome: string) => trace.call(componentId, call, outcome) } : {}),
+      ...(trace ? { onHostCall: (call: string, outcome: string) => trace.call(componentId, call, outcome), onInstance: (info: NonNullable<RequestTrace['instance']>) => trace.instance(info) } : {}),
     });
   }
 

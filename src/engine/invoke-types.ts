@@ -1,5 +1,5 @@
 /**
- * What running a component needs and gives back, shared by invoke.ts (WASI 0.2 components) and
+ * What running a component needs and gives back, shared by invoke.ts (WASI 0.2 and 0.3 components) and
  * invoke-spin1.ts (Spin 1 components and core modules). A leaf, so the two import it and not
  * each other.
  */
@@ -24,6 +24,8 @@ export interface InvokeDeps {
   onHostCall?(call: string, outcome: string): void;
   /** The loaded app's key-value limits; without it writes are not checked. */
   kvLimits?: KvLimits;
+  /** Which reused instance serves the request (WASI 0.3 components), for the trace. */
+  onInstance?(info: { id: number; request: number; maxReuse: number; inFlight: number }): void;
 }
 
 export interface InvokeResult {

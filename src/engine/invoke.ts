@@ -5,12 +5,14 @@
  * bodies) is streamed as it writes. Key-value writes are made durable before the response (or
  * the streamed body) completes, so an acknowledged write is never lost.
  */
-import { buildImports } from '../host/imports';
+import { buildImports, type InstanceContext } from '../host/imports';
+import { guardPoisoned, instanceInfo, poolFor } from './invoke-p3';
 import type { InternalRequest } from '../host/outbound-http';
 import type { RouteMatch } from './router';
 import { spinRequestHeaders, VIRTUAL_CLIENT_ADDR } from './spin-headers';
 import type { LoadedComponent } from './app-loader';
 import { findIncomingHandler, startIncomingHandler } from './executors/wasi-http';
+import { findP3Handler, startP3Handler } from './executors/wasi-http-p3';
 import { invokeSpin1 } from './invoke-spin1';
 import type { InvokeDeps, InvokeResult } from './invoke-types';
 
@@ -55,23 +57,26 @@ export async function invoke(entry: LoadedComponent, match: RouteMatch, request:
     ...spin.map(([n, v]): [string, Uint8Array] => [n, encoder.encode(v)]),
   ];
   const log = deps.log;
-  // Spin 1 core modules link by core import modules, not component interfaces: nothing to build.
-  const { imports, finish } = buildImports(entry.prepared?.world.imports ?? [], {
+  const contextFor = (d: InvokeDeps): InstanceContext => ({
     component: entry.component,
-    kv: deps.kv,
-    sqlite: deps.sqlite,
+    kv: d.kv,
+    sqlite: d.sqlite,
     variables: entry.variables,
-    onSqliteWrite: deps.onSqliteWrite,
+    onSqliteWrite: d.onSqliteWrite,
     onStdout: (line) => log({ level: 'stdout', source: id, message: line }),
     onStderr: (line) => log({ level: 'stderr', source: id, message: line }),
     onWarning: (message) => log({ level: 'warn', source: id, message }),
-    onKvWrite: deps.onKvWrite,
-    ...(deps.kvLimits ? { kvLimits: deps.kvLimits.forComponent(id) } : {}),
-    ...(deps.onHostCall ? { onHostCall: deps.onHostCall } : {}),
+    onKvWrite: d.onKvWrite,
+    ...(d.kvLimits ? { kvLimits: d.kvLimits.forComponent(id) } : {}),
+    ...(d.onHostCall ? { onHostCall: d.onHostCall } : {}),
     ...(entry.files ? { files: entry.files } : {}),
-    bridge: deps.bridge,
-    outbound: { allowedHosts: entry.allowedHosts, internal: deps.internal, fetch: deps.fetch, bridge: deps.bridge },
+    bridge: d.bridge,
+    outbound: { allowedHosts: entry.allowedHosts, internal: d.internal, fetch: d.fetch, bridge: d.bridge },
   });
+  // WASI 0.3 instances are pooled and bring their own imports (invoke-p3.ts); Spin 1 core modules
+  // link by core import modules, not component interfaces: nothing to build for them here.
+  const pooled = entry.kind === 'wasi-http-p3';
+  const { imports, finish } = pooled ? { imports: {}, finish: () => {} } : buildImports(entry.prepared?.world.imports ?? [], contextFor(deps));
   const failed = async (failure: string, timing: { instantiateMs: number; handlerMs: number }): Promise<InvokeResult> => {
     finish();
     log({ level: 'error', source: id, message: `${request.method} ${request.pathWithQuery}: ${failure}` });
@@ -80,7 +85,7 @@ export async function invoke(entry: LoadedComponent, match: RouteMatch, request:
     return { status: 500, headers: [], body: new Uint8Array(), ...timing, persistMs: performance.now() - persistStart };
   };
 
-  if (entry.kind !== 'wasi-http') {
+  if (entry.kind !== 'wasi-http' && entry.kind !== 'wasi-http-p3') {
     return invokeSpin1(entry, { method: request.method, uri: request.pathWithQuery, headers: [['host', authority], ...client.map(([n, v]): [string, string] => [n.toLowerCase(), v]), ...spin], body: request.body }, imports, finish, deps);
   }
   const prepared = entry.prepared!;
@@ -88,15 +93,15 @@ export async function invoke(entry: LoadedComponent, match: RouteMatch, request:
   const instantiateStart = performance.now();
   let run;
   try {
-    const instance = await prepared.instantiate(imports);
-    run = startIncomingHandler(findIncomingHandler(instance), {
-      method: request.method,
-      pathWithQuery: request.pathWithQuery,
-      scheme: deps.origin.scheme,
-      authority,
-      headers,
-      body: request.body,
-    });
+    const init = { method: request.method, pathWithQuery: request.pathWithQuery, scheme: deps.origin.scheme, authority, headers, body: request.body };
+    if (pooled) {
+      const lease = await poolFor(entry, deps, contextFor).acquire();
+      lease.instance.value.forward.deps = deps;
+      deps.onInstance?.(instanceInfo(lease));
+      run = guardPoisoned(startP3Handler(findP3Handler(lease.instance.value.exports), init), lease);
+    } else {
+      run = startIncomingHandler(findIncomingHandler(await prepared.instantiate(imports)), init);
+    }
   } catch (error) {
     return failed(`Error processing request: ${error instanceof Error ? error.message : String(error)}`, { instantiateMs: performance.now() - instantiateStart, handlerMs: 0 });
   }

@@ -47,6 +47,11 @@ export class TraceRecorder {
     if (route !== undefined) this.trace.route = route;
   }
 
+  /** Which reused instance served the request (WASI 0.3 components). */
+  instance(info: NonNullable<RequestTrace['instance']>): void {
+    this.trace.instance = info;
+  }
+
   /** A host call's report, for a component's `onHostCall`. */
   call(component: string, call: string, outcome: string): void {
     if (this.trace.calls.length >= MAX_CALLS) {

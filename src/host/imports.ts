@@ -15,9 +15,11 @@ import { createSpinConfigV1, createVariablesV2, createWasiConfig, type VariableR
 import { createSqliteSpin1, createSqliteV2, createSqliteV3 } from './sqlite';
 import { createUnavailableHosts } from './stubs';
 import { HOST_INTERFACES } from './versions';
-import { supportFor } from './interfaces';
+import { P3_VERSIONS, supportFor } from './interfaces';
 import { createWasiHost } from './wasi';
 import { createWasiHttpTypes } from './wasi-http';
+import { createWasiHttpTypesP3 } from './wasi-http-p3';
+import { createMonotonicClockP3 } from './wasi-p3';
 import { createOutgoingHandler, type OutboundHttpContext } from './outbound-http';
 import { createSpin1Http } from './outbound-http-spin1';
 
@@ -81,6 +83,13 @@ export function buildImports(importNames: string[], ctx: InstanceContext): { imp
     'fermyon:spin/http-types': () => ({}),
     'fermyon:spin/http': () => createSpin1Http(outbound),
     'wasi:http/types': () => createWasiHttpTypes(),
+    'wasi:http/types@0.3.0-rc-2026-03-15': () => createWasiHttpTypesP3(),
+    'wasi:http/types@0.3.0': () => createWasiHttpTypesP3(),
+    'wasi:clocks/monotonic-clock@0.3.0-rc-2026-03-15': () => createMonotonicClockP3(),
+    'wasi:clocks/monotonic-clock@0.3.0': () => createMonotonicClockP3(),
+    // Types only (`duration`): nothing for the glue to call.
+    'wasi:clocks/types@0.3.0-rc-2026-03-15': () => ({}),
+    'wasi:clocks/types@0.3.0': () => ({}),
     'wasi:http/outgoing-handler': () => createOutgoingHandler(outbound),
     'wasi:sockets/instance-network': () => sockets.instanceNetwork,
     'wasi:sockets/network': () => sockets.network,
@@ -93,14 +102,22 @@ export function buildImports(importNames: string[], ctx: InstanceContext): { imp
   for (const entry of HOST_INTERFACES) if (entry.family === 'unavailable') byName[entry.name] = () => unavailable()[entry.name];
 
   const imports: Record<string, unknown> = {};
+  const seen = new Set<string>();
+  const keyOf = (name: string) => name.split('@')[0]!;
+  const isP3 = (name: string) => P3_VERSIONS.has(name.split('@')[1] ?? '');
+  // Keys imported in both generations (e.g. wasi:cli/stdout@0.2.6 and @0.3.0-rc-2026-03-15).
+  const mixed = new Set(importNames.filter(isP3).map(keyOf).filter((key) => importNames.some((n) => keyOf(n) === key && !isP3(n))));
   for (const name of importNames) {
     const support = supportFor(name);
     if (!support.supported) throw new Error(`unsupported import ${name}: ${support.reason}`);
-    if (support.key in imports) continue;
+    if (seen.has(name) || (support.key in imports && !mixed.has(support.key))) continue;
+    seen.add(name);
     const provide = byName[name] ?? byName[support.key] ?? (() => wasi.imports[support.key]);
     const value = provide();
     if (value === undefined) throw new Error(`unsupported import ${name}: the playground has no implementation of it`);
-    imports[support.key] = value;
+    // A WASI 0.3 component also imports 0.2 interfaces, and the glue reads both versions under
+    // one unversioned key: serve the union (their function names differ where their types do).
+    imports[support.key] = support.key in imports ? { ...(imports[support.key] as object), ...(value as object) } : value;
   }
   return {
     imports,

@@ -22,14 +22,23 @@ const SPIN1_EXTRA = new Set(['fermyon:spin/http-types', 'fermyon:spin/http']);
 /** Async (WASIp3) versions of Spin interfaces; everything `spin:*@3.x` except the sync ones is async. */
 const SYNC_SPIN3 = new Set(['spin:sqlite/sqlite@3.0.0', 'spin:postgres/postgres@3.0.0']);
 
+/** WASI 0.3 releases a Spin 4 component may import (spin:up@4.1.0 lists both). */
+export const P3_VERSIONS = new Set(['0.3.0-rc-2026-03-15', '0.3.0']);
+/** WASI 0.3 interfaces the playground serves (keys without version, as the glue reads them). */
+const P3_HOSTED = new Set(['wasi:http/types', 'wasi:clocks/monotonic-clock', 'wasi:clocks/types']);
+
 export function supportFor(name: string): Support {
   const parsed = parseInterfaceName(name);
   if (!parsed) return { supported: false, reason: 'it is not an interface name the playground knows' };
   const { ns, pkg, iface, version } = parsed;
   const key = `${ns}:${pkg}/${iface}`;
   if (HOSTED.has(name) || SPIN1_EXTRA.has(name)) return { supported: true, key };
-  if (version?.startsWith('0.3.') || (ns === 'spin' && /^[34]\./.test(version ?? '') && !SYNC_SPIN3.has(name))) {
-    return { supported: false, reason: 'Spin 4 async (WASIp3) worlds are not supported yet ("unsupported: WASIp3 / async world")' };
+  if (ns === 'wasi' && P3_VERSIONS.has(version ?? '') && P3_HOSTED.has(key)) return { supported: true, key };
+  if (version?.startsWith('0.3.')) {
+    return { supported: false, reason: `the playground does not provide this WASI 0.3 interface yet (it provides ${[...P3_HOSTED].map((k) => `${k}@0.3.x`).join(', ')})` };
+  }
+  if ( (ns === 'spin' && /^[34]\./.test(version ?? '') && !SYNC_SPIN3.has(name))) {
+    return { supported: false, reason: 'this Spin 4 async interface is not provided yet ("unsupported: WASIp3 / async interface")' };
   }
   if (ns === 'wasi' && WASI_02_PACKAGES.has(pkg) && version?.startsWith('0.2.')) {
     if (version.includes('-rc-')) return { supported: false, reason: `the WASI ${version} release candidate is not supported; rebuild with a current Spin SDK` };
@@ -42,8 +51,9 @@ export function supportFor(name: string): Support {
 }
 
 /** Exports a Spin HTTP component may have (docs/spin-behaviour.md §6.1). */
-export function handlerKind(exportName: string): 'wasi-http-0.2' | 'spin1-inbound-http' | 'unsupported-handler' | null {
+export function handlerKind(exportName: string): 'wasi-http-0.2' | 'wasi-http-0.3' | 'spin1-inbound-http' | 'unsupported-handler' | null {
   if (/^wasi:http\/incoming-handler@0\.2\.\d+$/.test(exportName)) return 'wasi-http-0.2';
+  if (exportName.startsWith('wasi:http/handler@') && P3_VERSIONS.has(exportName.slice('wasi:http/handler@'.length))) return 'wasi-http-0.3';
   if (/^wasi:http\/incoming-handler@0\.2\.0-rc-/.test(exportName)) return 'unsupported-handler';
   if (/^wasi:http\/handler@0\.3\./.test(exportName)) return 'unsupported-handler';
   if (exportName === 'fermyon:spin/inbound-http') return 'spin1-inbound-http';

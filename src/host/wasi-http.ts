@@ -25,14 +25,14 @@ const FORBIDDEN_HEADERS = new Set([
 ]);
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-function checkName(name: string): string {
+export function checkName(name: string): string {
   if (!TOKEN.test(name)) throw invalidSyntax;
   const lower = name.toLowerCase();
   if (FORBIDDEN_HEADERS.has(lower)) throw forbidden;
   return lower;
 }
 
-function checkValue(value: Bytes): Bytes {
+export function checkValue(value: Bytes): Bytes {
   // Field values may not contain CR, LF or NUL (http::HeaderValue).
   for (const byte of value) if (byte === 0x0a || byte === 0x0d || byte === 0x00) throw invalidSyntax;
   return value;

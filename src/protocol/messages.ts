@@ -78,9 +78,17 @@ export interface EngineLimits {
    * value size, keys per store, stores per app. Off, as `spin up`, a write over one only warns.
    */
   cloudLimits?: boolean;
+  /**
+   * Spin 4's instance reuse for WASI 0.3 components (src/engine/instance-pool.ts): requests one
+   * instance serves in all, requests it serves at once, and ms it is kept idle. Each a whole
+   * number or Spin's range `a..b`. WASI 0.2 components always get a fresh instance per request.
+   */
+  instanceReuse?: number | string;
+  instanceConcurrency?: number | string;
+  idleInstanceTimeoutMs?: number | string;
 }
 
-export const DEFAULT_LIMITS: Readonly<Required<EngineLimits>> = { timeoutMs: 10_000, memoryLimitMiB: 256, cloudLimits: false };
+export const DEFAULT_LIMITS: Readonly<Required<EngineLimits>> = { timeoutMs: 10_000, memoryLimitMiB: 256, cloudLimits: false, instanceReuse: 128, instanceConcurrency: 16, idleInstanceTimeoutMs: 1000 };
 
 /** Fermyon Cloud's documented key-value limits, which the "Fermyon Cloud limits" switch enforces. */
 export const CLOUD_KV_LIMITS = {
@@ -164,6 +172,8 @@ export interface RequestTrace {
   calls: TraceCall[];
   /** True while a streamed body is still being written (more calls may follow). */
   streaming?: boolean;
+  /** For a reused (WASI 0.3) instance: which one served the request, and its how-manyth request this was. */
+  instance?: { id: number; request: number; maxReuse: number; inFlight: number };
 }
 
 /** Key-value explorer operations, run by the engine so persistence journals every change. */

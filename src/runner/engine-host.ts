@@ -98,6 +98,10 @@ export function resolveLimits(limits: EngineLimits | undefined): Required<Engine
     timeoutMs: pick(limits?.timeoutMs, DEFAULT_LIMITS.timeoutMs),
     memoryLimitMiB: pick(limits?.memoryLimitMiB, DEFAULT_LIMITS.memoryLimitMiB),
     cloudLimits: limits?.cloudLimits === true,
+    // Checked by the engine at load (a bad value is a load error naming the setting).
+    instanceReuse: limits?.instanceReuse ?? DEFAULT_LIMITS.instanceReuse,
+    instanceConcurrency: limits?.instanceConcurrency ?? DEFAULT_LIMITS.instanceConcurrency,
+    idleInstanceTimeoutMs: limits?.idleInstanceTimeoutMs ?? DEFAULT_LIMITS.idleInstanceTimeoutMs,
   };
 }
 

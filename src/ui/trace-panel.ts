@@ -107,6 +107,10 @@ function routeLine(trace: RequestTrace): HTMLElement {
   switch (trace.kind) {
     case 'component':
       line.append('Route ', h('code', {}, trace.route ?? ''), ' matched → component ', h('code', {}, trace.handledBy ?? ''));
+      if (trace.instance) {
+        const { id, request, maxReuse, inFlight } = trace.instance;
+        line.append(` · instance #${id}, request ${request} of up to ${maxReuse} (${inFlight} in flight)`);
+      }
       break;
     case 'static':
       line.append('Route ', h('code', {}, trace.route ?? ''), ' matched → static_response of trigger ', h('code', {}, trace.handledBy ?? ''));

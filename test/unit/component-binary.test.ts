@@ -37,14 +37,25 @@ test('supported and unsupported imports', () => {
   assert.deepEqual(supportFor('wasi:io/poll@0.2.12'), { supported: true, key: 'wasi:io/poll' });
   assert.deepEqual(supportFor('fermyon:spin/key-value@2.0.0'), { supported: true, key: 'fermyon:spin/key-value' });
   assert.match((supportFor('spin:key-value/key-value@3.0.0') as { reason: string }).reason, /Spin 4 async/);
-  assert.match((supportFor('wasi:http/types@0.3.0-rc-2026-03-15') as { reason: string }).reason, /WASIp3/);
+  assert.deepEqual(supportFor('wasi:http/types@0.3.0-rc-2026-03-15'), { supported: true, key: 'wasi:http/types' });
+  assert.deepEqual(supportFor('wasi:http/types@0.3.0'), { supported: true, key: 'wasi:http/types' });
+  assert.deepEqual(supportFor('wasi:clocks/monotonic-clock@0.3.0-rc-2026-03-15'), { supported: true, key: 'wasi:clocks/monotonic-clock' });
+  assert.match((supportFor('wasi:sockets/types@0.3.0-rc-2026-03-15') as { reason: string }).reason, /does not provide this WASI 0\.3 interface yet/);
   assert.match((supportFor('acme:widgets/frob@1.0.0') as { reason: string }).reason, /not a Spin or WASI interface/);
+});
+
+test('a WASI 0.3 component is read as exporting the p3 handler and importing 0.3 and 0.2.6 interfaces', () => {
+  const world = readComponentWorld(fixture('p3-echo.wasm'));
+  assert.deepEqual(world.exports, ['wasi:http/handler@0.3.0-rc-2026-03-15']);
+  assert.deepEqual(world.imports.sort(), ['wasi:cli/environment@0.2.6', 'wasi:http/types@0.3.0-rc-2026-03-15']);
 });
 
 test('handler exports', () => {
   assert.equal(handlerKind('wasi:http/incoming-handler@0.2.0'), 'wasi-http-0.2');
   assert.equal(handlerKind('wasi:http/incoming-handler@0.2.6'), 'wasi-http-0.2');
   assert.equal(handlerKind('fermyon:spin/inbound-http'), 'spin1-inbound-http');
-  assert.equal(handlerKind('wasi:http/handler@0.3.0-rc-2026-03-15'), 'unsupported-handler');
+  assert.equal(handlerKind('wasi:http/handler@0.3.0-rc-2026-03-15'), 'wasi-http-0.3');
+  assert.equal(handlerKind('wasi:http/handler@0.3.0'), 'wasi-http-0.3');
+  assert.equal(handlerKind('wasi:http/handler@0.3.0-rc-2025-09-16'), 'unsupported-handler');
   assert.equal(handlerKind('wasi:cli/run@0.2.0'), null);
 });

@@ -5,13 +5,19 @@
  * - once the response is set, its status and headers are fixed; body bytes follow as the guest
  *   writes them, and a trap after that only cuts the body short (logged).
  */
-import { OutgoingResponse, host, type FieldEntry, type IncomingRequestInit, type OutgoingBody, type ResponseResult } from '../../host/wasi-http';
+import { OutgoingResponse, host, type FieldEntry, type IncomingRequestInit, type ResponseResult } from '../../host/wasi-http';
 
 export interface ResponseHead {
   status: number;
   headers: FieldEntry[];
   /** The body the guest writes to, or null if it never took one (an empty body). */
-  body: OutgoingBody | null;
+  body: BodySink | null;
+}
+
+/** Body bytes as the guest produces them: kept in `chunks` until the engine sets `onChunk`. */
+export interface BodySink {
+  readonly chunks: Uint8Array[];
+  onChunk: ((chunk: Uint8Array) => void) | null;
 }
 
 export interface HandlerRun {
@@ -55,11 +61,11 @@ export function startIncomingHandler(handler: IncomingHandler, init: IncomingReq
   return { head, done };
 }
 
-function describeTrap(error: unknown): string {
+export function describeTrap(error: unknown): string {
   if (error instanceof Error) return `${error.name === 'RuntimeError' ? 'wasm trap' : error.name}: ${error.message}`;
   return String(error);
 }
 
-function bigintSafe(_key: string, value: unknown): unknown {
+export function bigintSafe(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value;
 }
