@@ -124,6 +124,9 @@ test('the explorer shows the app rewriting a key without asking the engine, and 
   // Selected, its value follows the app's writes: one read per batch, no re-listing.
   await keys.getByRole('option', { name: 'hits' }).click();
   await explorer.getByLabel('Value contents').waitFor();
+  // The counter is 8 bytes of little-endian binary: shown as hex from here on.
+  await explorer.getByRole('button', { name: 'Hex' }).click();
+  await explorer.getByLabel('Value contents').filter({ hasText: /^00000000 {2}/ }).waitFor();
   await kvOps(page);
   const batches = () => page.evaluate(() => (window as unknown as { spinPlayground: { engine: { batches: number } } }).spinPlayground.engine.batches);
   const batchesBefore = await batches();
