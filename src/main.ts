@@ -151,12 +151,13 @@ function showLoadResult(result: LoadResult, previewOrigin: string): void {
 let firstResponse: ((source: string) => void) | null = null;
 
 function wireEngine(client: EngineClient): void {
-  client.onLog(appendLog);
-  client.onKvChanged((stores) => kvExplorer.changed(stores));
-  client.onTrace((trace) => {
-    firstResponse?.(trace.source);
-    tracePanel.add(trace);
-    if (trace.source === 'preview') preview.observe(trace);
+  // The engine's logs, traces and key-value changes come in batches, at most one per frame.
+  client.onLogs(appendLog);
+  client.onKvChanged((changes) => kvExplorer.changed(changes));
+  client.onTraces((traces) => {
+    firstResponse?.(traces[0]!.source);
+    tracePanel.add(traces);
+    for (const trace of traces) if (trace.source === 'preview') preview.observe(trace);
   });
   client.onEngineEvent((event) => showEngineEvent(event));
 }

@@ -191,8 +191,10 @@ export async function measureJs(browser: Browser, context: BrowserContext, manif
   const servedFirst = served;
 
   // Throughput.
+  uiBefore = await uiMetrics();
   const loadRun = await cpuDuring(browser, plan.rpsTotal, () => component(plan.rpsTotal, loadFetches(preview, '/', plan.rpsTotal, plan.inFlight)));
   const load = loadRun.result;
+  const uiPerRequestInFlight = uiDelta(uiBefore, await uiMetrics(), plan.rpsTotal);
   await sample();
 
   // The engine's own floor.
@@ -286,7 +288,7 @@ export async function measureJs(browser: Browser, context: BrowserContext, manif
         sequential: label(seqRun.cpu, pids),
         inFlight: label(loadRun.cpu, pids),
         healthSequential: label(healthRun.cpu, pids),
-        uiMainThread: { sequential: uiPerRequestSeq, health: uiPerRequestHealth },
+        uiMainThread: { sequential: uiPerRequestSeq, inFlight: uiPerRequestInFlight, health: uiPerRequestHealth },
       },
     },
     memory: {

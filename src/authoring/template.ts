@@ -147,9 +147,15 @@ name = "my-app"
 route = "/..."
 component = "app"
 
+[variables]
+greeting = { default = "Hello" }
+
 [component.app]
 source = "dist/app.wasm"
 key_value_stores = ["default"]
+
+[component.app.variables]
+greeting = "{{ greeting }}"
 
 [component.app.build]
 command = "npm install && npm run build"

@@ -6,8 +6,8 @@
 /// <reference lib="webworker" />
 import initSqlJs from 'sql.js';
 import sqlWasmUrl from 'sql.js/dist/sql-wasm-browser.wasm?url';
-import type { EngineToSw, EngineToUi, LogEntry, SwToEngine, UiToEngine, WireResponse } from '../protocol/messages';
-import { SqliteKvStore } from '../kv/sqlite-store';
+import type { EngineToSw, EngineToUi, KvStoreChange, LogEntry, SwToEngine, UiToEngine, WireResponse } from '../protocol/messages';
+import { SqliteKvStore, type KvChange } from '../kv/sqlite-store';
 import { KvPersistence } from '../kv/persistence';
 import { SqliteDatabases } from '../kv/sqlite-databases';
 import { SqlitePersistence } from '../kv/sqlite-persistence';
@@ -55,13 +55,34 @@ function broadcast(message: EngineToUi): void {
   for (const port of uiPorts) port.postMessage(message);
 }
 
+/** Keys listed per store in one `kv-changed`; beyond it the explorer re-reads the store. */
+const KV_CHANGED_KEYS_MAX = 500;
+/** Keys changed per store since they were last announced (key → ends deleted); null: too many. */
+const changedKeys = new Map<string, Map<string, boolean> | null>();
+
+function noteKvChange(change: KvChange): void {
+  let keys = changedKeys.get(change.store);
+  if (keys === null) return;
+  if (keys === undefined) changedKeys.set(change.store, (keys = new Map()));
+  keys.delete(change.key);
+  keys.set(change.key, change.op === 'delete');
+  if (keys.size > KV_CHANGED_KEYS_MAX) changedKeys.set(change.store, null);
+}
+
 let kvChangedScheduled = new Set<string>();
 function kvWritten(store: string): void {
   if (kvChangedScheduled.size === 0) {
     queueMicrotask(() => {
       const stores = [...kvChangedScheduled];
       kvChangedScheduled = new Set();
-      broadcast({ type: 'kv-changed', stores });
+      // A store announced with no keys noted (not expected: every write goes through
+      // SqliteKvStore) is re-read in full rather than shown stale.
+      const changes = stores.map((name): KvStoreChange => {
+        const keys = changedKeys.get(name);
+        changedKeys.delete(name);
+        return { store: name, keys: keys ? [...keys].map(([key, deleted]) => ({ key, deleted })) : null };
+      });
+      broadcast({ type: 'kv-changed', stores, changes });
     });
   }
   kvChangedScheduled.add(store);
@@ -92,7 +113,10 @@ async function start(): Promise<Engine> {
     tellRunner({ type: 'fatal', message: error.message });
   });
   const kv = new SqliteKvStore(db);
-  kv.onChange((change) => persistence.record(change));
+  kv.onChange((change) => {
+    persistence.record(change);
+    noteKvChange(change);
+  });
   const { persistence: sqlitePersistence, initial } = await SqlitePersistence.open().catch((error: unknown) => {
     unsaved('SQLite data', error);
     const memoryOnly: Pick<SqlitePersistence, 'markDirty' | 'flush'> = { markDirty: () => {}, flush: async () => {} };

@@ -237,13 +237,24 @@ export type UiToEngine =
   /** Answered by the runner: replace the engine Worker with a fresh one and reload the app. */
   | { type: 'restart-engine'; id: number };
 
+/**
+ * The keys of one store that changed since the engine's previous `kv-changed`, each with whether it
+ * ends deleted, so the explorer can update what it shows without asking the engine again. `null`
+ * when more keys changed than the engine lists (the explorer re-reads the store).
+ */
+export interface KvStoreChange {
+  store: string;
+  keys: Array<{ key: string; deleted: boolean }> | null;
+}
+
 /** Sent from the engine to the UI. */
 export type EngineToUi =
   | { type: 'loaded'; id: number; result: LoadResult }
   | { type: 'response'; id: number; response: WireResponse }
   | { type: 'timed'; id: number; durationsMs: number[] }
   | { type: 'log'; entry: LogEntry }
-  | { type: 'kv-changed'; stores: string[] }
+  /** Stores an app, the explorer or another tab changed; `changes` says which keys (absent: re-read the stores). */
+  | { type: 'kv-changed'; stores: string[]; changes?: KvStoreChange[] }
   | { type: 'kv-result'; id: number; result: KvAdminResult }
   | { type: 'sqlite-result'; id: number; result: SqliteAdminResult }
   /** A request's trace; sent again with the same id if a streamed body makes more host calls. */

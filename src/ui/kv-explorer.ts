@@ -13,6 +13,7 @@ import { exportJson, importJson } from './kv-json';
 import { KvValuePane } from './kv-value-pane';
 import { VirtualList } from './virtual-list';
 import { armed, download } from './actions';
+import type { KvChanges } from './engine-client';
 
 /** Keys fetched per list; far above what a person scrolls, well below what would stall the page. */
 const LIST_LIMIT = 100_000;
@@ -40,11 +41,35 @@ export class KvExplorer {
   #store = 'default';
   #refreshing: Promise<void> | null = null;
   #again = false;
+  #tabsRefreshing = false;
+  /** The list shows only the first LIST_LIMIT keys that match. */
+  #truncated = false;
+  /** On screen: the panel intersects the viewport and the tab is visible. */
+  #onScreen = false;
+  /** Something changed while off screen: re-read when shown. */
+  #stale = true;
   lastRender: KvRenderStats | null = null;
+  /** Engine queries made so far (the tests' proof that a hidden explorer does not ask). */
+  queries = 0;
 
   constructor(root: HTMLElement, kv: (op: KvAdminOp) => Promise<KvAdminResult>, onStats: (stats: KvRenderStats) => void) {
-    this.#kv = kv;
+    this.#kv = (op) => {
+      this.queries++;
+      return kv(op);
+    };
     this.#onStats = onStats;
+    // Hidden panels (an embed that does not show it, a scrolled-away narrow layout, a background
+    // tab) do not follow the app's writes; they catch up once when shown.
+    let intersecting = false;
+    const update = () => {
+      this.#onScreen = intersecting && !document.hidden;
+      if (this.#onScreen && this.#stale) void this.refresh();
+    };
+    new IntersectionObserver((entries) => {
+      intersecting = entries.at(-1)!.isIntersecting;
+      update();
+    }).observe(root);
+    document.addEventListener('visibilitychange', update);
     const importInput = h('input', { type: 'file', accept: '.json,application/json', hidden: true, 'aria-label': 'Import JSON file' });
     importInput.addEventListener('change', () => void this.#import(importInput));
     root.querySelector('.panel-head')!.append(
@@ -87,12 +112,54 @@ export class KvExplorer {
   setDeclaredStores(labels: string[]): void {
     this.#declared = [...new Set(labels)];
     if (!this.#declared.includes(this.#store) && this.#declared.length > 0 && !this.#stores.some((s) => s.name === this.#store)) this.#store = this.#declared[0]!;
-    void this.refresh();
+    this.#refreshWhenShown();
   }
 
-  /** The engine says these stores changed (an app write, another tab, an import). */
-  changed(stores: string[]): void {
-    if (stores.length > 0) void this.refresh();
+  /**
+   * The engine says what changed (an app write, another tab, an import), a frame's worth at a
+   * time. Off screen, the explorer only notes that it is stale. On screen it asks the engine only
+   * for what the change does not tell: a rewritten value of a listed key changes nothing listed,
+   * so the common case (an app updating its keys) costs no query at all, and the selected key's
+   * value is read again only when that key was written.
+   */
+  changed(changes: KvChanges): void {
+    if (!this.#onScreen) {
+      this.#stale = true;
+      return;
+    }
+    // Mid-refresh the list is about to be replaced: read it again once that refresh is done.
+    if (this.#refreshing) return void this.refresh();
+    let list = false;
+    let tabs = false;
+    let value = false;
+    // Every key of the store is listed: a deleted key that is not listed did not exist.
+    const complete = this.#search.value === '' && !this.#truncated;
+    for (const [store, keys] of changes) {
+      if (store !== this.#store) {
+        tabs = true;
+        continue;
+      }
+      if (keys === null) {
+        list = true;
+        continue;
+      }
+      for (const [key, deleted] of keys) {
+        if (this.#list.indexOf(key) >= 0) {
+          if (deleted) list = true;
+          else if (key === this.#list.selected) value = true;
+        } else if (!deleted || !complete) list = true;
+      }
+    }
+    if (list) void this.refresh();
+    else {
+      if (tabs) void this.#refreshTabs();
+      if (value && !this.#value.editing) void this.#showValue(this.#list.selected);
+    }
+  }
+
+  #refreshWhenShown(): void {
+    if (this.#onScreen) void this.refresh();
+    else this.#stale = true;
   }
 
   /** Clear every store: the project's key-value data back to its (empty) seed. */
@@ -116,7 +183,21 @@ export class KvExplorer {
     return this.#refreshing;
   }
 
+  /** Re-read the store tabs' key counts only (another store than the one shown changed). */
+  async #refreshTabs(): Promise<void> {
+    if (this.#tabsRefreshing || this.#refreshing) return;
+    this.#tabsRefreshing = true;
+    try {
+      const stores = await this.#kv({ op: 'stores' });
+      if (stores.op === 'stores') this.#stores = stores.stores;
+      this.#renderTabs();
+    } finally {
+      this.#tabsRefreshing = false;
+    }
+  }
+
   async #refreshOnce(): Promise<void> {
+    this.#stale = false;
     const stores = await this.#kv({ op: 'stores' });
     if (stores.op === 'stores') this.#stores = stores.stores;
     this.#renderTabs();
@@ -129,7 +210,8 @@ export class KvExplorer {
     this.#count.textContent = prefix
       ? `${listed.matched} of ${listed.total} key${listed.total === 1 ? '' : 's'} start with "${prefix}"`
       : `${listed.total} key${listed.total === 1 ? '' : 's'}`;
-    if (listed.matched > listed.keys.length) this.#count.textContent += ` (first ${listed.keys.length} shown)`;
+    this.#truncated = listed.matched > listed.keys.length;
+    if (this.#truncated) this.#count.textContent += ` (first ${listed.keys.length} shown)`;
     await nextPaint();
     const painted = performance.now();
     this.lastRender = { keys: listed.keys.length, totalMs: painted - started, queryMs: queried - started, renderMs: painted - queried };

@@ -6,11 +6,13 @@
 import type { RequestTrace, TraceCall } from '../protocol/messages';
 import { h } from './dom';
 import { formatMs } from './format';
+import { stickToBottom } from './stick-to-bottom';
 
 const MAX_TRACES = 300;
 
 export class TracePanel {
   readonly #list: HTMLElement;
+  readonly #rows: HTMLElement;
   readonly #detail: HTMLElement;
   readonly #follow: HTMLInputElement;
   readonly #traces = new Map<number, { trace: RequestTrace; row: HTMLElement }>();
@@ -20,40 +22,51 @@ export class TracePanel {
     this.#follow = h('input', { type: 'checkbox', checked: true });
     const clear = h('button', { type: 'button', className: 'quiet', onclick: () => this.clear() }, 'Clear');
     root.querySelector('.panel-head')!.append(h('div', { className: 'tools' }, h('label', { className: 'check' }, this.#follow, 'Follow latest'), clear));
-    this.#list = h('div', { className: 'trace-list', role: 'listbox', 'aria-label': 'Requests', tabindex: 0 });
+    this.#rows = h('div', { className: 'trace-rows' });
+    this.#list = h('div', { className: 'trace-list', role: 'listbox', 'aria-label': 'Requests', tabindex: 0 }, this.#rows);
     this.#detail = h('div', { className: 'trace-detail', 'aria-label': 'Trace details', role: 'group' });
     this.#detail.append(h('p', { className: 'hint' }, 'Send a request (or use the preview) to see how Spin routes it and every host call the component makes.'));
     this.#list.addEventListener('keydown', (event) => this.#onKey(event));
+    stickToBottom(this.#list, this.#rows, () => this.#follow.checked);
     root.append(this.#list, this.#detail);
   }
 
-  /** Add a trace, or update one the engine sends again (a streamed body made more calls). */
-  add(trace: RequestTrace): void {
-    const known = this.#traces.get(trace.id);
-    const row = this.#row(trace);
-    if (known) {
-      known.row.replaceWith(row);
-      known.trace = trace;
-      known.row = row;
-    } else {
-      this.#traces.set(trace.id, { trace, row });
-      const atBottom = this.#list.scrollTop + this.#list.clientHeight >= this.#list.scrollHeight - 4;
-      this.#list.append(row);
-      if (this.#traces.size > MAX_TRACES) {
-        const oldest = this.#traces.keys().next().value!;
-        this.#traces.get(oldest)!.row.remove();
-        this.#traces.delete(oldest);
+  /**
+   * Add a batch of traces in order, or update ones the engine sends again (a streamed body made
+   * more calls). The new rows go in with one append and the details are drawn once, for the
+   * trace that ends up selected; nothing here reads layout.
+   */
+  add(traces: readonly RequestTrace[]): void {
+    const added = document.createDocumentFragment();
+    let redraw: number | null = null;
+    for (const trace of traces) {
+      const known = this.#traces.get(trace.id);
+      const row = this.#row(trace);
+      if (known) {
+        known.row.replaceWith(row);
+        known.trace = trace;
+        known.row = row;
+      } else {
+        this.#traces.set(trace.id, { trace, row });
+        added.append(row);
       }
-      if (atBottom || this.#follow.checked) this.#list.scrollTop = this.#list.scrollHeight;
+      if (this.#follow.checked || this.#selected === trace.id) redraw = trace.id;
     }
-    if (this.#follow.checked || this.#selected === trace.id) this.#select(trace.id, false);
-    else row.setAttribute('aria-selected', 'false');
+    this.#rows.append(added);
+    for (const [id, { row }] of this.#traces) {
+      if (this.#traces.size <= MAX_TRACES) break;
+      row.remove();
+      this.#traces.delete(id);
+      if (this.#selected === id) this.#selected = null;
+    }
+    if (this.#selected !== null) this.#traces.get(this.#selected)?.row.setAttribute('aria-selected', 'true');
+    if (redraw !== null) this.#select(redraw, false);
   }
 
   clear(): void {
     this.#traces.clear();
     this.#selected = null;
-    this.#list.replaceChildren();
+    this.#rows.replaceChildren();
     this.#detail.replaceChildren(h('p', { className: 'hint' }, 'Cleared.'));
   }
 

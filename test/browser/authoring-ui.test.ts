@@ -149,3 +149,24 @@ test('New JS app: type a KV handler, Run, and the preview answers with its strin
   await screenshot(reader, 'authoring-shared-link-opened');
   await fresh.close();
 });
+
+test('New JS app: the first trace a newcomer sees has no error, since the starter declares the variable it reads', async () => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await page.goto(`${PG_URL}/`);
+  await waitForStatus(page, 'Running');
+  await page.getByRole('button', { name: 'New JS app' }).click();
+  await page.waitForURL(/\?project=p-/);
+  await waitForStatus(page, 'Running');
+  const trace = page.getByRole('region', { name: 'Trace' });
+  const first = trace.getByRole('option').first();
+  await first.filter({ hasText: /preview\s*GET\s*\/\s*→ 200/ }).waitFor({ timeout: 60_000 });
+  await first.click();
+  assert.equal(await first.evaluate((row) => row.classList.contains('has-error')), false, 'the first request is not marked as failed');
+  const calls = await trace.getByRole('list', { name: 'Host calls' }).getByRole('listitem').allTextContents();
+  assert.ok(calls.some((c) => /variables\.get\("greeting"\) → ok\("Hello"\)/.test(c)), calls.join('\n'));
+  assert.ok(calls.every((c) => !/→ (err|trap)/.test(c)), calls.join('\n'));
+  const preview = await previewFrame(page);
+  assert.match((await preview.locator('body').textContent()) ?? '', /^Hello from Spin! GET \/, visit \d+/);
+  await context.close();
+});
