@@ -48,7 +48,9 @@ function profile(driver: WebDriver, onQuit: () => void): Profile {
   return {
     async newTab() {
       const handle = await serial(async () => {
-        await driver.switchTo().newWindow('tab');
+        // A window of its own, not a tab: MiniBrowser shows one tab per window, and a hidden
+        // page gets no animation frames and no lazy frame loads.
+        await driver.switchTo().newWindow('window');
         await driver.manage().window().setRect({ width: 1440, height: 900 });
         return driver.getWindowHandle();
       });
