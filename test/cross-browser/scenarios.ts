@@ -43,6 +43,12 @@ async function inTab(suite: Suite, body: (tab: Tab) => Promise<void>): Promise<v
   }
 }
 
+/** GET /g/<key> for each key through the service worker, in one page script. */
+async function readAll(tab: Tab, keys: string[]): Promise<string[]> {
+  await frameText(tab, RUNNER);
+  return tab.evaluateInFrame(RUNNER, async (keys) => Promise.all(keys.map(async (key) => (await fetch(`/g/${key}`)).text())), keys);
+}
+
 const fixtureApp = (suite: Suite, app: string, extra = '') => `?app=${encodeURIComponent(`${suite.fixtures.url}/${app}/spin.toml`)}${extra}`;
 
 const SCENARIOS: Array<[string, (suite: Suite) => Promise<void>]> = [
@@ -81,7 +87,7 @@ const SCENARIOS: Array<[string, (suite: Suite) => Promise<void>]> = [
       assert.deepEqual(open, { text: 'Open in playground \u2197', href: `${PG_URL}/?example=kv-basics`, rel: 'noopener' });
       // The frames load lazily, as a reader scrolls to them.
       await tab.evaluate(() => document.getElementById('kv-basics')!.scrollIntoView(), null);
-      await frameText(tab, ['#kv-basics >>> iframe', 'iframe[name="preview"]'], /^set test-key = test-value\n/);
+      await frameText(tab, ['#kv-basics >>> iframe', 'iframe[name="preview"]'], /^set test-key = test-value\n/, 240_000);
     })],
   // foundation.test.ts "a bad manifest shows "line L, column C" and the offending id"
   ['a bad manifest shows its errors at line and column', (suite) =>
@@ -91,16 +97,18 @@ const SCENARIOS: Array<[string, (suite: Suite) => Promise<void>]> = [
       assert.match(problems, /spin\.toml line 8, column 13: words must be separated with '-', not '_'/);
       assert.match(problems, /spin\.toml line 10, column 12: words must be separated with '-', not '_'/);
     })],
-  // robustness.test.ts "a busy loop gets 504 …" and "through the service worker too"
+  // robustness.test.ts "a busy loop gets 504 …" and "through the service worker too". A 4 s timeout
+  // rather than 1.5 s: a fresh engine's first request on WebKit's synchronous path, on a loaded
+  // 2-core machine, can take longer than 1.5 s, which would be a second (correct) 504.
   ['a busy loop is answered 504, in the console and through the service worker, and a fresh engine serves the data', (suite) =>
     inTab(suite, async (tab) => {
-      await openPlayground(tab, fixtureApp(suite, 'apps/busy-loop', '&preview=off&timeout=1500'));
+      await openPlayground(tab, fixtureApp(suite, 'apps/busy-loop', '&preview=off&timeout=4000'));
       assert.equal((await sendFromConsole(tab, 'PUT', '/s/kept')).body, 'ok');
       const spun = await sendFromConsole(tab, 'GET', '/spin/forever');
       assert.match(spun.status, /^504\b/);
-      assert.match(spun.body, /route "\/spin\/\.\.\." of component "spinner" did not respond within 1500 ms/);
-      await waitForLog(tab, /GET \/spin\/forever: route "\/spin\/\.\.\." of component "spinner" did not start its response within 1500 ms; answered 504 and restarting the engine/);
-      await waitForLog(tab, /engine restarted in \d+ ms \(GET \/spin\/forever timed out after 1500 ms\)/);
+      assert.match(spun.body, /route "\/spin\/\.\.\." of component "spinner" did not respond within 4000 ms/);
+      await waitForLog(tab, /GET \/spin\/forever: route "\/spin\/\.\.\." of component "spinner" did not start its response within 4000 ms; answered 504 and restarting the engine/);
+      await waitForLog(tab, /engine restarted in \d+ ms \(GET \/spin\/forever timed out after 4000 ms\)/);
       const kept = await sendFromConsole(tab, 'GET', '/g/kept');
       assert.match(kept.status, /^200\b/, kept.body);
       assert.equal(kept.body, 'kept'.repeat(100));
@@ -120,22 +128,21 @@ const SCENARIOS: Array<[string, (suite: Suite) => Promise<void>]> = [
       const query = fixtureApp(suite, 'apps/kv-path', '&preview=off');
       await openPlayground(a, query);
       await openPlayground(b, query);
-      for (let i = 0; i < 12; i++) {
+      const keys = Array.from({ length: 10 }, (_, i) => `t${i}`);
+      for (const [i, key] of keys.entries()) {
         const writer = i % 2 ? a : b;
-        const answer = i % 3 ? await sendFromConsole(writer, 'PUT', `/s/t${i}`) : await fetchInFrame(writer, RUNNER, `/s/t${i}`, 'PUT');
-        assert.equal(answer.body, 'ok', `write ${i}`);
+        const answer = i % 3 ? await sendFromConsole(writer, 'PUT', `/s/${key}`) : await fetchInFrame(writer, RUNNER, `/s/${key}`, 'PUT');
+        assert.equal(answer.body, 'ok', `write ${key}`);
       }
-      for (const [name, reader] of [['a', a], ['b', b]] as const) {
-        for (let i = 0; i < 12; i++) assert.equal((await fetchInFrame(reader, RUNNER, `/g/t${i}`)).body, `t${i}`.repeat(100), `tab ${name} reads t${i}`);
-      }
+      const expected = keys.map((key) => key.repeat(100));
+      for (const [name, reader] of [['a', a], ['b', b]] as const) assert.deepEqual(await readAll(reader, keys), expected, `tab ${name} reads every write`);
       await a.close();
-      for (let i = 0; i < 12; i++) {
-        const answer = await waitUntil('the remaining tab to answer', async () => {
-          const r = await sendFromConsole(b, 'GET', `/g/t${i}`);
-          return /^200\b/.test(r.status) ? r : null;
-        });
-        assert.equal(answer.body, `t${i}`.repeat(100));
-      }
+      const taken = await waitUntil('the remaining tab to answer', async () => {
+        const r = await sendFromConsole(b, 'GET', `/g/${keys[0]}`);
+        return /^200\b/.test(r.status) ? r : null;
+      });
+      assert.equal(taken.body, expected[0]);
+      assert.deepEqual(await readAll(b, keys), expected, 'after the take-over, every write is still there');
     } finally {
       await a.close().catch(() => undefined);
       await b.close().catch(() => undefined);
