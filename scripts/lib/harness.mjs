@@ -93,6 +93,8 @@ function firefoxVersion(path) {
  * WEBKIT_WEBDRIVER_URL (a WebKitWebDriver started here under its own Xvfb display) or WEBKIT_SKIP.
  */
 export async function prepareCrossBrowser() {
+  // Stopped with Ctrl+C or a signal, still stop Xvfb and WebKitWebDriver (the 'exit' handlers).
+  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
   const firefoxOk = () => firefoxCandidates().find((p) => Number(firefoxVersion(p)?.split('.')[0]) >= FIREFOX_MIN);
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if ((!firefoxOk() || webkitMissing().length) && isRoot && existsSync('/usr/bin/apt-get') && !process.env.NO_BROWSER_INSTALL) {
