@@ -25,8 +25,8 @@ function profile(context: BrowserContext): Profile {
 async function frameAt(page: Page, frames: string[]): Promise<Frame> {
   let frame = page.mainFrame();
   for (const selector of frames) {
-    // Playwright's CSS already pierces open shadow roots.
-    const next = await (await frame.waitForSelector(selector.replaceAll(' >>> ', ' '))).contentFrame();
+    // Playwright's CSS already pierces open shadow roots; the runner frame is hidden, so only attached.
+    const next = await (await frame.waitForSelector(selector.replaceAll(' >>> ', ' '), { state: 'attached' })).contentFrame();
     if (!next) throw new Error(`${selector} has no content`);
     frame = next;
   }
