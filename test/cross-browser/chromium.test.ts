@@ -2,4 +2,4 @@
 import { chromiumDriver } from '../support/driver-chromium.ts';
 import { crossBrowserSuite } from './scenarios.ts';
 
-crossBrowserSuite('Chromium', chromiumDriver);
+crossBrowserSuite('Chromium', 'chromium', chromiumDriver);

@@ -8,4 +8,4 @@ import { crossBrowserSuite } from './scenarios.ts';
 
 const path = process.env.FIREFOX_PATH;
 const skip = process.env.FIREFOX_SKIP || (path ? undefined : 'FIREFOX_PATH is not set: run this file through `npm test`');
-crossBrowserSuite('Firefox', () => firefoxDriver(path!), skip);
+crossBrowserSuite('Firefox', 'firefox', () => firefoxDriver(path!), skip);

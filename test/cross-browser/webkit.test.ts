@@ -8,4 +8,4 @@ import { crossBrowserSuite } from './scenarios.ts';
 
 const url = process.env.WEBKIT_WEBDRIVER_URL;
 const skip = process.env.WEBKIT_SKIP || (url ? undefined : 'WEBKIT_WEBDRIVER_URL is not set: run this file through `npm test`');
-crossBrowserSuite('WebKitGTK', () => webkitDriver(url!, process.env.WEBKIT_MINIBROWSER), skip);
+crossBrowserSuite('WebKitGTK', 'webkit', () => webkitDriver(url!, process.env.WEBKIT_MINIBROWSER), skip);
