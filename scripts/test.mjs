@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: everything, browser tests included, on a fresh machine. Finds or installs
 // Chromium, builds, serves the production build, then runs unit and browser tests in one
-// node:test run that ends with the line "N passed, N failed".
+// node:test run that ends with the line "N passed, N failed". The cross-browser tests
+// (test/cross-browser/) also need Firefox and WebKitWebDriver: found or installed here, or
+// reported skipped with the reason.
 //
 // The inner loop:
 //   npm run test:unit                                   unit tests only (Node, no browser, no build)
@@ -9,7 +11,7 @@
 //   npm test -- --no-build test/browser/ui-trace.test.ts  the same against the existing dist/
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildAll, findChromium, root, run, runNode, startPreview } from './lib/harness.mjs';
+import { buildAll, findChromium, prepareCrossBrowser, root, run, runNode, startPreview } from './lib/harness.mjs';
 
 function testFiles(dir) {
   const full = join(root, dir);
@@ -21,13 +23,15 @@ const args = process.argv.slice(2);
 const unitOnly = args.includes('--unit');
 const noBuild = args.includes('--no-build');
 const chosen = args.filter((a) => !a.startsWith('--'));
+// `--test-name-pattern=…` picks tests by name inside the chosen files (node:test's own option).
+const patterns = args.filter((a) => a.startsWith('--test-name-pattern='));
 for (const file of chosen) {
   if (!existsSync(join(root, file))) {
     console.error(`No such test file: ${file}`);
     process.exit(2);
   }
 }
-const files = chosen.length ? chosen : unitOnly ? testFiles('test/unit') : [...testFiles('test/unit'), ...testFiles('test/browser')];
+const files = chosen.length ? chosen : unitOnly ? testFiles('test/unit') : [...testFiles('test/unit'), ...testFiles('test/browser'), ...testFiles('test/cross-browser')];
 const needsBrowser = !unitOnly && files.some((f) => !f.startsWith('test/unit/'));
 
 const env = {};
@@ -45,12 +49,14 @@ if (needsBrowser) {
   server = await startPreview(Number(process.env.TEST_PORT || 4179));
   env.PG_URL = server.url;
 }
+if (files.some((f) => f.startsWith('test/cross-browser/'))) Object.assign(env, await prepareCrossBrowser());
 const code = await runNode(
   [
     '--import', 'tsx',
     '--test', '--test-concurrency=1',
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=./test/support/summary-reporter.mjs', '--test-reporter-destination=stdout',
+    ...patterns,
     ...files,
   ],
   env,
