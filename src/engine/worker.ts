@@ -30,13 +30,34 @@ function tellRunner(message: EngineWorkerToRunner): void {
  * One engine per project at a time: a Worker the runner just terminated may still be finishing a
  * write while its replacement starts. Held until this Worker ends (the browser releases it then).
  */
-function holdEngineLock(): Promise<void> {
-  if (!navigator.locks) return Promise.resolve();
-  return new Promise((granted) => {
-    void navigator.locks.request(ENGINE_DB_LOCK, () => {
-      granted();
-      return new Promise<never>(() => {});
-    });
+/**
+ * How long a new engine waits for the previous one to let go of the data lock before taking it.
+ * Chromium stops a Worker busy in a guest's loop about 2 s after terminate(); WebKit may never
+ * stop it (its thread keeps spinning in wasm), so the lock would never be released and every
+ * request after a safety-timeout restart would time out too. A terminated Worker runs no more
+ * JavaScript, so taking its lock after the grace period cannot let two engines write the data.
+ */
+const LOCK_STEAL_AFTER_MS = 5000;
+
+function holdEngineLock(): Promise<'granted' | 'stolen'> {
+  if (!navigator.locks) return Promise.resolve('granted');
+  const hold = () => new Promise<never>(() => {});
+  return new Promise((resolve) => {
+    const waiting = new AbortController();
+    const timer = setTimeout(() => waiting.abort(), LOCK_STEAL_AFTER_MS);
+    navigator.locks
+      .request(ENGINE_DB_LOCK, { signal: waiting.signal }, () => {
+        clearTimeout(timer);
+        resolve('granted');
+        return hold();
+      })
+      .catch(() => {
+        if (!waiting.signal.aborted) return;
+        void navigator.locks.request(ENGINE_DB_LOCK, { steal: true }, () => {
+          resolve('stolen');
+          return hold();
+        });
+      });
   });
 }
 
@@ -91,8 +112,11 @@ function kvWritten(store: string): void {
 async function start(): Promise<Engine> {
   const SQL = await initSqlJs({ locateFile: () => sqlWasmUrl });
   const lockWait = performance.now();
-  await holdEngineLock();
+  const lock = await holdEngineLock();
   const waited = performance.now() - lockWait;
+  if (lock === 'stolen') {
+    log({ level: 'warn', source: 'engine', message: `the previous engine did not stop within ${LOCK_STEAL_AFTER_MS / 1000} s of being terminated (a browser that cannot interrupt a guest's loop); this engine took over its data` });
+  }
   // Chromium stops a Worker busy in a guest's loop only about 2 s after terminate().
   if (waited > 100) log({ level: 'info', source: 'engine', message: `waited ${Math.round(waited)} ms for the previous engine to stop` });
   const unsaved = (what: string, error: unknown) =>

@@ -52,12 +52,7 @@ async function readAll(tab: Tab, keys: string[]): Promise<string[]> {
 const fixtureApp = (suite: Suite, app: string, extra = '') => `?app=${encodeURIComponent(`${suite.fixtures.url}/${app}/spin.toml`)}${extra}`;
 
 /** Engines where a scenario is known to fail, with why: run and reported as TODO, never hidden. */
-const KNOWN: Record<string, Partial<Record<EngineName, string>>> = {
-  'a busy loop is answered 504, in the console and through the service worker, and a fresh engine serves the data': {
-    webkit:
-      'WebKit difference, not yet fixed: after the 504 and the restart, every request to the app is a 504 again (cause not yet found; first suspect: WebKit does not stop a Worker spinning in wasm, and the restart waits for the previous engine to stop)',
-  },
-};
+const KNOWN: Record<string, Partial<Record<EngineName, string>>> = {};
 
 const SCENARIOS: Array<[string, (suite: Suite) => Promise<void>]> = [
   // foundation.test.ts "kv-basics answers in the preview and in the request console"; no-jspi.test.ts
