@@ -58,7 +58,8 @@ export async function startPreview(port) {
   });
   process.on('exit', () => child.kill());
   const url = `http://127.0.0.1:${port}/__pg/`;
-  for (let i = 0; i < 100; i++) {
+  // Up to 30 s: on a busy 2-core machine vite preview can take more than 10 s to answer.
+  for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`vite preview exited with ${child.exitCode}`);
     try {
       if ((await fetch(url)).ok) return { url: `http://localhost:${port}`, stop: () => child.kill() };
@@ -153,7 +154,7 @@ async function startWebKitDriver() {
   const driver = spawn('WebKitWebDriver', [`--port=${port}`], { stdio: 'ignore', env: { ...process.env, DISPLAY: display } });
   process.on('exit', () => driver.kill());
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 600; i++) {
     if (driver.exitCode !== null) throw new Error(`WebKitWebDriver exited with ${driver.exitCode}`);
     try {
       if ((await fetch(`${url}/status`)).ok) {

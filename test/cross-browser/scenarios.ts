@@ -223,22 +223,10 @@ const SCENARIOS: Array<[string, (suite: Suite) => Promise<void>]> = [
       assert.ok((JSON.parse(api.body) as Array<{ message: string }>).some((e) => e.message === unique), api.body);
     })],
   // no-jspi.test.ts "outbound HTTP goes out with synchronous XMLHttpRequest"; ui-trace.test.ts
-  ['outbound HTTP to an allowed local server returns the echo, and the Trace shows the call', (suite) =>
+  ['outbound HTTP to an allowed local server returns the echo and the Trace shows the call; a redirect outside the list is refused', (suite) =>
     inTab(suite, async (tab) => {
       await openPlayground(tab, fixtureApp(suite, 'conformance/outbound-wasi-http', '&preview=off'));
-      await tab.evaluate((url) => {
-        (document.querySelector('#variables') as HTMLDetailsElement).open = true;
-        const input = document.querySelector<HTMLInputElement>('#variables [aria-label="Variable url"]')!;
-        input.value = url;
-        input.dispatchEvent(new Event('input', { bubbles: true }));
-      }, `http://127.0.0.1:${suite.echoPort}/`);
-      await tab.evaluate(() => {
-        const status = document.getElementById('status')!;
-        status.textContent = '';
-        status.classList.remove('error');
-      }, null);
-      await tab.click('button', 'Run');
-      await waitForStatus(tab, 'Running');
+      await runWithUrl(tab, `http://127.0.0.1:${suite.echoPort}/`);
       const response = await sendFromConsole(tab, 'GET', '/');
       assert.match(response.status, /^200\b/, response.body);
       assert.equal(response.body, 'Hello, world!');
@@ -249,8 +237,60 @@ const SCENARIOS: Array<[string, (suite: Suite) => Promise<void>]> = [
       assert.ok(trace);
       const loaded = await waitForLog(tab, /loaded app\.wasm/);
       if (suite.engine === 'webkit') assert.match(loaded, SYNC_GLUE, 'WebKit goes out with synchronous XMLHttpRequest');
+      // outbound-allow-list.test.ts: an open redirect on the allowed server to a host outside the
+      // list gives the guest an error, never the outside body. With fetch (JSPI engines) the
+      // outside server is not even contacted; synchronous XHR (WebKit) always follows, so there
+      // the playground checks responseURL and withholds the body.
+      const outside = await startEchoServer({ host: '127.0.0.2' });
+      try {
+        await runWithUrl(tab, `http://127.0.0.1:${suite.echoPort}/redirect/${encodeURIComponent(`${outside.origin}/`)}`);
+        const redirected = await sendFromConsole(tab, 'GET', '/');
+        assert.match(redirected.status, /^500\b/, redirected.body);
+        assert.doesNotMatch(redirected.body, /Hello, world!/);
+        await waitForLog(tab, /redirect.*not followed/);
+        if (suite.engine !== 'webkit') assert.equal(outside.requests, 0, 'the server outside allowed_outbound_hosts was contacted');
+      } finally {
+        await outside.close();
+      }
+    })],
+  // spin4.test.ts: a WASI 0.3 (Spin 4) component answers with its streamed echo where the engine
+  // has JSPI (Chromium, Firefox), and is refused at load, naming JSPI, where it has not (WebKit).
+  ['a Spin 4 (WASI 0.3) component answers where the engine has JSPI, and is refused by name where it has not', (suite) =>
+    inTab(suite, async (tab) => {
+      if (suite.engine === 'webkit') {
+        await openPlayground(tab, fixtureApp(suite, 'apps/p3-echo', '&preview=off'), 'error');
+        const problems = await text(tab, '#problems');
+        assert.match(problems, /exports wasi:http\/handler@0\.3\.0-rc-2026-03-15/);
+        assert.match(problems, /needs JSPI \(JavaScript Promise Integration/);
+        assert.match(problems, /Chromium-based browser/);
+        assert.match(problems, /Firefox/);
+        return;
+      }
+      await openPlayground(tab, fixtureApp(suite, 'apps/p3-echo', '&preview=off'));
+      const body = 'hello from a Spin 4 client';
+      const response = await sendFromConsole(tab, 'POST', '/anything?x=1', body);
+      assert.match(response.status, /^200\b/, response.body);
+      assert.match(response.headers, /x-echo: p3/);
+      assert.equal(response.body, body);
     })],
 ];
+
+/** Set the outbound app's `url` variable and run it again. */
+async function runWithUrl(tab: Tab, url: string): Promise<void> {
+  await tab.evaluate((url) => {
+    (document.querySelector('#variables') as HTMLDetailsElement).open = true;
+    const input = document.querySelector<HTMLInputElement>('#variables [aria-label="Variable url"]')!;
+    input.value = url;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  }, url);
+  await tab.evaluate(() => {
+    const status = document.getElementById('status')!;
+    status.textContent = '';
+    status.classList.remove('error');
+  }, null);
+  await tab.click('button', 'Run');
+  await waitForStatus(tab, 'Running');
+}
 
 /**
  * Register every scenario for one engine. `skip` (the reason the engine is not available, from
