@@ -46,6 +46,8 @@ if (needsBrowser) {
     process.exit(2);
   }
   // A port of its own, so a running `npm run preview` on 4173 does not collide.
+  // Pick TEST_PORT off the Fetch standard's bad-ports list (e.g. 4190 is): Node's fetch refuses
+  // those, so the wait for vite preview below would look as if the server never answered.
   server = await startPreview(Number(process.env.TEST_PORT || 4179));
   env.PG_URL = server.url;
 }
