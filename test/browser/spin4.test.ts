@@ -177,7 +177,10 @@ describe('Spin 4 instance reuse for WASI 0.3 components', () => {
     const context = await newContext(browser);
     const page = await openPlayground(context, appQuery('p3-counter', '&preview=off&idleInstanceTimeout=300'));
     const results = await sequential(page, ['/a', 'sleep:900', '/b', '/c']);
-    assert.deepEqual(results.map(([, body]) => body.trim()), ['request 1 in-flight 1', 'request 1 in-flight 1', 'request 2 in-flight 1']);
+    // Which instance served each request shows in its count. The guest's own in-flight count is
+    // left out here: its task may still be finishing (trailers, stream drop) when the host has
+    // the whole body and sends the next request, so it can read 2 for sequential requests.
+    assert.deepEqual(results.map(([, body]) => body.trim().replace(/ in-flight \d+$/, '')), ['request 1', 'request 1', 'request 2']);
     await context.close();
   });
 
