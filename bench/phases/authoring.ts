@@ -1,5 +1,5 @@
 /**
- * Issue 7's numbers, measured the way a person works: "New JS app", then edit the handler and
+ * The authoring numbers (docs/authoring.md), measured the way a person works: "New JS app", then edit the handler and
  * press Run, three times. The page logs and publishes each build's `buildMs` (in-page build) and
  * `firstResponseMs` (from Run to the first response the new build answers); medians of the edits
  * (the first build on open, which also fetches and compiles the engine, is reported separately).

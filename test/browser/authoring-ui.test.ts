@@ -1,5 +1,5 @@
 /**
- * Issue 7, done when: in the playground UI, pick "New JS app", type a handler that returns a
+ * Authoring in the page, as a person does it: in the playground UI, pick "New JS app", type a handler that returns a
  * unique string and reads and writes key-value data, press Run, and get that string from the
  * preview. Also: a script error becomes a marker in the Source editor while the last good build
  * keeps serving, and "Export .wasm" downloads a component.

@@ -1,5 +1,5 @@
 /**
- * Issue 4: "When the IndexedDB quota is exceeded, give a clear error; the data already stored
+ * A full storage quota (docs/spin-behaviour.md has the durability rule): "When the IndexedDB quota is exceeded, give a clear error; the data already stored
  * stays intact." With a real quota, not a fake: Chromium runs with its profile on a small tmpfs
  * (96 MiB), so its storage quota is small and a large write really fails with
  * `QuotaExceededError`. The `kv-body` fixture stores each request body under the key its path

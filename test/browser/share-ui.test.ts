@@ -1,5 +1,5 @@
 /**
- * Issue 6 in the UI: "Share" gives a link that opens, in a fresh browser, as a new project with
+ * Sharing in the UI: "Share" gives a link that opens, in a fresh browser, as a new project with
  * the same responses and key-value data; a damaged link shows its error and what was recovered;
  * "Export app" downloads a zip whose key-value database sql.js opens in Node with the rows;
  * importing that zip restores the app and its data; the same for SQLite databases
