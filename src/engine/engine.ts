@@ -162,7 +162,7 @@ export class Engine {
       bridge: this.#deps.bridge,
       kvLimits: loaded.kvLimits,
       internal: (target, inner) => this.#internal(target, inner, trace),
-      ...(trace ? { onHostCall: (call: string, outcome: string) => trace.call(componentId, call, outcome), onInstance: (info: NonNullable<RequestTrace['instance']>) => trace.instance(info) } : {}),
+      ...(trace ? { onHostCall: (call: string, outcome: string, startedAt?: number) => trace.call(componentId, call, outcome, startedAt), onInstance: (info: NonNullable<RequestTrace['instance']>) => trace.instance(info) } : {}),
     });
   }
 

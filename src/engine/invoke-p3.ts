@@ -28,7 +28,7 @@ export function poolFor(entry: LoadedComponent, first: InvokeDeps, contextFor: C
       const forward = { deps: first };
       const relay: InvokeDeps = {
         ...first,
-        onHostCall: (call, outcome) => forward.deps.onHostCall?.(call, outcome),
+        onHostCall: (call, outcome, startedAt) => forward.deps.onHostCall?.(call, outcome, startedAt),
         internal: (target, request) => forward.deps.internal(target, request),
       };
       const { imports, finish } = buildImports(entry.prepared!.world.imports, contextFor(relay));

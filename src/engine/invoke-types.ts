@@ -20,8 +20,8 @@ export interface InvokeDeps {
   internal(target: { self: true } | { component: string }, request: InternalRequest): Promise<InternalResponse>;
   fetch: typeof fetch;
   bridge: 'jspi' | 'sync';
-  /** Every host call the component makes, for the request's trace. */
-  onHostCall?(call: string, outcome: string): void;
+  /** Every host call the component makes, for the request's trace (async calls: with their start). */
+  onHostCall?(call: string, outcome: string, startedAt?: number): void;
   /** The loaded app's key-value limits; without it writes are not checked. */
   kvLimits?: KvLimits;
   /** Which reused instance serves the request (WASI 0.3 components), for the trace. */

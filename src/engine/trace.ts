@@ -52,13 +52,17 @@ export class TraceRecorder {
     this.trace.instance = info;
   }
 
-  /** A host call's report, for a component's `onHostCall`. */
-  call(component: string, call: string, outcome: string): void {
+  /**
+   * A host call's report, for a component's `onHostCall`; `startedAt` (a `performance.now()`)
+   * when an async call reports where it started as well as where it ended.
+   */
+  call(component: string, call: string, outcome: string, startedAt?: number): void {
     if (this.trace.calls.length >= MAX_CALLS) {
       this.#dropped++;
       return;
     }
     const entry: TraceCall = { component, call: clip(call), outcome: clip(outcome), atMs: performance.now() - this.#started };
+    if (startedAt !== undefined) entry.startMs = Math.max(0, startedAt - this.#started);
     this.trace.calls.push(entry);
     if (this.#sent) this.#scheduleResend();
   }

@@ -148,6 +148,8 @@ export interface TraceCall {
   outcome: string;
   /** Milliseconds from the start of the request to the call's return. */
   atMs: number;
+  /** For an async host call (WASI 0.3): milliseconds from the start of the request to its start. */
+  startMs?: number;
 }
 
 /** Everything one request did, in order: sent from the engine to the UI as it happens. */

@@ -158,6 +158,9 @@ function timingLine(trace: RequestTrace): HTMLElement {
   return h('div', { className: 'trace-timing' }, bar, h('span', {}, `${text} · total ${formatMs(timing.totalMs)}${trace.streaming ? ' (body streamed)' : ''}`));
 }
 
+/** When a call returned (or, for an async call, started), from the start of the request. */
+const at = (ms: number) => (ms < 0.1 ? '<0.1 ms' : `+${formatMs(ms)}`);
+
 function calls(trace: RequestTrace): HTMLElement {
   if (trace.calls.length === 0) {
     const why = trace.kind === 'component' ? 'No host calls: the component answered without key-value, variables, SQLite or outbound HTTP.' : 'No component ran.';
@@ -172,7 +175,7 @@ function calls(trace: RequestTrace): HTMLElement {
       return h(
         'li',
         { className: `call ${kind}` },
-        h('span', { className: 'at' }, c.atMs < 0.1 ? '<0.1 ms' : `+${formatMs(c.atMs)}`),
+        h('span', { className: 'at' }, c.startMs === undefined ? at(c.atMs) : `${at(c.startMs)} → ${at(c.atMs)}`),
         h('span', { className: 'body' },
           multi && c.component ? h('span', { className: 'who' }, `${c.component} `) : null,
           h('code', { className: 'what' }, c.call),
