@@ -11,7 +11,8 @@ import type { SqliteKvStore } from '../kv/sqlite-store';
 import type { SqliteDatabases } from '../kv/sqlite-databases';
 import { createKeyValueSpin1, createKeyValueV2, createWasiKeyValue, type KeyValueContext } from './key-value';
 import type { KvWriteGuard } from './key-value-limits';
-import { createSpinConfigV1, createVariablesV2, createWasiConfig, type VariableResolver } from './variables';
+import { createKeyValueV3 } from './key-value-p3';
+import { createSpinConfigV1, createVariablesV2, createVariablesV3, createWasiConfig, type VariableResolver } from './variables';
 import { createSqliteSpin1, createSqliteV2, createSqliteV3 } from './sqlite';
 import { createUnavailableHosts } from './stubs';
 import { HOST_INTERFACES } from './versions';
@@ -31,7 +32,8 @@ export interface InstanceContext {
   onStdout(line: string): void;
   onStderr(line: string): void;
   onWarning(message: string): void;
-  onHostCall?(call: string, outcome: string): void;
+  /** `startedAt` (a `performance.now()`): where an async (WASI 0.3) call started. */
+  onHostCall?(call: string, outcome: string, startedAt?: number): void;
   onKvWrite?(store: string): void;
   /** Key-value size and count limits for this component (warn or refuse); none when absent. */
   kvLimits?: KvWriteGuard;
@@ -71,10 +73,12 @@ export function buildImports(importNames: string[], ctx: InstanceContext): { imp
   const byName: Record<string, () => unknown> = {
     'fermyon:spin/key-value': () => createKeyValueSpin1(kvContext),
     'fermyon:spin/key-value@2.0.0': () => createKeyValueV2(kvContext),
+    'spin:key-value/key-value@3.0.0': () => createKeyValueV3(kvContext),
     'wasi:keyvalue/store@0.2.0-draft2': () => wasiKeyValue().store,
     'wasi:keyvalue/atomics@0.2.0-draft2': () => wasiKeyValue().atomics,
     'wasi:keyvalue/batch@0.2.0-draft2': () => wasiKeyValue().batch,
     'fermyon:spin/variables@2.0.0': () => createVariablesV2(variablesContext),
+    'spin:variables/variables@3.0.0': () => createVariablesV3(variablesContext),
     'wasi:config/store@0.2.0-draft-2024-09-27': () => createWasiConfig(variablesContext),
     'fermyon:spin/config': () => createSpinConfigV1(variablesContext),
     'fermyon:spin/sqlite': () => withFinish(createSqliteSpin1(sqliteContext)),

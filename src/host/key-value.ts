@@ -14,8 +14,8 @@ export interface KeyValueContext {
   store: SqliteKvStore;
   /** The component's `key_value_stores`. */
   allowedStores: readonly string[];
-  /** Called for every host call, for the trace view. */
-  onCall?: (call: string, outcome: string) => void;
+  /** Called for every host call, for the trace view; async calls also say when they started. */
+  onCall?: (call: string, outcome: string, startedAt?: number) => void;
   /** Called after each write, so the UI's explorer can refresh. */
   onWrite?: (store: string) => void;
   /** Size and count limits checked before each write (warn only, or Cloud limits); none when absent. */
@@ -30,9 +30,9 @@ export function isKeyValueStoreAllowed(allowedStores: readonly string[], label: 
   return allowedStores.includes(label);
 }
 
-type CoreError = { kind: 'access-denied' } | { kind: 'other'; message: string };
+export type CoreError = { kind: 'access-denied' } | { kind: 'other'; message: string };
 
-class KvCoreError extends Error {
+export class KvCoreError extends Error {
   constructor(readonly error: CoreError) {
     super(error.kind === 'other' ? error.message : error.kind);
   }
@@ -116,6 +116,12 @@ export function createKeyValueCore(ctx: KeyValueContext) {
       capped(keys.reduce((sum, key) => sum + STRING + utf8Length(key), OPTION_VEC));
       return keys;
     },
+    /** Spin 4's streamed `get-keys` (`spin:key-value@3.0.0`) caps each key, not the whole list. */
+    streamedKeys(label: string): string[] {
+      const keys = backend(() => ctx.store.keys(label));
+      for (const key of keys) capped(utf8Length(key));
+      return keys;
+    },
     getMany(label: string, keys: readonly string[]): Array<[string, Uint8Array]> {
       const found = backend(() => ctx.store.getMany(label, keys));
       capped(found.reduce((sum, [key, value]) => sum + KEY_VALUE_TUPLE + utf8Length(key) + value.byteLength, OPTION_VEC));
@@ -142,7 +148,7 @@ export function createKeyValueCore(ctx: KeyValueContext) {
 }
 
 /** Describes a value for the trace without copying large payloads. */
-function describe(value: unknown): string {
+export function describe(value: unknown): string {
   if (value === undefined) return 'none';
   if (typeof value === 'bigint') return String(value);
   if (Array.isArray(value)) return `[${value.map(describe).join(',')}]`;
@@ -155,28 +161,28 @@ function describe(value: unknown): string {
 
 /**
  * Wraps each host call: traces it, throws the WIT error value `toWit` picks for a core error,
- * and lets anything else (a Spin panic) escape as a trap.
+ * and lets anything else (a Spin panic) escape as a trap. `startedAt` is for async calls.
  */
-function tracer(ctx: KeyValueContext, toWit: (error: CoreError) => { tag: string; val?: unknown }) {
-  return <T>(name: string, run: () => T): T => {
+export function tracer(ctx: KeyValueContext, toWit: (error: CoreError) => { tag: string; val?: unknown }) {
+  return <T>(name: string, run: () => T, startedAt?: number): T => {
     try {
       const result = run();
-      ctx.onCall?.(name, `ok(${describe(result)})`);
+      ctx.onCall?.(name, `ok(${describe(result)})`, startedAt);
       return result;
     } catch (error) {
       const wit = error instanceof KvCoreError ? toWit(error.error) : error instanceof WitError ? error.value : undefined;
       if (!wit) {
-        ctx.onCall?.(name, `trap(${error instanceof Error ? error.message : String(error)})`);
+        ctx.onCall?.(name, `trap(${error instanceof Error ? error.message : String(error)})`, startedAt);
         throw error instanceof Error ? error : new Error(String(error));
       }
       const detail = wit.val === undefined ? '' : `: ${typeof wit.val === 'string' ? wit.val : describe(wit.val)}`;
-      ctx.onCall?.(name, `err(${wit.tag}${detail})`);
+      ctx.onCall?.(name, `err(${wit.tag}${detail})`, startedAt);
       throw wit;
     }
   };
 }
 
-const accessDeniedOr = (other: (message: string) => { tag: string; val: unknown }) => (error: CoreError) =>
+export const accessDeniedOr = (other: (message: string) => { tag: string; val: unknown }) => (error: CoreError) =>
   error.kind === 'access-denied' ? { tag: 'access-denied' } : other(error.message);
 
 /** `fermyon:spin/key-value@2.0.0`: a `store` resource; a missing key is `none`. */

@@ -135,22 +135,28 @@ export function rustDebug(text: string, quote: '"' | "'" = '"'): string {
 
 export interface VariablesContext {
   resolver: VariableResolver;
-  /** Called for every host call, for the trace view. */
-  onCall?: (call: string, outcome: string) => void;
+  /** Called for every host call, for the trace view; async calls also say when they started. */
+  onCall?: (call: string, outcome: string, startedAt?: number) => void;
 }
 
-function traced<T>(ctx: VariablesContext, call: string, run: () => VariableResult<T>, toWit: (error: VariablesError) => T | { tag: string; val: string }): T {
+function traced<T>(
+  ctx: VariablesContext,
+  call: string,
+  run: () => VariableResult<T>,
+  toWit: (error: VariablesError) => T | { tag: string; val: string },
+  startedAt?: number,
+): T {
   const result = run();
   if (result.ok) {
-    ctx.onCall?.(call, `ok(${JSON.stringify(result.value) ?? 'none'})`);
+    ctx.onCall?.(call, `ok(${JSON.stringify(result.value) ?? 'none'})`, startedAt);
     return result.value;
   }
   const mapped = toWit(result.error);
   if (isWitError(mapped)) {
-    ctx.onCall?.(call, `err(${mapped.tag}: ${mapped.val})`);
+    ctx.onCall?.(call, `err(${mapped.tag}: ${mapped.val})`, startedAt);
     throw mapped;
   }
-  ctx.onCall?.(call, `ok(${JSON.stringify(mapped) ?? 'none'})`);
+  ctx.onCall?.(call, `ok(${JSON.stringify(mapped) ?? 'none'})`, startedAt);
   return mapped;
 }
 
@@ -163,6 +169,19 @@ export function createVariablesV2(ctx: VariablesContext) {
   return {
     get(name: string): string {
       return traced(ctx, `variables.get(${JSON.stringify(name)})`, () => ctx.resolver.get(name), (error) => error);
+    },
+  };
+}
+
+/**
+ * `spin:variables/variables@3.0.0` (Spin 4): the same `get` and error cases as 2.0.0, as an
+ * `async func`; the Promise makes the guest's call a subtask (docs/spin4.md).
+ */
+export function createVariablesV3(ctx: VariablesContext) {
+  return {
+    get(name: string): Promise<string> {
+      const startedAt = performance.now();
+      return Promise.resolve().then(() => traced(ctx, `variables.get(${JSON.stringify(name)})`, () => ctx.resolver.get(name), (error) => error, startedAt));
     },
   };
 }

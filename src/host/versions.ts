@@ -18,7 +18,7 @@ export interface HostInterface {
   name: string;
   family: HostFamily;
   /** Module under `src/host/` and exported factory. */
-  module: 'key-value' | 'variables' | 'sqlite' | 'stubs';
+  module: 'key-value' | 'key-value-p3' | 'variables' | 'sqlite' | 'stubs';
   factory: string;
   member?: string;
 }
@@ -34,12 +34,14 @@ const unavailable = (name: string): HostInterface => ({
 export const HOST_INTERFACES: readonly HostInterface[] = [
   { name: 'fermyon:spin/key-value', family: 'key-value', module: 'key-value', factory: 'createKeyValueSpin1' },
   { name: 'fermyon:spin/key-value@2.0.0', family: 'key-value', module: 'key-value', factory: 'createKeyValueV2' },
+  { name: 'spin:key-value/key-value@3.0.0', family: 'key-value', module: 'key-value-p3', factory: 'createKeyValueV3' },
   { name: 'wasi:keyvalue/store@0.2.0-draft2', family: 'wasi-keyvalue', module: 'key-value', factory: 'createWasiKeyValue', member: 'store' },
   { name: 'wasi:keyvalue/atomics@0.2.0-draft2', family: 'wasi-keyvalue', module: 'key-value', factory: 'createWasiKeyValue', member: 'atomics' },
   { name: 'wasi:keyvalue/batch@0.2.0-draft2', family: 'wasi-keyvalue', module: 'key-value', factory: 'createWasiKeyValue', member: 'batch' },
 
   { name: 'fermyon:spin/variables@2.0.0', family: 'variables', module: 'variables', factory: 'createVariablesV2' },
   { name: 'wasi:config/store@0.2.0-draft-2024-09-27', family: 'variables', module: 'variables', factory: 'createWasiConfig' },
+  { name: 'spin:variables/variables@3.0.0', family: 'variables', module: 'variables', factory: 'createVariablesV3' },
   { name: 'fermyon:spin/config', family: 'variables', module: 'variables', factory: 'createSpinConfigV1' },
 
   { name: 'fermyon:spin/sqlite', family: 'sqlite', module: 'sqlite', factory: 'createSqliteSpin1' },
@@ -56,6 +58,11 @@ export const HOST_INTERFACES: readonly HostInterface[] = [
     'spin:postgres/postgres@3.0.0',
     'spin:postgres/postgres@4.0.0',
     'spin:postgres/postgres@4.1.0',
+    // Spin 4 (WASIp3) async versions
+    'spin:redis/redis@3.0.0',
+    'spin:mysql/mysql@3.0.0',
+    'spin:postgres/postgres@4.2.0',
+    'spin:mqtt/mqtt@3.0.0',
     'fermyon:spin/redis',
     'fermyon:spin/redis-types',
     'fermyon:spin/mysql',

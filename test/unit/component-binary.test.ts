@@ -36,7 +36,9 @@ test('a truncated component is a format error, not a crash', () => {
 test('supported and unsupported imports', () => {
   assert.deepEqual(supportFor('wasi:io/poll@0.2.12'), { supported: true, key: 'wasi:io/poll' });
   assert.deepEqual(supportFor('fermyon:spin/key-value@2.0.0'), { supported: true, key: 'fermyon:spin/key-value' });
-  assert.match((supportFor('spin:key-value/key-value@3.0.0') as { reason: string }).reason, /Spin 4 async/);
+  assert.deepEqual(supportFor('spin:key-value/key-value@3.0.0'), { supported: true, key: 'spin:key-value/key-value' });
+  assert.deepEqual(supportFor('spin:variables/variables@3.0.0'), { supported: true, key: 'spin:variables/variables' });
+  assert.match((supportFor('spin:key-value/key-value@3.1.0') as { reason: string }).reason, /Spin 4 async/);
   assert.deepEqual(supportFor('wasi:http/types@0.3.0-rc-2026-03-15'), { supported: true, key: 'wasi:http/types' });
   assert.deepEqual(supportFor('wasi:http/types@0.3.0'), { supported: true, key: 'wasi:http/types' });
   assert.deepEqual(supportFor('wasi:clocks/monotonic-clock@0.3.0-rc-2026-03-15'), { supported: true, key: 'wasi:clocks/monotonic-clock' });
