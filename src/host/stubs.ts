@@ -3,8 +3,8 @@
  * MQTT and LLM inferencing. Each stub has every function and resource class its WIT declares
  * (spinframework/spin `wit/deps`), so a component that imports it links and runs; every call
  * fails with the interface's own error case and the text "<interface> is not available in the
- * browser playground". Async versions (`spin:postgres@4.2.0`, `spin:*@3.0.0` other than
- * postgres) are not here: they need WASIp3.
+ * browser playground". The Spin 4 (WASIp3) versions' `async func`s return a Promise that
+ * rejects with that error, a failed subtask for the guest (docs/spin4.md).
  */
 
 type OnCall = (call: string, outcome: string) => void;
@@ -81,6 +81,64 @@ function rdbmsSpin1(fail: Failure) {
   };
 }
 
+/** An `async func`: the failure arrives as a rejected Promise, a turn later. */
+type AsyncFailure = (name: string) => Promise<never>;
+const later = (fail: Failure): AsyncFailure => (name) => Promise.resolve().then(() => fail(name));
+
+/** `spin:redis/redis@3.0.0`: every function is async; every call is `other(…)`. */
+function redisV3(fail: AsyncFailure) {
+  class Connection {
+    static open(_address: string): Promise<Connection> { return fail('connection.open'); }
+    publish(_channel: string, _payload: Uint8Array): Promise<void> { return fail('publish'); }
+    get(_key: string): Promise<Uint8Array | undefined> { return fail('get'); }
+    set(_key: string, _value: Uint8Array): Promise<void> { return fail('set'); }
+    incr(_key: string): Promise<bigint> { return fail('incr'); }
+    del(_keys: string[]): Promise<number> { return fail('del'); }
+    sadd(_key: string, _values: string[]): Promise<number> { return fail('sadd'); }
+    smembers(_key: string): Promise<string[]> { return fail('smembers'); }
+    srem(_key: string, _values: string[]): Promise<number> { return fail('srem'); }
+    execute(_command: string, _arguments: unknown[]): Promise<unknown[]> { return fail('execute'); }
+  }
+  return { Connection };
+}
+
+/** `spin:mysql/mysql@3.0.0`: async `open` (connection-failed), `query` and `execute` (other). */
+function mysqlV3(fail: AsyncFailure, openFail: AsyncFailure) {
+  class Connection {
+    static open(_address: string): Promise<Connection> { return openFail('connection.open'); }
+    query(_statement: string, _params: unknown[]): Promise<never> { return fail('query'); }
+    execute(_statement: string, _params: unknown[]): Promise<void> { return fail('execute'); }
+  }
+  return { Connection };
+}
+
+/** `spin:postgres/postgres@4.2.0`: 4.1.0's functions plus an `-async` twin of each. */
+function postgresV42(fail: Failure, openFail: Failure) {
+  const failLater = later(fail);
+  const openLater = later(openFail);
+  class Connection {
+    static open(_address: string): Connection { return openFail('connection.open'); }
+    static openAsync(_address: string): Promise<Connection> { return openLater('connection.open-async'); }
+    query(_statement: string, _params: unknown[]): unknown { return fail('query'); }
+    queryAsync(_statement: string, _params: unknown[]): Promise<never> { return failLater('query-async'); }
+    execute(_statement: string, _params: unknown[]): bigint { return fail('execute'); }
+    executeAsync(_statement: string, _params: unknown[]): Promise<bigint> { return failLater('execute-async'); }
+  }
+  class ConnectionBuilder extends connectionBuilder(fail, openFail) {
+    buildAsync(): Promise<Connection> { return openLater('connection-builder.build-async'); }
+  }
+  return { Connection, ConnectionBuilder };
+}
+
+/** `spin:mqtt/mqtt@3.0.0`: async `open` and `publish`, both `other(…)` as in 2.0.0. */
+function mqttV3(fail: AsyncFailure) {
+  class Connection {
+    static open(_address: string, _username: string, _password: string, _keepAlive: bigint): Promise<Connection> { return fail('connection.open'); }
+    publish(_topic: string, _payload: Uint8Array, _qos: string): Promise<void> { return fail('publish'); }
+  }
+  return { Connection };
+}
+
 type ErrorCase = { tag: string } | string;
 
 /**
@@ -111,6 +169,10 @@ export function createUnavailableHosts(onCall?: OnCall): Record<string, Record<s
       ...rdbms('spin:postgres/postgres@4.1.0'),
       ConnectionBuilder: connectionBuilder(other('spin:postgres/postgres@4.1.0'), connectionFailed('spin:postgres/postgres@4.1.0')),
     },
+    'spin:redis/redis@3.0.0': redisV3(later(other('spin:redis/redis@3.0.0'))),
+    'spin:mysql/mysql@3.0.0': mysqlV3(later(other('spin:mysql/mysql@3.0.0')), later(connectionFailed('spin:mysql/mysql@3.0.0'))),
+    'spin:postgres/postgres@4.2.0': postgresV42(other('spin:postgres/postgres@4.2.0'), connectionFailed('spin:postgres/postgres@4.2.0')),
+    'spin:mqtt/mqtt@3.0.0': mqttV3(later(other('spin:mqtt/mqtt@3.0.0'))),
     'fermyon:spin/redis': redisSpin1(failing('fermyon:spin/redis', () => 'error')),
     'fermyon:spin/redis-types': {},
     'fermyon:spin/mysql': rdbmsSpin1(connectionFailed('fermyon:spin/mysql')),

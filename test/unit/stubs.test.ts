@@ -30,6 +30,15 @@ function thrown(run: () => unknown): unknown {
 const failsWith = (run: () => unknown, tag: string, iface: string) =>
   assert.deepEqual(thrown(run), { tag, val: unavailableMessage(iface) });
 
+/** An `async func` stub: a Promise (no synchronous throw) that rejects with the error case. */
+async function rejectsWith(result: unknown, tag: string, iface: string): Promise<void> {
+  assert.ok(result instanceof Promise, 'an async function returns a Promise');
+  await assert.rejects(result, (error: unknown) => {
+    assert.deepEqual(error, { tag, val: unavailableMessage(iface) });
+    return true;
+  });
+}
+
 describe('fermyon:spin@2.0.0 interfaces', () => {
   test('redis: connection.open and every method fail with other(…)', () => {
     const iface = 'fermyon:spin/redis@2.0.0';
@@ -80,8 +89,41 @@ describe('spin:postgres/postgres', () => {
     failsWith(() => builder.build!(), 'connection-failed', iface);
   });
 
-  test('4.2.0 is not stubbed: it has async functions and needs WASIp3', () => {
-    assert.equal(hosts['spin:postgres/postgres@4.2.0'], undefined);
+  test('4.2.0 (Spin 4): the synchronous functions fail at once, each -async twin rejects with the same case', async () => {
+    const iface = 'spin:postgres/postgres@4.2.0';
+    failsWith(() => cls(iface).open('postgres://db'), 'connection-failed', iface);
+    failsWith(() => method(iface, 'query')('SELECT 1', []), 'other', iface);
+    failsWith(() => method(iface, 'execute')('SELECT 1', []), 'other', iface);
+    await rejectsWith((cls(iface) as unknown as { openAsync(a: string): Promise<unknown> }).openAsync('postgres://db'), 'connection-failed', iface);
+    await rejectsWith(method(iface, 'queryAsync')('SELECT 1', []), 'other', iface);
+    await rejectsWith(method(iface, 'executeAsync')('SELECT 1', []), 'other', iface);
+    const builder = new (cls(iface, 'ConnectionBuilder'))('postgres://db');
+    failsWith(() => builder.setCaRoot!('pem'), 'other', iface);
+    failsWith(() => builder.build!(), 'connection-failed', iface);
+    await rejectsWith(builder.buildAsync!(), 'connection-failed', iface);
+  });
+});
+
+describe('Spin 4 (WASIp3) async interfaces', () => {
+  test('redis@3.0.0: connection.open and every method return a Promise that rejects with other(…)', async () => {
+    const iface = 'spin:redis/redis@3.0.0';
+    await rejectsWith(cls(iface).open('redis://localhost'), 'other', iface);
+    for (const m of ['publish', 'get', 'set', 'incr', 'del', 'sadd', 'smembers', 'srem', 'execute']) {
+      await rejectsWith(method(iface, m)(), 'other', iface);
+    }
+  });
+
+  test('mysql@3.0.0: open rejects with connection-failed(…); query and execute with other(…)', async () => {
+    const iface = 'spin:mysql/mysql@3.0.0';
+    await rejectsWith(cls(iface).open('mysql://db'), 'connection-failed', iface);
+    await rejectsWith(method(iface, 'query')('SELECT 1', []), 'other', iface);
+    await rejectsWith(method(iface, 'execute')('SELECT 1', []), 'other', iface);
+  });
+
+  test('mqtt@3.0.0: open and publish reject with other(…)', async () => {
+    const iface = 'spin:mqtt/mqtt@3.0.0';
+    await rejectsWith(cls(iface).open('mqtt://broker', 'u', 'p', 30n), 'other', iface);
+    await rejectsWith(method(iface, 'publish')('t', new Uint8Array(), 'at-most-once'), 'other', iface);
   });
 });
 
@@ -106,10 +148,11 @@ describe('unversioned fermyon:spin interfaces (Spin 1)', () => {
 });
 
 describe('the list of covered interfaces', () => {
-  test('names every network-service interface of Spin\'s synchronous worlds, and the versions table routes each to the stubs', () => {
+  test('names every network-service interface of Spin\'s worlds, and the versions table routes each to the stubs', () => {
     // Written out from Spin's WIT (spinframework/spin `wit/` and `wit/deps`), not from the code:
     // Redis, MySQL, Postgres, MQTT and LLM in the Spin 1 (unversioned), Spin 2 (`@2.0.0`) and
-    // synchronous `spin:postgres` packages. The async Spin 4 versions need WASIp3 and are absent.
+    // synchronous `spin:postgres` packages, and the ones Spin 4's `platform` world adds
+    // (`spin:redis@3.0.0`, `spin:mysql@3.0.0`, `spin:postgres@4.2.0`, `spin:mqtt@3.0.0`).
     const expected = [
       'fermyon:spin/llm',
       'fermyon:spin/llm@2.0.0',
@@ -123,9 +166,13 @@ describe('the list of covered interfaces', () => {
       'fermyon:spin/redis',
       'fermyon:spin/redis-types',
       'fermyon:spin/redis@2.0.0',
+      'spin:mqtt/mqtt@3.0.0',
+      'spin:mysql/mysql@3.0.0',
       'spin:postgres/postgres@3.0.0',
       'spin:postgres/postgres@4.0.0',
       'spin:postgres/postgres@4.1.0',
+      'spin:postgres/postgres@4.2.0',
+      'spin:redis/redis@3.0.0',
     ];
     assert.deepEqual([...UNAVAILABLE_INTERFACES].sort(), expected);
     const routed = HOST_INTERFACES.filter((i) => i.module === 'stubs').map((i) => i.name);
@@ -144,5 +191,14 @@ describe('the list of covered interfaces', () => {
     assert.deepEqual(calls, [
       'fermyon:spin/redis@2.0.0 connection.open -> err(other: fermyon:spin/redis@2.0.0 is not available in the browser playground)',
     ]);
+  });
+
+  test('an async call is traced when its Promise settles', async () => {
+    const calls: string[] = [];
+    const traced = createUnavailableHosts((call, outcome) => calls.push(`${call} -> ${outcome}`));
+    const pending = (traced['spin:redis/redis@3.0.0']!.Connection as Ctor).open('redis://x') as Promise<unknown>;
+    assert.deepEqual(calls, [], 'nothing is reported before the call settles');
+    await pending.catch(() => {});
+    assert.deepEqual(calls, ['spin:redis/redis@3.0.0 connection.open -> err(other: spin:redis/redis@3.0.0 is not available in the browser playground)']);
   });
 });
