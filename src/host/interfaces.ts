@@ -25,7 +25,17 @@ const SYNC_SPIN3 = new Set(['spin:sqlite/sqlite@3.0.0', 'spin:postgres/postgres@
 /** WASI 0.3 releases a Spin 4 component may import (spin:up@4.1.0 lists both). */
 export const P3_VERSIONS = new Set(['0.3.0-rc-2026-03-15', '0.3.0']);
 /** WASI 0.3 interfaces the playground serves (keys without version, as the glue reads them). */
-const P3_HOSTED = new Set(['wasi:http/types', 'wasi:clocks/monotonic-clock', 'wasi:clocks/types']);
+const P3_HOSTED = new Set([
+  'wasi:http/types',
+  ...['environment', 'exit', 'stdin', 'stdout', 'stderr', 'types'].map((i) => `wasi:cli/${i}`),
+  ...['terminal-input', 'terminal-output', 'terminal-stdin', 'terminal-stdout', 'terminal-stderr'].map((i) => `wasi:cli/${i}`),
+  'wasi:clocks/monotonic-clock',
+  'wasi:clocks/system-clock',
+  'wasi:clocks/types',
+  'wasi:random/random',
+  'wasi:random/insecure',
+  'wasi:random/insecure-seed',
+]);
 
 export function supportFor(name: string): Support {
   const parsed = parseInterfaceName(name);
