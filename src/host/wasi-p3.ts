@@ -8,7 +8,7 @@
  * same name and type as its 0.2 counterpart (`get-environment`, `exit`, `get-random-bytes`,
  * the terminal getters) the 0.2 host object serves both; only what changed is defined here.
  */
-import { readGuestStream, type GuestStream } from './wasi-http-p3';
+import type { GuestStream } from './wasi-http-p3';
 
 /** `wasi:clocks/monotonic-clock@0.3`: nanoseconds since an arbitrary start, and timed waits. */
 export function createMonotonicClockP3() {
@@ -52,8 +52,12 @@ export function createOutputP3(sink: OutputSink) {
     writeViaStream(data: GuestStream): Promise<Done> {
       return (async () => {
         try {
-          for await (const chunk of readGuestStream(data)) sink.write(chunk);
-          return done;
+          // Read with a count: one `for await` step would move a single byte (docs/spin4.md).
+          for (;;) {
+            const { value, done: end } = await data.read({ count: 65536 });
+            if (value && value.length > 0) sink.write(value instanceof Uint8Array ? value : Uint8Array.from(value));
+            if (end) return done;
+          }
         } finally {
           data[Symbol.dispose]?.();
         }
