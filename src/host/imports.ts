@@ -15,10 +15,11 @@ import { createSpinConfigV1, createVariablesV2, createWasiConfig, type VariableR
 import { createSqliteSpin1, createSqliteV2, createSqliteV3, createSqliteV31 } from './sqlite';
 import { createUnavailableHosts } from './stubs';
 import { HOST_INTERFACES } from './versions';
-import { P3_VERSIONS, supportFor } from './interfaces';
+import { generationClashes, P3_VERSIONS, supportFor } from './interfaces';
 import { createWasiHost } from './wasi';
 import { createWasiHttpTypes } from './wasi-http';
 import { createWasiHttpTypesP3 } from './wasi-http-p3';
+import { createFilesystemP3 } from './wasi-filesystem-p3';
 import { createEnvironmentP3, createMonotonicClockP3, createOutputP3, createStdinP3, createSystemClockP3 } from './wasi-p3';
 import { createOutgoingHandler, type OutboundHttpContext } from './outbound-http';
 import { createSpin1Http } from './outbound-http-spin1';
@@ -87,6 +88,7 @@ export function buildImports(importNames: string[], ctx: InstanceContext): { imp
     'wasi:http/types@0.3.0-rc-2026-03-15': () => createWasiHttpTypesP3(),
     'wasi:http/types@0.3.0': () => createWasiHttpTypesP3(),
     ...wasiP3(wasi),
+    ...filesystemP3(ctx.files),
     'wasi:http/outgoing-handler': () => createOutgoingHandler(outbound),
     'wasi:sockets/instance-network': () => sockets.instanceNetwork,
     'wasi:sockets/network': () => sockets.network,
@@ -98,6 +100,8 @@ export function buildImports(importNames: string[], ctx: InstanceContext): { imp
   };
   for (const entry of HOST_INTERFACES) if (entry.family === 'unavailable') byName[entry.name] = () => unavailable()[entry.name];
 
+  const clash = generationClashes(importNames)[0];
+  if (clash) throw new Error(`unsupported import ${clash.name}: ${clash.reason}`);
   const imports: Record<string, unknown> = {};
   const seen = new Set<string>();
   const keyOf = (name: string) => name.split('@')[0]!;
@@ -156,10 +160,23 @@ function wasiP3(wasi: ReturnType<typeof createWasiHost>): Record<string, () => u
   return out;
 }
 
+/** `wasi:filesystem` @0.3: one filesystem per instance, so `preopens` hands out `types`' own class. */
+function filesystemP3(files: InstanceContext['files']): Record<string, () => unknown> {
+  let filesystem: ReturnType<typeof createFilesystemP3> | undefined;
+  const get = () => (filesystem ??= createFilesystemP3(files));
+  const out: Record<string, () => unknown> = {};
+  for (const version of P3_VERSIONS) {
+    out[`wasi:filesystem/types@${version}`] = () => get().types;
+    out[`wasi:filesystem/preopens@${version}`] = () => get().preopens;
+  }
+  return out;
+}
+
 /** Load-time check: every import this component has must be one the playground provides. */
 export function unsupportedImports(importNames: string[]): Array<{ name: string; reason: string }> {
-  return importNames.flatMap((name) => {
+  const unsupported = importNames.flatMap((name) => {
     const support = supportFor(name);
     return support.supported ? [] : [{ name, reason: support.reason }];
   });
+  return [...unsupported, ...generationClashes(importNames)];
 }

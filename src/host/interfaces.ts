@@ -35,7 +35,26 @@ const P3_HOSTED = new Set([
   'wasi:random/random',
   'wasi:random/insecure',
   'wasi:random/insecure-seed',
+  'wasi:filesystem/types',
+  'wasi:filesystem/preopens',
 ]);
+
+/**
+ * Interfaces whose 0.2 and 0.3 versions cannot share the glue's one unversioned key: both have a
+ * `descriptor` resource with the same method names and different types (docs/spin4.md).
+ */
+const ONE_GENERATION_ONLY = new Set(['wasi:filesystem/types', 'wasi:filesystem/preopens']);
+
+/** Imports refused because the component also imports the other generation of the same interface. */
+export function generationClashes(importNames: string[]): Array<{ name: string; reason: string }> {
+  const p3 = importNames.filter((n) => P3_VERSIONS.has(n.split('@')[1] ?? ''));
+  return p3.flatMap((name) => {
+    const key = name.split('@')[0]!;
+    const other = importNames.find((n) => n.split('@')[0] === key && !p3.includes(n));
+    if (!ONE_GENERATION_ONLY.has(key) || !other) return [];
+    return [{ name, reason: `the component also imports ${other}, and the playground cannot serve both versions of this interface in one instance (jco reads both under one name)` }];
+  });
+}
 
 export function supportFor(name: string): Support {
   const parsed = parseInterfaceName(name);

@@ -4,9 +4,10 @@
  * so this checks the host objects the glue would receive; test/browser/spin4-template.test.ts
  * runs a component that uses both generations in one instance.
  */
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { supportFor } from '../../src/host/interfaces.ts';
+import { generationClashes, supportFor } from '../../src/host/interfaces.ts';
+import { createFilesystemP3 } from '../../src/host/wasi-filesystem-p3.ts';
 import { createEnvironmentP3, createOutputP3, createStdinP3, createSystemClockP3 } from '../../src/host/wasi-p3.ts';
 
 const RC = '0.3.0-rc-2026-03-15';
@@ -24,7 +25,8 @@ test('the 0.3 cli, clocks and random interfaces and spin:sqlite@3.1.0 are served
     }
   }
   assert.deepEqual(supportFor('spin:sqlite/sqlite@3.1.0'), { supported: true, key: 'spin:sqlite/sqlite' });
-  assert.match((supportFor(`wasi:filesystem/types@${RC}`) as { reason: string }).reason, /does not provide this WASI 0\.3 interface yet/);
+  assert.deepEqual(supportFor(`wasi:filesystem/preopens@${RC}`), { supported: true, key: 'wasi:filesystem/preopens' });
+  assert.match((supportFor(`wasi:sockets/types@${RC}`) as { reason: string }).reason, /does not provide this WASI 0\.3 interface yet/);
   assert.match((supportFor(`wasi:clocks/timezone@${RC}`) as { reason: string }).reason, /does not provide this WASI 0\.3 interface yet/);
 });
 
@@ -45,4 +47,63 @@ test('system-clock counts seconds and nanoseconds since the epoch; get-initial-c
   assert.ok(Number.isInteger(nanoseconds) && nanoseconds >= 0 && nanoseconds < 1e9);
   assert.equal(createSystemClockP3().getResolution(), 1_000_000n);
   assert.equal(createEnvironmentP3({ initialCwd: () => '/' }).getInitialCwd(), '/');
+});
+
+test('both generations of wasi:cli in one component are fine; of wasi:filesystem they are refused, naming both imports', () => {
+  assert.deepEqual(generationClashes(['wasi:cli/stdout@0.2.6', `wasi:cli/stdout@${RC}`, `wasi:filesystem/types@${RC}`]), []);
+  const clashes = generationClashes(['wasi:filesystem/types@0.2.6', `wasi:filesystem/types@${RC}`]);
+  assert.equal(clashes.length, 1);
+  assert.equal(clashes[0]!.name, `wasi:filesystem/types@${RC}`);
+  assert.match(clashes[0]!.reason, /also imports wasi:filesystem\/types@0\.2\.6/);
+});
+
+describe('wasi:filesystem@0.3 over the component\'s read-only files', () => {
+  const bytes = (text: string) => new TextEncoder().encode(text);
+  const tree = { dir: { 'index.html': { source: bytes('<h1>hi</h1>') }, static: { dir: { 'a.txt': { source: bytes('abcdef') } } } } };
+  async function text(stream: AsyncIterable<Uint8Array>) {
+    let out = '';
+    for await (const chunk of stream) out += new TextDecoder().decode(chunk);
+    return out;
+  }
+  async function rejection(promise: Promise<unknown>) {
+    try {
+      await promise;
+    } catch (error) {
+      return error;
+    }
+    assert.fail('expected an err');
+  }
+
+  test('the preopen is / ; files are read from an offset through a stream, directories listed through one', async () => {
+    const { preopens } = createFilesystemP3(tree);
+    const [[root, path]] = preopens.getDirectories() as [[InstanceType<ReturnType<typeof createFilesystemP3>['types']['Descriptor']>, string]];
+    assert.equal(path, '/');
+    assert.deepEqual(await root.getType(), { tag: 'directory' });
+    const file = await root.openAt({}, 'static/./a.txt', {}, { read: true });
+    const [stream, done] = file.readViaStream(2n);
+    assert.equal(await text(stream), 'cdef');
+    assert.deepEqual(await done, { tag: 'ok', val: undefined });
+    assert.deepEqual((await root.statAt({}, 'index.html')).size, 11n);
+    const [entries, listed] = root.readDirectory();
+    const names: unknown[] = [];
+    for await (const entry of entries) names.push(entry);
+    assert.deepEqual(names, [{ type: { tag: 'regular-file' }, name: 'index.html' }, { type: { tag: 'directory' }, name: 'static' }]);
+    assert.deepEqual(await listed, { tag: 'ok', val: undefined });
+    const dir = await root.openAt({}, 'static', { directory: true }, { read: true });
+    assert.equal(await (await dir.openAt({}, '../index.html', {}, { read: true })).isSameObject(await root.openAt({}, 'index.html', {}, { read: true })), true);
+  });
+
+  test('writes, creation and paths that leave the mount are not-permitted; a missing name is no-entry', async () => {
+    const root = createFilesystemP3(tree).preopens.getDirectories()[0]![0];
+    assert.deepEqual(await rejection(root.openAt({}, 'new.txt', { create: true }, { write: true })), { tag: 'not-permitted' });
+    assert.deepEqual(await rejection(root.openAt({}, 'index.html', {}, { read: true, write: true })), { tag: 'not-permitted' });
+    assert.deepEqual(await rejection(root.openAt({}, '../etc/passwd', {}, { read: true })), { tag: 'not-permitted' });
+    assert.deepEqual(await rejection(root.openAt({}, '/index.html', {}, { read: true })), { tag: 'not-permitted' });
+    assert.deepEqual(await rejection(root.unlinkFileAt()), { tag: 'not-permitted' });
+    assert.deepEqual(await rejection(root.statAt({}, 'nope')), { tag: 'no-entry' });
+    assert.deepEqual(await rejection(root.openAt({}, 'index.html', { directory: true }, { read: true })), { tag: 'not-directory' });
+    const file = await root.openAt({}, 'index.html', {}, { read: true });
+    assert.deepEqual(await file.writeViaStream({}, 0n), { tag: 'err', val: { tag: 'not-permitted' } });
+    assert.deepEqual(createFilesystemP3(undefined).preopens.getDirectories(), []);
+  });
 });
