@@ -52,7 +52,8 @@ export function generationClashes(importNames: string[]): Array<{ name: string; 
     const key = name.split('@')[0]!;
     const other = importNames.find((n) => n.split('@')[0] === key && !p3.includes(n));
     if (!ONE_GENERATION_ONLY.has(key) || !other) return [];
-    return [{ name, reason: `the component also imports ${other}, and the playground cannot serve both versions of this interface in one instance (jco reads both under one name)` }];
+    const reason = `the component also imports ${other}, and the playground cannot serve both versions of this interface in one instance`;
+    return [{ name, reason: `${reason} (jco reads both under one name)` }];
   });
 }
 

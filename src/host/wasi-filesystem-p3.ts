@@ -11,6 +11,7 @@
  */
 type Node = { dir: Record<string, Node> } | { source: Uint8Array };
 type ErrorCode = { tag: string; val?: string };
+type Flags = Record<string, boolean>;
 type DescriptorType = { tag: 'directory' } | { tag: 'regular-file' };
 
 const fail = (tag: string): ErrorCode => ({ tag });
@@ -123,7 +124,7 @@ export function createFilesystemP3(files: { dir: Record<string, unknown> } | und
     async statAt(_pathFlags: unknown, path: string) {
       return stat(resolve(this.#stack, path));
     }
-    async openAt(_pathFlags: unknown, path: string, openFlags: Record<string, boolean> | undefined, flags: Record<string, boolean> | undefined): Promise<Descriptor> {
+    async openAt(_pathFlags: unknown, path: string, openFlags: Flags | undefined, flags: Flags | undefined): Promise<Descriptor> {
       if (openFlags?.create || openFlags?.truncate || openFlags?.exclusive || flags?.write || flags?.mutateDirectory) throw fail('not-permitted');
       const node = resolve(this.#stack, path);
       if (openFlags?.directory && !isDir(node)) throw fail('not-directory');

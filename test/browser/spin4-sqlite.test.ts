@@ -79,7 +79,8 @@ test('the Trace lists open-async, execute and execute-async with their outcomes,
   await sendFromConsole(page, 'GET', '/');
   const trace = panel(page, 'Trace');
   await trace.getByRole('option', { name: /console GET \/ → 200/ }).waitFor();
-  const calls = (await trace.getByRole('list', { name: 'Host calls' }).getByRole('listitem').allTextContents()).map((c) => c.replace(/^(<0\.1 ms|\+[\d.]+ (ms|s))/, '').trim());
+  const items = await trace.getByRole('list', { name: 'Host calls' }).getByRole('listitem').allTextContents();
+  const calls = items.map((c) => c.replace(/^(<0\.1 ms|\+[\d.]+ (ms|s))/, '').trim());
   assert.deepEqual(calls, [
     'connection.open-async("default") → ok("connection(default)")',
     'execute("CREATE TABLE IF NOT EXISTS items (id INTEGER PRIMARY KEY, name TEXT)", []) → ok({"columns":[],"rows":[]})',

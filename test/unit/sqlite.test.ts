@@ -216,7 +216,8 @@ describe('spin:sqlite/sqlite@3.1.0 (Spin 4)', () => {
 
   test('execute-async returns the columns, a stream of every row and an ok future, on the same database as execute', async () => {
     const calls: string[] = [];
-    const host = createSqliteV31({ databases, allowedDatabases: ['default'], onCall: (call, outcome) => calls.push(`${call} -> ${outcome}`), onWrite: (l) => writes.push(l) });
+    const onCall = (call: string, outcome: string) => calls.push(`${call} -> ${outcome}`);
+    const host = createSqliteV31({ databases, allowedDatabases: ['default'], onCall, onWrite: (l) => writes.push(l) });
     const conn = await host.Connection.openAsync('default');
     conn.execute('CREATE TABLE t (id INTEGER PRIMARY KEY, v)', []);
     const [insertColumns, insertRows, inserted] = await conn.executeAsync('INSERT INTO t (v) VALUES (?), (?), (?)', [textValue('a'), real(1.5), NULL]);
