@@ -13,14 +13,15 @@ import { createKeyValueSpin1, createKeyValueV2, createWasiKeyValue, type KeyValu
 import type { KvWriteGuard } from './key-value-limits';
 import { createKeyValueV3 } from './key-value-p3';
 import { createSpinConfigV1, createVariablesV2, createVariablesV3, createWasiConfig, type VariableResolver } from './variables';
-import { createSqliteSpin1, createSqliteV2, createSqliteV3 } from './sqlite';
+import { createSqliteSpin1, createSqliteV2, createSqliteV3, createSqliteV31 } from './sqlite';
 import { createUnavailableHosts } from './stubs';
 import { HOST_INTERFACES } from './versions';
-import { P3_VERSIONS, supportFor } from './interfaces';
+import { generationClashes, P3_VERSIONS, supportFor } from './interfaces';
 import { createWasiHost } from './wasi';
 import { createWasiHttpTypes } from './wasi-http';
 import { createWasiHttpTypesP3 } from './wasi-http-p3';
-import { createMonotonicClockP3 } from './wasi-p3';
+import { createFilesystemP3 } from './wasi-filesystem-p3';
+import { createEnvironmentP3, createMonotonicClockP3, createOutputP3, createStdinP3, createSystemClockP3 } from './wasi-p3';
 import { createOutgoingHandler, type OutboundHttpContext } from './outbound-http';
 import { createSpin1Http } from './outbound-http-spin1';
 
@@ -84,16 +85,14 @@ export function buildImports(importNames: string[], ctx: InstanceContext): { imp
     'fermyon:spin/sqlite': () => withFinish(createSqliteSpin1(sqliteContext)),
     'fermyon:spin/sqlite@2.0.0': () => withFinish(createSqliteV2(sqliteContext)),
     'spin:sqlite/sqlite@3.0.0': () => withFinish(createSqliteV3(sqliteContext)),
+    'spin:sqlite/sqlite@3.1.0': () => withFinish(createSqliteV31(sqliteContext)),
     'fermyon:spin/http-types': () => ({}),
     'fermyon:spin/http': () => createSpin1Http(outbound),
     'wasi:http/types': () => createWasiHttpTypes(),
     'wasi:http/types@0.3.0-rc-2026-03-15': () => createWasiHttpTypesP3(),
     'wasi:http/types@0.3.0': () => createWasiHttpTypesP3(),
-    'wasi:clocks/monotonic-clock@0.3.0-rc-2026-03-15': () => createMonotonicClockP3(),
-    'wasi:clocks/monotonic-clock@0.3.0': () => createMonotonicClockP3(),
-    // Types only (`duration`): nothing for the glue to call.
-    'wasi:clocks/types@0.3.0-rc-2026-03-15': () => ({}),
-    'wasi:clocks/types@0.3.0': () => ({}),
+    ...wasiP3(wasi),
+    ...filesystemP3(ctx.files),
     'wasi:http/outgoing-handler': () => createOutgoingHandler(outbound),
     'wasi:sockets/instance-network': () => sockets.instanceNetwork,
     'wasi:sockets/network': () => sockets.network,
@@ -105,6 +104,8 @@ export function buildImports(importNames: string[], ctx: InstanceContext): { imp
   };
   for (const entry of HOST_INTERFACES) if (entry.family === 'unavailable') byName[entry.name] = () => unavailable()[entry.name];
 
+  const clash = generationClashes(importNames)[0];
+  if (clash) throw new Error(`unsupported import ${clash.name}: ${clash.reason}`);
   const imports: Record<string, unknown> = {};
   const seen = new Set<string>();
   const keyOf = (name: string) => name.split('@')[0]!;
@@ -131,10 +132,55 @@ export function buildImports(importNames: string[], ctx: InstanceContext): { imp
   };
 }
 
+/**
+ * WASI 0.3 `cli`, `clocks` and `random` under both published names. Functions whose name and type
+ * did not change since 0.2 are served by the 0.2 host object (docs/spin4.md).
+ */
+function wasiP3(wasi: ReturnType<typeof createWasiHost>): Record<string, () => unknown> {
+  const w = wasi.imports;
+  const environment = w['wasi:cli/environment'] as { initialCwd(): string | undefined };
+  const make: Record<string, () => unknown> = {
+    'wasi:cli/environment': () => ({ ...environment, ...createEnvironmentP3(environment) }),
+    'wasi:cli/exit': () => w['wasi:cli/exit'],
+    'wasi:cli/stdin': () => createStdinP3(),
+    'wasi:cli/stdout': () => createOutputP3(wasi.stdout),
+    'wasi:cli/stderr': () => createOutputP3(wasi.stderr),
+    // Types only (`error-code`, `duration`): nothing for the glue to call.
+    'wasi:cli/types': () => ({}),
+    'wasi:clocks/types': () => ({}),
+    'wasi:cli/terminal-input': () => w['wasi:cli/terminal-input'],
+    'wasi:cli/terminal-output': () => w['wasi:cli/terminal-output'],
+    'wasi:cli/terminal-stdin': () => w['wasi:cli/terminal-stdin'],
+    'wasi:cli/terminal-stdout': () => w['wasi:cli/terminal-stdout'],
+    'wasi:cli/terminal-stderr': () => w['wasi:cli/terminal-stderr'],
+    'wasi:clocks/monotonic-clock': () => createMonotonicClockP3(),
+    'wasi:clocks/system-clock': () => createSystemClockP3(),
+    'wasi:random/random': () => w['wasi:random/random'],
+    'wasi:random/insecure': () => w['wasi:random/insecure'],
+    'wasi:random/insecure-seed': () => w['wasi:random/insecure-seed'],
+  };
+  const out: Record<string, () => unknown> = {};
+  for (const version of P3_VERSIONS) for (const [key, value] of Object.entries(make)) out[`${key}@${version}`] = value;
+  return out;
+}
+
+/** `wasi:filesystem` @0.3: one filesystem per instance, so `preopens` hands out `types`' own class. */
+function filesystemP3(files: InstanceContext['files']): Record<string, () => unknown> {
+  let filesystem: ReturnType<typeof createFilesystemP3> | undefined;
+  const get = () => (filesystem ??= createFilesystemP3(files));
+  const out: Record<string, () => unknown> = {};
+  for (const version of P3_VERSIONS) {
+    out[`wasi:filesystem/types@${version}`] = () => get().types;
+    out[`wasi:filesystem/preopens@${version}`] = () => get().preopens;
+  }
+  return out;
+}
+
 /** Load-time check: every import this component has must be one the playground provides. */
 export function unsupportedImports(importNames: string[]): Array<{ name: string; reason: string }> {
-  return importNames.flatMap((name) => {
+  const unsupported = importNames.flatMap((name) => {
     const support = supportFor(name);
     return support.supported ? [] : [{ name, reason: support.reason }];
   });
+  return [...unsupported, ...generationClashes(importNames)];
 }

@@ -25,7 +25,37 @@ const SYNC_SPIN3 = new Set(['spin:sqlite/sqlite@3.0.0', 'spin:postgres/postgres@
 /** WASI 0.3 releases a Spin 4 component may import (spin:up@4.1.0 lists both). */
 export const P3_VERSIONS = new Set(['0.3.0-rc-2026-03-15', '0.3.0']);
 /** WASI 0.3 interfaces the playground serves (keys without version, as the glue reads them). */
-const P3_HOSTED = new Set(['wasi:http/types', 'wasi:clocks/monotonic-clock', 'wasi:clocks/types']);
+const P3_HOSTED = new Set([
+  'wasi:http/types',
+  ...['environment', 'exit', 'stdin', 'stdout', 'stderr', 'types'].map((i) => `wasi:cli/${i}`),
+  ...['terminal-input', 'terminal-output', 'terminal-stdin', 'terminal-stdout', 'terminal-stderr'].map((i) => `wasi:cli/${i}`),
+  'wasi:clocks/monotonic-clock',
+  'wasi:clocks/system-clock',
+  'wasi:clocks/types',
+  'wasi:random/random',
+  'wasi:random/insecure',
+  'wasi:random/insecure-seed',
+  'wasi:filesystem/types',
+  'wasi:filesystem/preopens',
+]);
+
+/**
+ * Interfaces whose 0.2 and 0.3 versions cannot share the glue's one unversioned key: both have a
+ * `descriptor` resource with the same method names and different types (docs/spin4.md).
+ */
+const ONE_GENERATION_ONLY = new Set(['wasi:filesystem/types', 'wasi:filesystem/preopens']);
+
+/** Imports refused because the component also imports the other generation of the same interface. */
+export function generationClashes(importNames: string[]): Array<{ name: string; reason: string }> {
+  const p3 = importNames.filter((n) => P3_VERSIONS.has(n.split('@')[1] ?? ''));
+  return p3.flatMap((name) => {
+    const key = name.split('@')[0]!;
+    const other = importNames.find((n) => n.split('@')[0] === key && !p3.includes(n));
+    if (!ONE_GENERATION_ONLY.has(key) || !other) return [];
+    const reason = `the component also imports ${other}, and the playground cannot serve both versions of this interface in one instance`;
+    return [{ name, reason: `${reason} (jco reads both under one name)` }];
+  });
+}
 
 export function supportFor(name: string): Support {
   const parsed = parseInterfaceName(name);

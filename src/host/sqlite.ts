@@ -1,5 +1,5 @@
 /**
- * SQLite for guests: `fermyon:spin/sqlite@2.0.0`, `spin:sqlite/sqlite@3.0.0` and the
+ * SQLite for guests: `fermyon:spin/sqlite@2.0.0`, `spin:sqlite/sqlite@3.0.0`, `@3.1.0` and the
  * unversioned Spin 1 `fermyon:spin/sqlite`. One core holds Spin's rules (`crates/factor-sqlite`:
  * permission by `sqlite_databases`, at most 256 open connections per instance, the 128 MiB
  * result cap, every SQLite failure as `io(message)`); the adapters differ only in shape.
@@ -32,6 +32,13 @@ export interface SqliteContext {
 }
 
 type SqliteError = { tag: 'access-denied' | 'invalid-connection' } | { tag: 'io'; val: string };
+
+/** What `execute-async` yields: the columns, the rows for its stream, and the error its future reports (none: ok). */
+export interface RowsResult {
+  columns: string[];
+  rows: Array<{ values: SqlValue[] }>;
+  error?: SqliteError;
+}
 
 class SqliteCoreError {
   constructor(readonly value: SqliteError) {}
@@ -75,6 +82,30 @@ function createSqliteCore(ctx: SqliteContext) {
         }),
       }));
       if (bytes > MAX_HOST_BUFFERED_BYTES) throw io(`query result exceeds limit of ${MAX_HOST_BUFFERED_BYTES} bytes`);
+      return { columns: result.columns, rows };
+    },
+    /**
+     * `execute-async` as Spin's in-process SQLite runs it: a statement that fails is still `ok`,
+     * with no columns, no rows and the error in the result future; a single row larger than the
+     * cap ends the rows with `io(...)` there (the cap applies per row, not to the whole result).
+     */
+    executeRows(label: string, statement: string, parameters: readonly SqlValue[]): RowsResult {
+      let result;
+      try {
+        result = ctx.databases.query(label, statement, parameters.map(fromWit));
+      } catch (error) {
+        return { columns: [], rows: [], error: { tag: 'io', val: error instanceof Error ? error.message : String(error) } };
+      }
+      if (!READ_ONLY.test(statement)) ctx.onWrite?.(label);
+      const rows: Array<{ values: SqlValue[] }> = [];
+      for (const row of result.rows) {
+        let bytes = 0;
+        for (const value of row) bytes += VALUE + (typeof value === 'string' ? utf8Length(value) : value instanceof Uint8Array ? value.byteLength : 0);
+        if (bytes > MAX_HOST_BUFFERED_BYTES) {
+          return { columns: result.columns, rows, error: { tag: 'io', val: `query result exceeds limit of ${MAX_HOST_BUFFERED_BYTES} bytes` } };
+        }
+        rows.push({ values: row.map(toWit) });
+      }
       return { columns: result.columns, rows };
     },
     lastInsertRowid: (label: string): bigint => ctx.databases.lastInsertRowid(label),
@@ -132,11 +163,14 @@ function connectionClass(ctx: SqliteContext, core: ReturnType<typeof createSqlit
   const call = tracer(ctx);
   return class Connection {
     #label: string | undefined;
-    private constructor(label: string) {
+    protected constructor(label: string) {
       this.#label = label;
     }
     static open(database: string): Connection {
       return call(`connection.open(${JSON.stringify(database)})`, () => new Connection(core.open(database)));
+    }
+    protected label(): string {
+      return this.#open();
     }
     #open(): string {
       if (this.#label === undefined) throw new SqliteCoreError({ tag: 'invalid-connection' });
@@ -177,6 +211,45 @@ export function createSqliteV2(ctx: SqliteContext) {
  */
 export function createSqliteV3(ctx: SqliteContext) {
   return createSqliteV2(ctx);
+}
+
+/**
+ * `spin:sqlite/sqlite@3.1.0` (Spin 4): version 3.0 plus `open-async`, `execute-async`,
+ * `last-insert-rowid-async` and `changes-async`. Each async function returns a Promise (the
+ * guest's call becomes a subtask, docs/spin4.md); `execute-async` hands back its rows as an async
+ * iterable the glue lowers into a `stream<row-result>`, and a Promise for the `future<result>`.
+ * Same databases, errors and trace lines as the synchronous functions. Call `finish()` when done.
+ */
+export function createSqliteV31(ctx: SqliteContext) {
+  const core = createSqliteCore(ctx);
+  const call = tracer(ctx);
+  const Base = connectionClass(ctx, core);
+  class Connection extends Base {
+    static override open(database: string): Connection {
+      return call(`connection.open(${JSON.stringify(database)})`, () => new Connection(core.open(database)));
+    }
+    static async openAsync(database: string): Promise<Connection> {
+      return call(`connection.open-async(${JSON.stringify(database)})`, () => new Connection(core.open(database)));
+    }
+    async executeAsync(statement: string, parameters: SqlValue[]): Promise<[string[], AsyncIterable<{ values: SqlValue[] }>, Promise<unknown>]> {
+      const name = `execute-async(${JSON.stringify(statement)}, ${describe(parameters)})`;
+      // Traced as `ok({columns, rows, error?})`: the call succeeds even when its future reports an error.
+      const result = call(name, () => core.executeRows(this.label(), statement, parameters));
+      const ending = result.error ? { tag: 'err', val: result.error } : { tag: 'ok', val: undefined };
+      return [result.columns, rowStream(result.rows), Promise.resolve(ending)];
+    }
+    async lastInsertRowidAsync(): Promise<bigint> {
+      return call('last-insert-rowid-async()', () => core.lastInsertRowid(this.label()));
+    }
+    async changesAsync(): Promise<bigint> {
+      return call('changes-async()', () => core.changes(this.label()));
+    }
+  }
+  return { Connection, finish: core.finish };
+}
+
+async function* rowStream(rows: Array<{ values: SqlValue[] }>): AsyncGenerator<{ values: SqlValue[] }> {
+  yield* rows;
 }
 
 /**

@@ -47,6 +47,7 @@ export const HOST_INTERFACES: readonly HostInterface[] = [
   { name: 'fermyon:spin/sqlite', family: 'sqlite', module: 'sqlite', factory: 'createSqliteSpin1' },
   { name: 'fermyon:spin/sqlite@2.0.0', family: 'sqlite', module: 'sqlite', factory: 'createSqliteV2' },
   { name: 'spin:sqlite/sqlite@3.0.0', family: 'sqlite', module: 'sqlite', factory: 'createSqliteV3' },
+  { name: 'spin:sqlite/sqlite@3.1.0', family: 'sqlite', module: 'sqlite', factory: 'createSqliteV31' },
 
   ...[
     'fermyon:spin/redis@2.0.0',

@@ -79,7 +79,13 @@ function makeDescriptorsReadOnly(): void {
  * Imports keyed by interface name without version (how jco's glue reads them), and `finish()`,
  * which emits output still waiting for a newline once the instance is done.
  */
-export function createWasiHost(options: WasiHostOptions): { imports: Record<string, unknown>; finish(): void } {
+export function createWasiHost(options: WasiHostOptions): {
+  imports: Record<string, unknown>;
+  /** The line sinks behind stdout and stderr, shared with the WASI 0.3 `write-via-stream` (wasi-p3.ts). */
+  stdout: { write(bytes: Uint8Array): void };
+  stderr: { write(bytes: Uint8Array): void };
+  finish(): void;
+} {
   makeDescriptorsReadOnly();
   const stdout = lineSink(options.onStdout);
   const stderr = lineSink(options.onStderr);
@@ -113,6 +119,8 @@ export function createWasiHost(options: WasiHostOptions): { imports: Record<stri
   };
   return {
     imports,
+    stdout,
+    stderr,
     finish() {
       stdout.drop();
       stderr.drop();

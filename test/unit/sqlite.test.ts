@@ -6,7 +6,7 @@ import { describe, test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import initSqlJs from 'sql.js';
 import { SqliteDatabases } from '../../src/kv/sqlite-databases.ts';
-import { createSqliteSpin1, createSqliteV2, createSqliteV3, type SqlValue } from '../../src/host/sqlite.ts';
+import { createSqliteSpin1, createSqliteV2, createSqliteV3, createSqliteV31, type SqlValue } from '../../src/host/sqlite.ts';
 
 const SQL = await initSqlJs();
 const dispose = (Symbol as unknown as { dispose?: symbol }).dispose ?? Symbol.for('dispose');
@@ -204,6 +204,55 @@ describe('spin:sqlite/sqlite@3.0.0', () => {
     assert.equal(conn.changes(), 2n);
     conn.execute('UPDATE t SET v = 0 WHERE id = 1', []);
     assert.equal(conn.changes(), 1n);
+  });
+});
+
+describe('spin:sqlite/sqlite@3.1.0 (Spin 4)', () => {
+  async function collect<T>(rows: AsyncIterable<T>): Promise<T[]> {
+    const out: T[] = [];
+    for await (const row of rows) out.push(row);
+    return out;
+  }
+
+  test('execute-async returns the columns, a stream of every row and an ok future, on the same database as execute', async () => {
+    const calls: string[] = [];
+    const onCall = (call: string, outcome: string) => calls.push(`${call} -> ${outcome}`);
+    const host = createSqliteV31({ databases, allowedDatabases: ['default'], onCall, onWrite: (l) => writes.push(l) });
+    const conn = await host.Connection.openAsync('default');
+    conn.execute('CREATE TABLE t (id INTEGER PRIMARY KEY, v)', []);
+    const [insertColumns, insertRows, inserted] = await conn.executeAsync('INSERT INTO t (v) VALUES (?), (?), (?)', [textValue('a'), real(1.5), NULL]);
+    assert.deepEqual([insertColumns, await collect(insertRows), await inserted], [[], [], { tag: 'ok', val: undefined }]);
+    assert.deepEqual(writes, ['default', 'default']);
+    assert.equal(await conn.lastInsertRowidAsync(), 3n);
+    assert.equal(await conn.changesAsync(), 3n);
+    const [columns, rows, ending] = await conn.executeAsync('SELECT id, v FROM t ORDER BY id', []);
+    assert.deepEqual(columns, ['id', 'v']);
+    assert.deepEqual(await collect(rows), [
+      { values: [integer(1n), textValue('a')] },
+      { values: [integer(2n), real(1.5)] },
+      { values: [integer(3n), NULL] },
+    ]);
+    assert.deepEqual(await ending, { tag: 'ok', val: undefined });
+    assert.deepEqual(databases.query('default', 'SELECT count(*) FROM t', []).rows, [[3n]]);
+    assert.ok(calls.some((c) => c.startsWith('execute-async("SELECT id, v FROM t ORDER BY id", []) -> ok(')), calls.join('\n'));
+  });
+
+  test('a failing statement is still ok, with no columns or rows and io(message) in the future, as Spin\'s in-process SQLite does', async () => {
+    const conn = createSqliteV31({ databases, allowedDatabases: ['default'] }).Connection.open('default');
+    const [columns, rows, ending] = await conn.executeAsync('SELECT * FROM missing', []);
+    assert.deepEqual([columns, await collect(rows)], [[], []]);
+    const error = (await ending) as { tag: string; val: { tag: string; val: string } };
+    assert.equal(error.tag, 'err');
+    assert.equal(error.val.tag, 'io');
+    assert.match(error.val.val, /no such table: missing/);
+  });
+
+  test('open-async of a database not in sqlite_databases rejects with access-denied (the guest\'s err)', async () => {
+    const host = createSqliteV31({ databases, allowedDatabases: ['default'] });
+    await assert.rejects(host.Connection.openAsync('forbidden'), (error) => {
+      assert.deepEqual(error, { tag: 'access-denied' });
+      return true;
+    });
   });
 });
 
