@@ -38,7 +38,7 @@ import { AUTHORED_CORE, HOST_TYPES, NEW_JS_APP_MANIFEST, STARTER_JS, authoredApp
 import { decodeShareLink, isShareFragment } from './share/codec';
 import { kvSeedOps, loadSharedFiles, projectBaseFor, readAllKv, resolveSharedState } from './share/apply';
 import type { KvRow, ShareRequest, SharedState } from './share/types';
-import { importAppZip, ImportError } from './export/export-app';
+import { importAppZip, ImportError } from './export/import-app';
 import { loadSqlJs } from './export/sql-browser';
 import { declaredSqliteLabels, readAllSqlite, restoreSqlite } from './export/sqlite-data';
 import { wireShareAndExport } from './ui/share-export';
