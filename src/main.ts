@@ -3,9 +3,8 @@
  * URL, starts its runner on the project's own preview origin, loads the app into the engine, and
  * wires the panels: Manifest, Files, Request, Trace, Logs, Preview and the Key-value explorer.
  */
-import type { ComponentInfo, EngineEvent, EngineLimits, LoadResult } from './protocol/messages';
+import type { ComponentInfo, EngineEvent, LoadResult } from './protocol/messages';
 import { previewOriginFor } from './runner/origins';
-import { urlOnOrigin } from './protocol/url-on-origin';
 import { parseManifest } from './manifest/parse';
 import { fetchApp, fetchSources } from './loader/fetch-app';
 import { EngineCallError, type EngineClient } from './ui/engine-client';
@@ -44,32 +43,22 @@ import { declaredSqliteLabels, readAllSqlite, restoreSqlite } from './export/sql
 import { wireShareAndExport } from './ui/share-export';
 import type { HistoryEntry } from './ui/request-history';
 import { setOwn } from './protocol/own-keys';
+import { pageOptions } from './page/page-options';
+import { PageStatus } from './page/status';
 
 // Preview origins are `<project>.localhost`; a UI on 127.0.0.1 would be a different site from
 // the one the runner trusts, so use the canonical name.
 if (location.hostname === '127.0.0.1') location.replace(location.href.replace('//127.0.0.1', '//localhost'));
 
 const params = new URLSearchParams(location.search);
-const previewEnabled = params.get('preview') !== 'off';
-/** `?timeout=<ms>` and `?memory=<MiB>`: the safety limits sent with the app (0 turns one off; README "Guarantees and limits"). */
-const limits: EngineLimits = {
-  ...(params.has('timeout') ? { timeoutMs: Number(params.get('timeout')) } : {}),
-  ...(params.has('memory') ? { memoryLimitMiB: Number(params.get('memory')) } : {}),
-  // Spin 4 instance reuse for WASI 0.3 components: whole numbers or ranges a..b (checked at load).
-  ...(params.has('instanceReuse') ? { instanceReuse: params.get('instanceReuse')! } : {}),
-  ...(params.has('instanceConcurrency') ? { instanceConcurrency: params.get('instanceConcurrency')! } : {}),
-  ...(params.has('idleInstanceTimeout') ? { idleInstanceTimeoutMs: params.get('idleInstanceTimeout')! } : {}),
-};
-/** `?buildTimeout=<ms>`: how long an in-page JS build may run (default 30 s, `BUILD_TIMEOUT_MS`). */
-const buildTimeoutMs = Number(params.get('buildTimeout')) > 0 ? Number(params.get('buildTimeout')) : undefined;
+const options = pageOptions(params);
+const { previewEnabled, limits, buildTimeoutMs } = options;
 const base = new URL(import.meta.env.BASE_URL, location.href).href;
 const mode = pageMode(params);
 const { embed, tabView } = mode;
 const embedShow = mode.show;
 layOutPage(mode);
-const status = byId('status');
-const problems = byId<HTMLUListElement>('problems');
-const routesBox = byId('routes');
+const status = new PageStatus(byId('status'), byId<HTMLUListElement>('problems'), byId('routes'));
 const draftNote = byId('draft-note');
 
 const appendLog = mountLogs(byId('logs-panel'), async () => (await currentEngine()).restart());
@@ -77,9 +66,9 @@ const log = (level: LogLine['level'], source: string, message: string, kind?: Lo
   appendLog({ time: Date.now(), level, source, message, ...(kind ? { kind } : {}) });
 const editor = new ManifestEditor(byId('editor'));
 const progress = new Progress();
-status.before(progress.element);
+byId('status').before(progress.element);
 const tracePanel = new TracePanel(byId('trace-panel'));
-const preview = new PreviewPanel(byId('preview-panel'), params.get('path') ?? '/', previewTabHref);
+const preview = new PreviewPanel(byId('preview-panel'), options.path ?? '/', previewTabHref);
 
 let engine: EngineClient | null = null;
 let resolveEngine: (client: EngineClient) => void;
@@ -108,44 +97,6 @@ const kvExplorer = new KvExplorer(byId('kv-panel'), async (op) => (await current
   hook.kvExplorerStats = stats;
   console.info(`[kv-explorer] ${stats.keys} keys: ${stats.totalMs.toFixed(1)} ms (query ${stats.queryMs.toFixed(1)} ms, render ${stats.renderMs.toFixed(1)} ms)`);
 });
-
-function setStatus(text: string, isError = false): void {
-  status.textContent = text;
-  status.classList.toggle('error', isError);
-}
-
-function showProblems(lines: string[]): void {
-  problems.replaceChildren(...lines.map((line) => h('li', {}, line)));
-}
-
-function showLoadResult(result: LoadResult, previewOrigin: string): void {
-  if (!result.ok) {
-    const where = result.file ? `${result.file}${result.line ? ` line ${result.line}, column ${result.column ?? 1}` : ''}: ` : '';
-    showProblems(result.error.split('\n').map((line) => (line.startsWith('line ') ? `${result.file ?? 'spin.toml'} ${line}` : where + line)));
-    setStatus('The app did not load; the previous version keeps serving', true);
-    return;
-  }
-  showProblems([]);
-  routesBox.replaceChildren(document.createTextNode('Available Routes:'));
-  for (const route of result.routes) {
-    const path = route.route.replace(/\/\.\.\.$/, '') || '/';
-    const url = urlOnOrigin(previewOrigin, path);
-    const label = `${route.route.replace(/\/\.\.\.$/, '')}${route.wildcard ? ' (wildcard)' : ''}`;
-    if (!url) {
-      // A route that is not a path (`@evil.com`) would make a link to another host.
-      routesBox.append(h('div', {}, `  ${route.component}: ${label} (not a path on the app's origin: no link)`));
-      continue;
-    }
-    const link = h('a', { href: url.href, target: 'preview' }, `${previewOrigin}${label}`);
-    link.addEventListener('click', (event) => {
-      if (event.ctrlKey || event.metaKey || event.shiftKey) return;
-      event.preventDefault();
-      preview.navigate(path);
-    });
-    routesBox.append(h('div', {}, `  ${route.component}: `, link));
-  }
-  setStatus('Running');
-}
 
 /** Set while an authored app's Run waits for its first response (to log firstResponse_ms). */
 let firstResponse: ((source: string) => void) | null = null;
@@ -193,17 +144,17 @@ async function openShareLink(store: ProjectStore): Promise<{ record: ProjectReco
     const recovered = decoded.recovered;
     const members = recovered ? Object.keys(recovered).filter((k) => recovered[k as keyof SharedState] !== undefined) : [];
     const lines = [`Share link: ${decoded.error}`, ...(members.length ? [`Recovered from the link: ${members.join(', ')}.`] : [])];
-    showProblems(lines);
+    status.problems(lines);
     log('error', 'share', lines.join(' '), 'load-error');
-    setStatus('The share link could not be opened', true);
+    status.set('The share link could not be opened', true);
     if (!recovered?.base) return null;
     // Wait for the reader's choice: the recovered members open like an intact link.
     await new Promise<void>((resolve) => {
       const button = h('button', { type: 'button', className: 'quiet', onclick: () => resolve() }, 'Open what was recovered');
-      problems.append(h('li', {}, button));
+      status.offer(button);
     });
-    showProblems([]);
-    setStatus('Loading app…');
+    status.problems([]);
+    status.set('Loading app…');
   }
   const state: SharedState | undefined = decoded.ok ? decoded.state : decoded.recovered?.base ? { ...decoded.recovered, base: decoded.recovered.base } : undefined;
   if (!state) return null;
@@ -225,8 +176,8 @@ async function projectFromShare(store: ProjectStore, state: SharedState): Promis
     files = await loadSharedFiles(opened.files, { fetch: (...args) => fetch(...args) });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    showProblems([`Share link: ${message}`]);
-    setStatus('The share link could not be opened', true);
+    status.problems([`Share link: ${message}`]);
+    status.set('The share link could not be opened', true);
     return null;
   }
   const projectBase = projectBaseFor(opened.base) as ProjectBase;
@@ -254,8 +205,8 @@ async function openProject(store: ProjectStore): Promise<{ record: ProjectRecord
   const record = await store.get(id);
   if (record) return { record, saved: true };
   if (choice.kind === 'project') {
-    showProblems([`There is no saved project ${id} in this browser. Open an example, or open Projects to see the saved ones.`]);
-    setStatus('Could not open the project', true);
+    status.problems([`There is no saved project ${id} in this browser. Open an example, or open Projects to see the saved ones.`]);
+    status.set('Could not open the project', true);
     return null;
   }
   const projectBase: ProjectBase = choice.kind === 'example' ? { kind: 'example', name: choice.name } : { kind: 'url', url: choice.manifestUrl };
@@ -298,7 +249,7 @@ async function main(): Promise<void> {
   } catch (error) {
     // A deployment mistake (no preview origin of its own): say so instead of running apps on the UI's site.
     const message = `This playground cannot run apps: ${error instanceof Error ? error.message : String(error)}.`;
-    setStatus(message, true);
+    status.set(message, true);
     log('error', 'playground', message);
     return;
   }
@@ -307,7 +258,7 @@ async function main(): Promise<void> {
     record.base.kind === 'url' && !record.id.startsWith('p-') ? record.base.url : record.base.kind === 'example' ? `example: ${record.base.name}` : record.name;
 
   connectRunner(previewOrigin, {
-    query: params.get('jspi') === 'off' ? '?jspi=off' : '',
+    query: options.runnerQuery,
     onError: (message) => log('error', 'runner', message),
     onClient: (client, first) => {
       if (record.authored) void authoringClient().warm().catch((error: unknown) => log('warn', 'authoring', `the JS builder did not warm up: ${String(error)}`));
@@ -329,22 +280,22 @@ async function main(): Promise<void> {
   // `spin up --key-value` pairs: from the form (saved per project) or, once the person applies
   // them, `?key-value=k=v` in the URL.
   const seedForm = new KvSeedForm(byId<HTMLDetailsElement>('kv-seed'), projectId);
-  const limitsPanel = new LimitsPanel(byId<HTMLDetailsElement>('limits'), projectId, { limits, param: params.get('limits'), onChange: () => void run() });
+  const limitsPanel = new LimitsPanel(byId<HTMLDetailsElement>('limits'), projectId, { limits, param: options.limitsParam, onChange: () => void run() });
   const requestConsole = mountRequestConsole(byId('request-panel'), { send: async (request) => (await currentEngine()).request(request), openInPreview: (path) => preview.navigate(path), projectId });
   const fillRequest = (request: ShareRequest) => requestConsole.fill({ ...request, time: Date.now() } as HistoryEntry);
   if (pending.request) fillRequest(pending.request);
-  else if (params.get('path')?.startsWith('/')) fillRequest({ method: 'GET', path: params.get('path')!, headers: [], body: '', bodyType: 'text' });
+  else if (options.path?.startsWith('/')) fillRequest({ method: 'GET', path: options.path, headers: [], body: '', bodyType: 'text' });
   if (pending.variables && Object.keys(pending.variables).length) variablesForm.set(pending.variables);
-  setStatus('Loading app…');
+  status.set('Loading app…');
   let original: OriginalApp;
   try {
     original = await fetchOriginal(record);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     progress.done();
-    showProblems([message]);
+    status.problems([message]);
     log('error', 'loader', message, 'load-error');
-    setStatus('Could not load the app', true);
+    status.set('Could not load the app', true);
     if (record.manifestText === undefined) return;
     original = { manifestText: '', files: {} };
   }
@@ -583,7 +534,7 @@ async function main(): Promise<void> {
     if (tabView && lastGoodCore) return true;
     const code = source.value;
     await session.setSource(code);
-    setStatus('Building the JS component…');
+    status.set('Building the JS component…');
     const started = performance.now();
     let result;
     try {
@@ -594,23 +545,23 @@ async function main(): Promise<void> {
         // Where the loop is cannot be known; the marker goes on the first line, where Run starts.
         const fileName = source.language === 'typescript' ? 'src/index.ts' : 'src/index.js';
         source.showErrors([{ line: 1, column: 1, message }]);
-        showProblems([`${fileName}: ${message}`]);
+        status.problems([`${fileName}: ${message}`]);
         log('error', 'authoring', `${fileName}: ${message}; the last good build keeps serving`, 'load-error');
-        setStatus('The JS build was stopped (too long); the last good build keeps serving', true);
+        status.set('The JS build was stopped (too long); the last good build keeps serving', true);
         return !loadedOnce && lastGoodCore !== null;
       }
-      showProblems([`build: ${message}`]);
+      status.problems([`build: ${message}`]);
       log('error', 'authoring', `the build failed: ${message}`, 'load-error');
-      setStatus('The JS build failed; the last good build keeps serving', true);
+      status.set('The JS build failed; the last good build keeps serving', true);
       return !loadedOnce && lastGoodCore !== null;
     }
     const buildMs = Math.round(performance.now() - started);
     const fileName = source.language === 'typescript' ? 'src/index.ts' : 'src/index.js';
     if (!result.ok) {
       source.showErrors(result.errors);
-      showProblems(result.errors.map((e) => `${fileName} line ${e.line}, column ${e.column}: ${e.message}`));
+      status.problems(result.errors.map((e) => `${fileName} line ${e.line}, column ${e.column}: ${e.message}`));
       log('error', 'authoring', `${fileName}: ${result.errors.length} error${result.errors.length === 1 ? '' : 's'}; the last good build keeps serving`, 'load-error');
-      setStatus(`${fileName} has errors; the last good build keeps serving`, true);
+      status.set(`${fileName} has errors; the last good build keeps serving`, true);
       // A reopened project whose source no longer builds still serves its saved build.
       return !loadedOnce && lastGoodCore !== null;
     }
@@ -636,22 +587,22 @@ async function main(): Promise<void> {
     const parsed = parseManifest(text);
     if (!parsed.ok) {
       editor.showErrors(parsed.errors);
-      showProblems(parsed.errors.map((e) => `spin.toml line ${e.line}, column ${e.column}: ${e.message}`));
-      setStatus('spin.toml has errors; the previous version keeps serving', true);
+      status.problems(parsed.errors.map((e) => `spin.toml line ${e.line}, column ${e.column}: ${e.message}`));
+      status.set('spin.toml has errors; the previous version keeps serving', true);
       return;
     }
     editor.showErrors([]);
     const seed = seedForm.read();
     if (!seed.ok) {
-      showProblems([seed.error]);
-      setStatus('The key-value seed has an error; the previous version keeps serving', true);
+      status.problems([seed.error]);
+      status.set('The key-value seed has an error; the previous version keeps serving', true);
       return;
     }
     await session.setManifestText(text);
     showDraft();
     variablesForm.show(parsed.app.variables);
     kvExplorer.setDeclaredStores(Object.values(parsed.app.components).flatMap((c) => c.keyValueStores));
-    setStatus('Loading app…');
+    status.set('Loading app…');
     let bundle = session.bundle(text);
     if (bundle.manifestUrl) {
       try {
@@ -661,9 +612,9 @@ async function main(): Promise<void> {
       } catch (error) {
         progress.done();
         const message = error instanceof Error ? error.message : String(error);
-        showProblems([message]);
+        status.problems([message]);
         log('error', 'loader', message, 'load-error');
-        setStatus('Could not fetch a component', true);
+        status.set('Could not fetch a component', true);
         return;
       }
     }
@@ -677,8 +628,8 @@ async function main(): Promise<void> {
       const message = error instanceof Error ? error.message : String(error);
       const again = error instanceof EngineCallError && error.reason === 'disconnected';
       log(again ? 'warn' : 'error', 'engine', again ? `${message}; loading the app again` : message, again ? 'restart' : 'load-error');
-      if (!again) showProblems([message]);
-      setStatus(again ? 'Loading app…' : 'The engine did not answer; the previous version keeps serving', !again);
+      if (!again) status.problems([message]);
+      status.set(again ? 'Loading app…' : 'The engine did not answer; the previous version keeps serving', !again);
       return;
     }
     progress.done();
@@ -687,7 +638,7 @@ async function main(): Promise<void> {
     else firstResponse = null;
     showFiles();
     if (!result.ok && result.line) editor.showErrors([{ message: result.error, line: result.line, column: result.column ?? 1 }]);
-    showLoadResult(result, previewOrigin);
+    status.loadResult(result, previewOrigin, (path) => preview.navigate(path));
     // `?preview=off`: the preview makes no request until a route link is clicked, for apps
     // whose `/` has side effects and for runs that need untouched state (conformance).
     if (result.ok) await seedPending();
@@ -705,7 +656,7 @@ async function main(): Promise<void> {
     running = runOnce().finally(() => (running = null));
     return running;
   }
-  const linkSeed = params.getAll('key-value');
+  const linkSeed = options.linkSeed;
   if (linkSeed.length > 0) {
     document.body.append(askToApplyLinkSeed(linkSeed, () => {
       seedForm.useLinkPairs(linkSeed);
