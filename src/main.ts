@@ -3,11 +3,11 @@
  * URL, starts its runner on the project's own preview origin, loads the app into the engine, and
  * wires the panels: Manifest, Files, Request, Trace, Logs, Preview and the Key-value explorer.
  */
-import type { ComponentInfo, EngineEvent, LoadResult } from './protocol/messages';
+import type { ComponentInfo, LoadResult } from './protocol/messages';
 import { previewOriginFor } from './runner/origins';
 import { parseManifest } from './manifest/parse';
 import { fetchApp, fetchSources } from './loader/fetch-app';
-import { EngineCallError, type EngineClient } from './ui/engine-client';
+import { EngineCallError } from './ui/engine-client';
 import { connectRunner } from './ui/runner-connection';
 import { ManifestEditor } from './ui/manifest-editor';
 import { mountRequestConsole } from './ui/request-console';
@@ -22,7 +22,7 @@ import { LimitsPanel } from './ui/limits-panel';
 import { KvSeedForm } from './ui/kv-seed-form';
 import { askToApplyLinkSeed } from './ui/link-seed-prompt';
 import { TracePanel } from './ui/trace-panel';
-import { KvExplorer, type KvRenderStats } from './ui/kv-explorer';
+import { KvExplorer } from './ui/kv-explorer';
 import { PreviewPanel } from './ui/preview-panel';
 import { FilesPanel } from './ui/files-panel';
 import { expandZip, filesFromDrop, type ImportedFile } from './ui/file-import';
@@ -43,6 +43,9 @@ import { declaredSqliteLabels, readAllSqlite, restoreSqlite } from './export/sql
 import { wireShareAndExport } from './ui/share-export';
 import type { HistoryEntry } from './ui/request-history';
 import { setOwn } from './protocol/own-keys';
+import { EngineSlot } from './page/engine-slot';
+import { wireEngineEvents } from './page/engine-events';
+import { createTestHook, publishTestHook, reportKvRenders } from './page/test-hook';
 import { pageOptions } from './page/page-options';
 import { PageStatus } from './page/status';
 
@@ -70,61 +73,15 @@ byId('status').before(progress.element);
 const tracePanel = new TracePanel(byId('trace-panel'));
 const preview = new PreviewPanel(byId('preview-panel'), options.path ?? '/', previewTabHref);
 
-let engine: EngineClient | null = null;
-let resolveEngine: (client: EngineClient) => void;
-const engineReady = new Promise<EngineClient>((resolve) => (resolveEngine = resolve));
-const currentEngine = async () => engine ?? engineReady;
+const engineSlot = new EngineSlot();
+const currentEngine = engineSlot.current;
 
-/**
- * For the benchmark and tests driving the page: the engine client and the explorer's timings.
- * Published as `window.spinPlayground` once the engine is connected (the bench watches for it).
- */
-const hook = {
-  engine: null as EngineClient | null,
-  kvExplorerRenderMs: null as number | null,
-  kvExplorerStats: null as KvRenderStats | null,
-  /** The last in-page JS build: build time and time from Run to the first response (the bench reads them). */
-  authoring: null as null | { buildMs: number; firstResponseMs: number | null },
-  /** Re-read the explorer's current store and resolve with the timing of that render. */
-  refreshKvExplorer: async () => {
-    await kvExplorer.refresh();
-    return kvExplorer.lastRender;
-  },
-};
-
-const kvExplorer = new KvExplorer(byId('kv-panel'), async (op) => (await currentEngine()).kv(op), (stats) => {
-  hook.kvExplorerRenderMs = stats.totalMs;
-  hook.kvExplorerStats = stats;
-  console.info(`[kv-explorer] ${stats.keys} keys: ${stats.totalMs.toFixed(1)} ms (query ${stats.queryMs.toFixed(1)} ms, render ${stats.renderMs.toFixed(1)} ms)`);
-});
+/** For the benchmark and tests driving the page (`window.spinPlayground`, published once the engine is connected). */
+const hook = createTestHook(() => kvExplorer);
+const kvExplorer = new KvExplorer(byId('kv-panel'), async (op) => (await currentEngine()).kv(op), reportKvRenders(hook));
 
 /** Set while an authored app's Run waits for its first response (to log firstResponse_ms). */
-let firstResponse: ((source: string) => void) | null = null;
-
-function wireEngine(client: EngineClient): void {
-  // The engine's logs, traces and key-value changes come in batches, at most one per frame.
-  client.onLogs(appendLog);
-  client.onKvChanged((changes) => kvExplorer.changed(changes));
-  client.onTraces((traces) => {
-    firstResponse?.(traces[0]!.source);
-    tracePanel.add(traces);
-    for (const trace of traces) if (trace.source === 'preview') preview.observe(trace);
-  });
-  client.onEngineEvent((event) => showEngineEvent(event));
-}
-
-function showEngineEvent(event: EngineEvent): void {
-  const live = byId('engine-live');
-  if (event.kind === 'live') {
-    live.hidden = event.where === 'this-tab';
-    live.textContent = event.message;
-  } else if (event.kind === 'restarting') {
-    log('warn', 'engine', `restarting: ${event.reason}`, 'restart');
-  } else {
-    log('warn', 'engine', `restarted in ${formatMs(event.restartMs)} (${event.reason}); the app was loaded again`, 'restart');
-    void kvExplorer.refresh();
-  }
-}
+let firstResponse: (() => void) | null = null;
 
 /** What a share link or an imported zip brings besides the app: applied once the engine is up. */
 interface PendingState {
@@ -262,12 +219,11 @@ async function main(): Promise<void> {
     onError: (message) => log('error', 'runner', message),
     onClient: (client, first) => {
       if (record.authored) void authoringClient().warm().catch((error: unknown) => log('warn', 'authoring', `the JS builder did not warm up: ${String(error)}`));
-      engine = client;
+      engineSlot.set(client);
       hook.engine = client;
-      wireEngine(client);
+      wireEngineEvents(client, { appendLog, log, kvExplorer, tracePanel, preview, traced: () => firstResponse?.() });
       if (first) {
-        (window as unknown as { spinPlayground: typeof hook }).spinPlayground = hook;
-        resolveEngine(client);
+        publishTestHook(hook);
       } else {
         log('warn', 'engine', 'the runner started a fresh engine; loading the app again', 'restart');
         void run();
