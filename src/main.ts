@@ -20,7 +20,6 @@ import { loadExamples, mountExamplesGallery } from './ui/examples-gallery';
 import { VariablesForm } from './ui/variables-form';
 import { LimitsPanel } from './ui/limits-panel';
 import { KvSeedForm } from './ui/kv-seed-form';
-import { askToApplyLinkSeed } from './ui/link-seed-prompt';
 import { TracePanel } from './ui/trace-panel';
 import { KvExplorer } from './ui/kv-explorer';
 import { PreviewPanel } from './ui/preview-panel';
@@ -35,14 +34,15 @@ import { downloadBytes } from './ui/actions';
 import { authoringClient, BuildTimeoutError, buildJsComponent } from './authoring/client';
 import { AUTHORED_CORE, HOST_TYPES, NEW_JS_APP_MANIFEST, STARTER_JS, authoredAppFiles } from './authoring/template';
 import { decodeShareLink, isShareFragment } from './share/codec';
-import { kvSeedOps, loadSharedFiles, projectBaseFor, readAllKv, resolveSharedState } from './share/apply';
+import { loadSharedFiles, projectBaseFor, readAllKv, resolveSharedState } from './share/apply';
 import type { KvRow, ShareRequest, SharedState } from './share/types';
 import { importAppZip, ImportError } from './export/import-app';
 import { loadSqlJs } from './export/sql-browser';
-import { declaredSqliteLabels, readAllSqlite, restoreSqlite } from './export/sqlite-data';
+import { declaredSqliteLabels, readAllSqlite } from './export/sqlite-data';
 import { wireShareAndExport } from './ui/share-export';
 import type { HistoryEntry } from './ui/request-history';
 import { setOwn } from './protocol/own-keys';
+import { offerLinkSeed, PendingSeeds, type PendingState } from './page/pending-seeds';
 import { EngineSlot } from './page/engine-slot';
 import { wireEngineEvents } from './page/engine-events';
 import { createTestHook, publishTestHook, reportKvRenders } from './page/test-hook';
@@ -83,15 +83,6 @@ const kvExplorer = new KvExplorer(byId('kv-panel'), async (op) => (await current
 /** Set while an authored app's Run waits for its first response (to log firstResponse_ms). */
 let firstResponse: (() => void) | null = null;
 
-/** What a share link or an imported zip brings besides the app: applied once the engine is up. */
-interface PendingState {
-  kv?: KvRow[];
-  /** SQLite database files by label (an imported zip's `.spin/sqlite_db.db`, …). */
-  sqlite?: Record<string, Uint8Array>;
-  variables?: Record<string, string>;
-  request?: ShareRequest;
-  selectedFile?: string;
-}
 let pending: PendingState = {};
 
 /** Opens a `#v1.…` link as a new project (never over a saved one), or shows why it cannot. */
@@ -257,6 +248,7 @@ async function main(): Promise<void> {
   }
   progress.done();
   const session = new ProjectSession(store, record, original, opened.saved);
+  const seeds = new PendingSeeds(pending, { engine: currentEngine, log, refreshKv: () => void kvExplorer.refresh() });
   let lastInfo: ComponentInfo[] = [];
 
   const showDraft = () => {
@@ -418,42 +410,6 @@ async function main(): Promise<void> {
 
   await currentEngine();
 
-  /**
-   * Key-value data from a link or an imported zip: the project's stores hold exactly these before
-   * the first request. An imported zip's SQLite databases replace those labels' databases.
-   */
-  const seedPending = async () => {
-    const databases = pending.sqlite;
-    pending.sqlite = undefined;
-    if (databases) {
-      for (const outcome of await restoreSqlite(async (op) => (await currentEngine()).sqlite(op), databases)) {
-        if (outcome.ok) log('info', 'sqlite', `restored SQLite database ${outcome.label} (${outcome.bytes} bytes)`);
-        else log('error', 'sqlite', `restoring the imported SQLite database failed: ${outcome.error}`);
-      }
-    }
-    const rows = pending.kv;
-    if (!rows) return;
-    pending.kv = undefined;
-    const client = await currentEngine();
-    for (const op of kvSeedOps(rows, 'replace')) {
-      const result = await client.kv(op);
-      if (result.op === 'error') log('error', 'key-value', `seeding the shared data failed: ${result.message}`);
-    }
-    if (rows.length) log('info', 'key-value', `seeded ${rows.length} key-value entr${rows.length === 1 ? 'y' : 'ies'}`);
-    void kvExplorer.refresh();
-  };
-
-  /** The `--key-value` pairs, over what the stores hold, at every Run (as at every `spin up`). */
-  const applySeed = async (rows: KvRow[]) => {
-    const client = await currentEngine();
-    for (const op of kvSeedOps(rows, 'merge')) {
-      const result = await client.kv(op);
-      if (result.op === 'error') log('error', 'key-value', `the key-value seed was not written: ${result.message}`);
-    }
-    log('info', 'key-value', `seeded ${rows.length} key-value entr${rows.length === 1 ? 'y' : 'ies'} (--key-value)`);
-    void kvExplorer.refresh();
-  };
-
   wireShareAndExport({
     session, record, editor: () => editor.value, request: () => {
       const entry = requestConsole.current();
@@ -597,8 +553,8 @@ async function main(): Promise<void> {
     status.loadResult(result, previewOrigin, (path) => preview.navigate(path));
     // `?preview=off`: the preview makes no request until a route link is clicked, for apps
     // whose `/` has side effects and for runs that need untouched state (conformance).
-    if (result.ok) await seedPending();
-    if (result.ok && seed.rows.length) await applySeed(seed.rows);
+    if (result.ok) await seeds.restore();
+    if (result.ok && seed.rows.length) await seeds.applyKeyValueSeed(seed.rows);
     // Embedded with show=response: the console's request is the only one (no hidden page load).
     if (result.ok && previewEnabled && !(embed && embedShow.has('response'))) preview.show();
     if (result.ok && embed && embedShow.has('response')) {
@@ -612,13 +568,7 @@ async function main(): Promise<void> {
     running = runOnce().finally(() => (running = null));
     return running;
   }
-  const linkSeed = options.linkSeed;
-  if (linkSeed.length > 0) {
-    document.body.append(askToApplyLinkSeed(linkSeed, () => {
-      seedForm.useLinkPairs(linkSeed);
-      void run();
-    }));
-  }
+  offerLinkSeed(options.linkSeed, seedForm, () => void run());
   editor.onRun(() => void run());
   source?.onRun(() => void run());
   byId('run').addEventListener('click', () => void run());
