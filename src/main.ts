@@ -6,14 +6,13 @@
 import type { ComponentInfo, LoadResult } from './protocol/messages';
 import { previewOriginFor } from './runner/origins';
 import { parseManifest } from './manifest/parse';
-import { fetchApp, fetchSources } from './loader/fetch-app';
+import { fetchSources } from './loader/fetch-app';
 import { EngineCallError } from './ui/engine-client';
 import { connectRunner } from './ui/runner-connection';
 import { ManifestEditor } from './ui/manifest-editor';
 import { mountRequestConsole } from './ui/request-console';
 import { mountLogs, type LogLine } from './ui/logs';
-import { appChoiceFrom, manifestUrlFor, projectIdFor } from './ui/project';
-import { ProjectStore, defaultName, newProjectId, projectHref, type ProjectBase, type ProjectRecord } from './ui/projects';
+import { ProjectStore, newProjectId, projectHref, type ProjectRecord } from './ui/projects';
 import { ProjectSession, type OriginalApp } from './ui/project-session';
 import { ProjectMenu } from './ui/project-menu';
 import { loadExamples, mountExamplesGallery } from './ui/examples-gallery';
@@ -34,15 +33,16 @@ import { downloadBytes } from './ui/actions';
 import { authoringClient, BuildTimeoutError, buildJsComponent } from './authoring/client';
 import { AUTHORED_CORE, HOST_TYPES, NEW_JS_APP_MANIFEST, STARTER_JS, authoredAppFiles } from './authoring/template';
 import { decodeShareLink, isShareFragment } from './share/codec';
-import { loadSharedFiles, projectBaseFor, readAllKv, resolveSharedState } from './share/apply';
-import type { KvRow, ShareRequest, SharedState } from './share/types';
+import { readAllKv, resolveSharedState } from './share/apply';
+import type { ShareRequest } from './share/types';
 import { importAppZip, ImportError } from './export/import-app';
 import { loadSqlJs } from './export/sql-browser';
 import { declaredSqliteLabels, readAllSqlite } from './export/sqlite-data';
 import { wireShareAndExport } from './ui/share-export';
 import type { HistoryEntry } from './ui/request-history';
 import { setOwn } from './protocol/own-keys';
-import { offerLinkSeed, PendingSeeds, type PendingState } from './page/pending-seeds';
+import { fetchOriginal, openProject } from './page/open-project';
+import { offerLinkSeed, PendingSeeds } from './page/pending-seeds';
 import { EngineSlot } from './page/engine-slot';
 import { wireEngineEvents } from './page/engine-events';
 import { createTestHook, publishTestHook, reportKvRenders } from './page/test-hook';
@@ -83,91 +83,6 @@ const kvExplorer = new KvExplorer(byId('kv-panel'), async (op) => (await current
 /** Set while an authored app's Run waits for its first response (to log firstResponse_ms). */
 let firstResponse: (() => void) | null = null;
 
-let pending: PendingState = {};
-
-/** Opens a `#v1.…` link as a new project (never over a saved one), or shows why it cannot. */
-async function openShareLink(store: ProjectStore): Promise<{ record: ProjectRecord; saved: boolean } | null> {
-  const decoded = decodeShareLink(location.hash);
-  if (!decoded.ok) {
-    const recovered = decoded.recovered;
-    const members = recovered ? Object.keys(recovered).filter((k) => recovered[k as keyof SharedState] !== undefined) : [];
-    const lines = [`Share link: ${decoded.error}`, ...(members.length ? [`Recovered from the link: ${members.join(', ')}.`] : [])];
-    status.problems(lines);
-    log('error', 'share', lines.join(' '), 'load-error');
-    status.set('The share link could not be opened', true);
-    if (!recovered?.base) return null;
-    // Wait for the reader's choice: the recovered members open like an intact link.
-    await new Promise<void>((resolve) => {
-      const button = h('button', { type: 'button', className: 'quiet', onclick: () => resolve() }, 'Open what was recovered');
-      status.offer(button);
-    });
-    status.problems([]);
-    status.set('Loading app…');
-  }
-  const state: SharedState | undefined = decoded.ok ? decoded.state : decoded.recovered?.base ? { ...decoded.recovered, base: decoded.recovered.base } : undefined;
-  if (!state) return null;
-  const record = await projectFromShare(store, state);
-  if (!record) return null;
-  // A reload opens the saved project, not the link again (embeds keep the link: nothing is saved).
-  if (!embed) {
-    const next = new URL(projectHref(record, location.href));
-    next.hash = '';
-    history.replaceState(null, '', next.href);
-  }
-  return { record, saved: true };
-}
-
-async function projectFromShare(store: ProjectStore, state: SharedState): Promise<ProjectRecord | null> {
-  const opened = resolveSharedState(state);
-  let files: Record<string, ArrayBuffer>;
-  try {
-    files = await loadSharedFiles(opened.files, { fetch: (...args) => fetch(...args) });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    status.problems([`Share link: ${message}`]);
-    status.set('The share link could not be opened', true);
-    return null;
-  }
-  const projectBase = projectBaseFor(opened.base) as ProjectBase;
-  // An app written in the page (v2): its source; Run builds `dist/app.wasm` again.
-  if (state.authored) delete files[AUTHORED_CORE];
-  const record: ProjectRecord = {
-    id: newProjectId(),
-    name: `${defaultName(projectBase)} (shared)`,
-    base: projectBase,
-    ...(state.manifest !== undefined ? { manifestText: state.manifest } : {}),
-    files,
-    ...(state.authored ? { authored: state.authored, name: 'my-app (shared)' } : {}),
-    created: Date.now(),
-    updated: Date.now(),
-  };
-  await store.put(record);
-  pending = { kv: opened.kv, variables: opened.variables, request: opened.request, ...(opened.selectedFile !== undefined ? { selectedFile: opened.selectedFile } : {}) };
-  return record;
-}
-
-async function openProject(store: ProjectStore): Promise<{ record: ProjectRecord; saved: boolean } | null> {
-  if (isShareFragment(location.hash)) return openShareLink(store);
-  const choice = appChoiceFrom(location);
-  const id = await projectIdFor(choice);
-  const record = await store.get(id);
-  if (record) return { record, saved: true };
-  if (choice.kind === 'project') {
-    status.problems([`There is no saved project ${id} in this browser. Open an example, or open Projects to see the saved ones.`]);
-    status.set('Could not open the project', true);
-    return null;
-  }
-  const projectBase: ProjectBase = choice.kind === 'example' ? { kind: 'example', name: choice.name } : { kind: 'url', url: choice.manifestUrl };
-  return { record: { id, name: defaultName(projectBase), base: projectBase, files: {}, created: Date.now(), updated: Date.now() }, saved: false };
-}
-
-async function fetchOriginal(record: ProjectRecord): Promise<OriginalApp> {
-  if (record.base.kind === 'files' || record.replacedApp) return { manifestText: '', files: {} };
-  const manifestUrl = manifestUrlFor(record.base.kind === 'url' ? { kind: 'url', manifestUrl: record.base.url } : record.base, base);
-  const bundle = await fetchApp(manifestUrl, progress.countingFetch());
-  return { manifestText: bundle.manifestText, manifestUrl, files: bundle.files };
-}
-
 async function main(): Promise<void> {
   // Embedded, nothing is saved (a reader's projects are never touched). The new-tab preview reads
   // the playground's saved project, unless it shows a share link (then it is like an embed).
@@ -186,10 +101,10 @@ async function main(): Promise<void> {
     await store.put(record);
     location.href = projectHref(record, location.href);
   });
-  const opened = await openProject(store);
+  const opened = await openProject(store, { status, log, embed });
   layoutEditColumn(mode, Boolean(opened?.record.authored));
   if (!opened) return;
-  const { record } = opened;
+  const { record, pending } = opened;
   const projectId = record.id;
   let previewOrigin: string;
   try {
@@ -236,7 +151,7 @@ async function main(): Promise<void> {
   status.set('Loading app…');
   let original: OriginalApp;
   try {
-    original = await fetchOriginal(record);
+    original = await fetchOriginal(record, base, progress);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     progress.done();
