@@ -26,12 +26,8 @@ import { FilesPanel } from './ui/files-panel';
 import { expandZip, filesFromDrop, type ImportedFile } from './ui/file-import';
 import { Progress } from './ui/progress';
 import { layOutPage, layoutEditColumn, pageMode, previewTabHref } from './ui/page-layout';
-import { byId, h } from './ui/dom';
-import { formatMs } from './ui/format';
-import { SourceEditor } from './ui/source-editor';
-import { downloadBytes } from './ui/actions';
-import { authoringClient, BuildTimeoutError, buildJsComponent } from './authoring/client';
-import { AUTHORED_CORE, HOST_TYPES, NEW_JS_APP_MANIFEST, STARTER_JS, authoredAppFiles } from './authoring/template';
+import { byId } from './ui/dom';
+import { AUTHORED_CORE, NEW_JS_APP_MANIFEST, STARTER_JS } from './authoring/template';
 import { decodeShareLink, isShareFragment } from './share/codec';
 import { readAllKv, resolveSharedState } from './share/apply';
 import type { ShareRequest } from './share/types';
@@ -41,6 +37,7 @@ import { declaredSqliteLabels, readAllSqlite } from './export/sqlite-data';
 import { wireShareAndExport } from './ui/share-export';
 import type { HistoryEntry } from './ui/request-history';
 import { setOwn } from './protocol/own-keys';
+import { SourcePanel, warmBuilder } from './page/source-panel';
 import { fetchOriginal, openProject } from './page/open-project';
 import { offerLinkSeed, PendingSeeds } from './page/pending-seeds';
 import { EngineSlot } from './page/engine-slot';
@@ -80,9 +77,6 @@ const currentEngine = engineSlot.current;
 const hook = createTestHook(() => kvExplorer);
 const kvExplorer = new KvExplorer(byId('kv-panel'), async (op) => (await currentEngine()).kv(op), reportKvRenders(hook));
 
-/** Set while an authored app's Run waits for its first response (to log firstResponse_ms). */
-let firstResponse: (() => void) | null = null;
-
 async function main(): Promise<void> {
   // Embedded, nothing is saved (a reader's projects are never touched). The new-tab preview reads
   // the playground's saved project, unless it shows a share link (then it is like an embed).
@@ -120,14 +114,16 @@ async function main(): Promise<void> {
   byId('app-source').textContent =
     record.base.kind === 'url' && !record.id.startsWith('p-') ? record.base.url : record.base.kind === 'example' ? `example: ${record.base.name}` : record.name;
 
+  // Declared before the runner connects: trace batches may arrive before the panel is mounted.
+  let source: SourcePanel | null = null;
   connectRunner(previewOrigin, {
     query: options.runnerQuery,
     onError: (message) => log('error', 'runner', message),
     onClient: (client, first) => {
-      if (record.authored) void authoringClient().warm().catch((error: unknown) => log('warn', 'authoring', `the JS builder did not warm up: ${String(error)}`));
+      if (record.authored) warmBuilder(log);
       engineSlot.set(client);
       hook.engine = client;
-      wireEngineEvents(client, { appendLog, log, kvExplorer, tracePanel, preview, traced: () => firstResponse?.() });
+      wireEngineEvents(client, { appendLog, log, kvExplorer, tracePanel, preview, traced: () => source?.traced() });
       if (first) {
         publishTestHook(hook);
       } else {
@@ -183,41 +179,8 @@ async function main(): Promise<void> {
   editor.onChange((text) => void session.setManifestText(text).then(showDraft));
   void editor.upgrade().catch((error: unknown) => log('warn', 'editor', `Monaco did not load (${String(error)}); using a plain text area`));
 
-  // An app written in the page: its Source editor, built by Run (src/authoring/README.md, Wiring 5).
-  let source: SourceEditor | null = null;
-  let lastGoodCore: Uint8Array | null = record.files[AUTHORED_CORE] ? new Uint8Array(record.files[AUTHORED_CORE]) : null;
-  if (record.authored) {
-    const authored = record.authored;
-    const fileName = authored.language === 'typescript' ? 'src/index.ts' : 'src/index.js';
-    const exportButton = h('button', { type: 'button', className: 'quiet', title: 'The component Run built, as spin build makes it' }, 'Export .wasm');
-    const host = h('div', { className: 'editor', id: 'source-editor' });
-    byId('source-panel').append(
-      h('div', { className: 'panel-head' }, h('h2', {}, fileName),
-        h('span', { className: 'muted', title: 'Run (Ctrl/Cmd+Enter) builds the component in this page and loads it' }, authored.language === 'typescript' ? 'TypeScript' : 'JavaScript'),
-        h('div', { className: 'tools' }, exportButton)),
-      host);
-    source = new SourceEditor(host, authored.language, HOST_TYPES);
-    source.value = authored.source;
-    source.onChange((text) => void session.setSource(text));
-    void source.upgrade().catch((error: unknown) => log('warn', 'editor', `Monaco did not load for the source (${String(error)}); using a plain text area`));
-    exportButton.addEventListener('click', async () => {
-      if (!lastGoodCore) {
-        log('warn', 'authoring', 'nothing to export yet: Run builds the component first');
-        return;
-      }
-      exportButton.disabled = true;
-      const started = performance.now();
-      try {
-        const component = await authoringClient().exportComponent(lastGoodCore);
-        downloadBytes(`${record.name.replace(/[^\w.-]+/g, '-') || 'app'}.wasm`, component, 'application/wasm');
-        log('info', 'authoring', `exported the component (${component.byteLength} bytes) in ${formatMs(performance.now() - started)}`);
-      } catch (error) {
-        log('error', 'authoring', `export failed: ${error instanceof Error ? error.message : String(error)}`);
-      } finally {
-        exportButton.disabled = false;
-      }
-    });
-  }
+  // An app written in the page: its Source editor, built by Run.
+  source = SourcePanel.mount(byId('source-panel'), record, { session, status, log, hook, buildTimeoutMs, tabView });
 
   const addFiles = async (picked: ImportedFile[]) => {
     const files: ImportedFile[] = [];
@@ -333,12 +296,8 @@ async function main(): Promise<void> {
     variables: () => variablesForm.values,
     kv: async () => readAllKv(async (op) => (await currentEngine()).kv(op)),
     sqlite: async () => readAllSqlite(async (op) => (await currentEngine()).sqlite(op), declaredSqliteLabels(editor.value)),
-    authored: async () => {
-      if (!source || !record.authored) return null;
-      const component = lastGoodCore ? await authoringClient().exportComponent(lastGoodCore) : undefined;
-      return authoredAppFiles({ source: source.value, language: source.language, ...(component ? { component } : {}) });
-    },
-    authoredSource: () => (source && record.authored ? { language: source.language, source: source.value } : null),
+    authored: async () => (source ? source.appFiles() : null),
+    authoredSource: () => (source ? source.shared() : null),
     selectedFile: () => filesPanel.selected,
     keyValueSeeds: () => {
       const seed = seedForm.read();
@@ -351,65 +310,10 @@ async function main(): Promise<void> {
 
   let running: Promise<void> | null = null;
   let loadedOnce = false;
-  /**
-   * An authored app: build the Source in the page and put the core into the bundle as
-   * `dist/app.wasm`. False when the build failed (markers shown; the last good build keeps serving).
-   */
-  async function buildSource(runStarted: number): Promise<boolean> {
-    if (!source || !record.authored) return true;
-    // The new-tab preview serves the playground's last build; only the playground's Run rebuilds.
-    if (tabView && lastGoodCore) return true;
-    const code = source.value;
-    await session.setSource(code);
-    status.set('Building the JS component…');
-    const started = performance.now();
-    let result;
-    try {
-      result = await buildJsComponent(code, { language: source.language, ...(buildTimeoutMs ? { timeoutMs: buildTimeoutMs } : {}) });
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (error instanceof BuildTimeoutError) {
-        // Where the loop is cannot be known; the marker goes on the first line, where Run starts.
-        const fileName = source.language === 'typescript' ? 'src/index.ts' : 'src/index.js';
-        source.showErrors([{ line: 1, column: 1, message }]);
-        status.problems([`${fileName}: ${message}`]);
-        log('error', 'authoring', `${fileName}: ${message}; the last good build keeps serving`, 'load-error');
-        status.set('The JS build was stopped (too long); the last good build keeps serving', true);
-        return !loadedOnce && lastGoodCore !== null;
-      }
-      status.problems([`build: ${message}`]);
-      log('error', 'authoring', `the build failed: ${message}`, 'load-error');
-      status.set('The JS build failed; the last good build keeps serving', true);
-      return !loadedOnce && lastGoodCore !== null;
-    }
-    const buildMs = Math.round(performance.now() - started);
-    const fileName = source.language === 'typescript' ? 'src/index.ts' : 'src/index.js';
-    if (!result.ok) {
-      source.showErrors(result.errors);
-      status.problems(result.errors.map((e) => `${fileName} line ${e.line}, column ${e.column}: ${e.message}`));
-      log('error', 'authoring', `${fileName}: ${result.errors.length} error${result.errors.length === 1 ? '' : 's'}; the last good build keeps serving`, 'load-error');
-      status.set(`${fileName} has errors; the last good build keeps serving`, true);
-      // A reopened project whose source no longer builds still serves its saved build.
-      return !loadedOnce && lastGoodCore !== null;
-    }
-    source.showErrors([]);
-    lastGoodCore = result.coreModule;
-    await session.replaceFile(AUTHORED_CORE, result.coreModule);
-    hook.authoring = { buildMs, firstResponseMs: null };
-    log('info', 'authoring', `built in the page in ${buildMs} ms (build_ms=${buildMs}; core module ${result.coreModule.byteLength} bytes)`);
-    firstResponse = () => {
-      firstResponse = null;
-      const ms = Math.round(performance.now() - runStarted);
-      if (hook.authoring) hook.authoring.firstResponseMs = ms;
-      log('info', 'authoring', `first response ${ms} ms after Run (firstResponse_ms=${ms})`);
-    };
-    return true;
-  }
-
   async function runOnce(): Promise<void> {
     const runStarted = performance.now();
-    firstResponse = null;
-    if (!(await buildSource(runStarted))) return;
+    source?.forgetFirstResponse();
+    if (source && !(await source.build(runStarted, loadedOnce))) return;
     const text = editor.value;
     const parsed = parseManifest(text);
     if (!parsed.ok) {
@@ -462,7 +366,7 @@ async function main(): Promise<void> {
     progress.done();
     lastInfo = result.info ?? [];
     if (result.ok) loadedOnce = true;
-    else firstResponse = null;
+    else source?.forgetFirstResponse();
     showFiles();
     if (!result.ok && result.line) editor.showErrors([{ message: result.error, line: result.line, column: result.column ?? 1 }]);
     status.loadResult(result, previewOrigin, (path) => preview.navigate(path));
