@@ -23,20 +23,18 @@ import { TracePanel } from './ui/trace-panel';
 import { KvExplorer } from './ui/kv-explorer';
 import { PreviewPanel } from './ui/preview-panel';
 import { FilesPanel } from './ui/files-panel';
-import { expandZip, filesFromDrop, type ImportedFile } from './ui/file-import';
 import { Progress } from './ui/progress';
 import { layOutPage, layoutEditColumn, pageMode, previewTabHref } from './ui/page-layout';
 import { byId } from './ui/dom';
 import { AUTHORED_CORE, NEW_JS_APP_MANIFEST, STARTER_JS } from './authoring/template';
-import { decodeShareLink, isShareFragment } from './share/codec';
-import { readAllKv, resolveSharedState } from './share/apply';
+import { isShareFragment } from './share/codec';
+import { readAllKv } from './share/apply';
 import type { ShareRequest } from './share/types';
-import { importAppZip, ImportError } from './export/import-app';
-import { loadSqlJs } from './export/sql-browser';
 import { declaredSqliteLabels, readAllSqlite } from './export/sqlite-data';
 import { wireShareAndExport } from './ui/share-export';
 import type { HistoryEntry } from './ui/request-history';
 import { setOwn } from './protocol/own-keys';
+import { acceptDrops, appImporter } from './page/app-import';
 import { SourcePanel, warmBuilder } from './page/source-panel';
 import { fetchOriginal, openProject } from './page/open-project';
 import { offerLinkSeed, PendingSeeds } from './page/pending-seeds';
@@ -182,63 +180,20 @@ async function main(): Promise<void> {
   // An app written in the page: its Source editor, built by Run.
   source = SourcePanel.mount(byId('source-panel'), record, { session, status, log, hook, buildTimeoutMs, tabView });
 
-  const addFiles = async (picked: ImportedFile[]) => {
-    const files: ImportedFile[] = [];
-    const refused: string[] = [];
-    for (const file of picked) {
-      if (!/\.zip$/i.test(file.path)) {
-        files.push(file);
-        continue;
-      }
-      try {
-        // An app zip ("Export app", a bundle file, any app folder zipped): the app and its data.
-        const imported = importAppZip(file.bytes, await loadSqlJs());
-        files.push({ path: 'spin.toml', bytes: new TextEncoder().encode(imported.bundle.manifestText) });
-        for (const [path, bytes] of Object.entries(imported.bundle.files)) files.push({ path, bytes: new Uint8Array(bytes) });
-        pending.kv = imported.kv;
-        if (Object.keys(imported.sqlite).length) pending.sqlite = imported.sqlite;
-        if (Object.keys(imported.variables).length) variablesForm.set(imported.variables);
-        const link = imported.shareFragment ? decodeShareLink(imported.shareFragment) : null;
-        if (link?.ok && link.state.request) fillRequest(resolveSharedState(link.state).request);
-        if (link?.ok && link.state.selectedFile !== undefined) filesPanel.select(link.state.selectedFile);
-        for (const warning of imported.warnings) log('warn', 'import', warning);
-        log('info', 'import', `imported ${file.path}: ${Object.keys(imported.bundle.files).length} files and ${imported.kv.length} key-value entries`);
-      } catch (error) {
-        if (!(error instanceof ImportError)) throw error;
-        // Only a readable zip without spin.toml is added file by file. A refusal (over a cap,
-        // unreadable) stands: unzipping it again another way would skip the caps.
-        if (error.reason !== 'no-manifest') {
-          refused.push(`${file.path}: ${error.message}`);
-          continue;
-        }
-        const expanded = expandZip(file.bytes);
-        files.push(...expanded.files);
-        for (const name of expanded.outside) log('warn', 'import', `${file.path}: ${name} is outside the zip's folder and was left out`);
-      }
-    }
-    for (const message of refused) log('error', 'import', `not imported: ${message}`);
-    if (files.length === 0 && refused.length > 0) {
-      filesPanel.note(`Not imported: ${refused.join('; ')}.`);
-      return;
-    }
-    const result = await session.addFiles(files, lastInfo.map((c) => c.source));
-    if (result.manifestText !== undefined) editor.value = result.manifestText;
-    filesPanel.note(`Added ${result.added.length} file${result.added.length === 1 ? '' : 's'}${result.manifestText !== undefined ? ' and spin.toml' : ''}${result.dropped.length ? `; ignored ${result.dropped.length} outside the app's folder` : ''}.`);
-    showDraft();
-    await run();
-  };
+  const addFiles = appImporter({
+    session, editor, variablesForm, pending, fillRequest,
+    selectFile: (path) => filesPanel.select(path),
+    note: (text) => filesPanel.note(text),
+    componentSources: () => lastInfo.map((c) => c.source),
+    log, showDraft, run,
+  });
   const filesPanel = new FilesPanel(byId('files-panel'), {
     add: (files) => void addFiles(files),
     remove: (path) => void session.removeFile(path).then(run),
     replace: (path, bytes) => void session.replaceFile(path, bytes).then(run),
     showManifest: () => editor.focus(),
   });
-  // A drop anywhere on the page is an import; without this the browser would open the file.
-  window.addEventListener('dragover', (event) => event.preventDefault());
-  window.addEventListener('drop', async (event) => {
-    event.preventDefault();
-    if (event.dataTransfer && !byId('files-panel').contains(event.target as Node)) await addFiles(await filesFromDrop(event.dataTransfer));
-  });
+  acceptDrops(byId('files-panel'), addFiles);
 
   const menu = new ProjectMenu(byId<HTMLButtonElement>('project-button'), { id: projectId, name: record.name, edited: session.edited, canRevert: false }, {
     list: () => store.list(),
