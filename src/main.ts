@@ -12,10 +12,8 @@ import { connectRunner } from './ui/runner-connection';
 import { ManifestEditor } from './ui/manifest-editor';
 import { mountRequestConsole } from './ui/request-console';
 import { mountLogs, type LogLine } from './ui/logs';
-import { ProjectStore, newProjectId, projectHref, type ProjectRecord } from './ui/projects';
+import { ProjectStore } from './ui/projects';
 import { ProjectSession, type OriginalApp } from './ui/project-session';
-import { ProjectMenu } from './ui/project-menu';
-import { loadExamples, mountExamplesGallery } from './ui/examples-gallery';
 import { VariablesForm } from './ui/variables-form';
 import { LimitsPanel } from './ui/limits-panel';
 import { KvSeedForm } from './ui/kv-seed-form';
@@ -26,7 +24,7 @@ import { FilesPanel } from './ui/files-panel';
 import { Progress } from './ui/progress';
 import { layOutPage, layoutEditColumn, pageMode, previewTabHref } from './ui/page-layout';
 import { byId } from './ui/dom';
-import { AUTHORED_CORE, NEW_JS_APP_MANIFEST, STARTER_JS } from './authoring/template';
+import { AUTHORED_CORE } from './authoring/template';
 import { isShareFragment } from './share/codec';
 import { readAllKv } from './share/apply';
 import type { ShareRequest } from './share/types';
@@ -34,6 +32,7 @@ import { declaredSqliteLabels, readAllSqlite } from './export/sqlite-data';
 import { wireShareAndExport } from './ui/share-export';
 import type { HistoryEntry } from './ui/request-history';
 import { setOwn } from './protocol/own-keys';
+import { ProjectControls, wireNewJsApp } from './page/project-controls';
 import { acceptDrops, appImporter } from './page/app-import';
 import { SourcePanel, warmBuilder } from './page/source-panel';
 import { fetchOriginal, openProject } from './page/open-project';
@@ -57,7 +56,6 @@ const { embed, tabView } = mode;
 const embedShow = mode.show;
 layOutPage(mode);
 const status = new PageStatus(byId('status'), byId<HTMLUListElement>('problems'), byId('routes'));
-const draftNote = byId('draft-note');
 
 const appendLog = mountLogs(byId('logs-panel'), async () => (await currentEngine()).restart());
 const log = (level: LogLine['level'], source: string, message: string, kind?: LogLine['kind']) =>
@@ -79,20 +77,7 @@ async function main(): Promise<void> {
   // Embedded, nothing is saved (a reader's projects are never touched). The new-tab preview reads
   // the playground's saved project, unless it shows a share link (then it is like an embed).
   const store = embed && !(tabView && !isShareFragment(location.hash)) ? ProjectStore.memory() : await ProjectStore.open();
-  byId('new-js-app').addEventListener('click', async () => {
-    const record: ProjectRecord = {
-      id: newProjectId(),
-      name: 'my-app',
-      base: { kind: 'files' },
-      manifestText: NEW_JS_APP_MANIFEST,
-      files: {},
-      authored: { language: 'javascript', source: STARTER_JS },
-      created: Date.now(),
-      updated: Date.now(),
-    };
-    await store.put(record);
-    location.href = projectHref(record, location.href);
-  });
+  wireNewJsApp(byId('new-js-app'), store);
   const opened = await openProject(store, { status, log, embed });
   layoutEditColumn(mode, Boolean(opened?.record.authored));
   if (!opened) return;
@@ -160,13 +145,7 @@ async function main(): Promise<void> {
   const seeds = new PendingSeeds(pending, { engine: currentEngine, log, refreshKv: () => void kvExplorer.refresh() });
   let lastInfo: ComponentInfo[] = [];
 
-  const showDraft = () => {
-    // Embedded (or with storage blocked) nothing is saved: say so instead of "draft saved".
-    const saved = store.persistent;
-    draftNote.textContent = session.edited ? (saved ? 'draft saved' : 'edited, not saved') : '';
-    draftNote.title = !session.edited ? '' : saved ? 'Your edits are saved in this browser; Projects → Revert to original discards them' : 'Edits here live in this page only (an embed, or storage is blocked); Open in playground to keep them';
-    menu.update({ name: record.name, edited: session.edited, canRevert: session.edited && record.base.kind !== 'files' });
-  };
+  const showDraft = () => controls.showDraft();
   const showFiles = () => filesPanel.render({ manifestBytes: new TextEncoder().encode(editor.value).byteLength, files: session.fileRows(), components: lastInfo });
 
   editor.value = session.manifestText;
@@ -195,51 +174,14 @@ async function main(): Promise<void> {
   });
   acceptDrops(byId('files-panel'), addFiles);
 
-  const menu = new ProjectMenu(byId<HTMLButtonElement>('project-button'), { id: projectId, name: record.name, edited: session.edited, canRevert: false }, {
-    list: () => store.list(),
-    rename: async (name) => {
-      await session.rename(name);
-      showDraft();
-    },
-    duplicate: async () => {
-      await session.setManifestText(editor.value);
-      const copy: ProjectRecord = { ...structuredClone(record), id: newProjectId(), name: `${record.name} (copy)`, manifestText: editor.value, created: Date.now(), updated: Date.now() };
-      await store.put(copy);
-      location.href = projectHref(copy, location.href);
-    },
-    revert: async () => {
-      await session.revert();
-      location.reload();
-    },
-    resetKv: async () => {
-      await kvExplorer.resetAll();
-      log('info', 'key-value', 'every store was emptied (reset to the seed: no keys)');
-    },
-    remove: async (id) => {
-      await store.delete(id);
-      if (id === projectId) {
-        await kvExplorer.resetAll();
-        location.href = projectHref({ id: 'ex-kv-basics', base: { kind: 'example', name: 'kv-basics' } }, location.href);
-      }
-    },
-    open: (other) => (location.href = projectHref(other, location.href)),
+  const controls = new ProjectControls(byId<HTMLButtonElement>('project-button'), byId('draft-note'), {
+    store, record, session, manifestText: () => editor.value, resetKv: () => kvExplorer.resetAll(), log,
   });
   showDraft();
   showFiles();
   if (pending.selectedFile !== undefined) filesPanel.select(pending.selectedFile);
 
-  void Promise.all([loadExamples(base), store.list()]).then(([examples, projects]) => {
-    const edited = new Set(projects.flatMap((p) => (p.base.kind === 'example' && p.id === `ex-${p.base.name}` && (p.manifestText !== undefined || Object.keys(p.files).length) ? [p.base.name] : [])));
-    mountExamplesGallery(byId<HTMLButtonElement>('examples-button'), examples, {
-      current: record.base.kind === 'example' && projectId.startsWith('ex-') ? record.base.name : null,
-      edited,
-      open: async (name) => {
-        // The current edits are already a saved draft; make sure the last keystrokes are too.
-        await session.setManifestText(editor.value);
-        location.href = projectHref({ id: `ex-${name}`, base: { kind: 'example', name } }, location.href);
-      },
-    });
-  }).catch((error: unknown) => log('warn', 'examples', `the examples list did not load: ${String(error)}`));
+  controls.mountExamples(byId<HTMLButtonElement>('examples-button'), base);
 
   await currentEngine();
 
