@@ -3,11 +3,8 @@
  * URL, starts its runner on the project's own preview origin, loads the app into the engine, and
  * wires the panels: Manifest, Files, Request, Trace, Logs, Preview and the Key-value explorer.
  */
-import type { ComponentInfo, LoadResult } from './protocol/messages';
 import { previewOriginFor } from './runner/origins';
 import { parseManifest } from './manifest/parse';
-import { fetchSources } from './loader/fetch-app';
-import { EngineCallError } from './ui/engine-client';
 import { connectRunner } from './ui/runner-connection';
 import { ManifestEditor } from './ui/manifest-editor';
 import { mountRequestConsole } from './ui/request-console';
@@ -31,7 +28,7 @@ import type { ShareRequest } from './share/types';
 import { declaredSqliteLabels, readAllSqlite } from './export/sqlite-data';
 import { wireShareAndExport } from './ui/share-export';
 import type { HistoryEntry } from './ui/request-history';
-import { setOwn } from './protocol/own-keys';
+import { RunLoop } from './page/run-loop';
 import { ProjectControls, wireNewJsApp } from './page/project-controls';
 import { acceptDrops, appImporter } from './page/app-import';
 import { SourcePanel, warmBuilder } from './page/source-panel';
@@ -143,10 +140,9 @@ async function main(): Promise<void> {
   progress.done();
   const session = new ProjectSession(store, record, original, opened.saved);
   const seeds = new PendingSeeds(pending, { engine: currentEngine, log, refreshKv: () => void kvExplorer.refresh() });
-  let lastInfo: ComponentInfo[] = [];
 
   const showDraft = () => controls.showDraft();
-  const showFiles = () => filesPanel.render({ manifestBytes: new TextEncoder().encode(editor.value).byteLength, files: session.fileRows(), components: lastInfo });
+  const showFiles = () => filesPanel.render({ manifestBytes: new TextEncoder().encode(editor.value).byteLength, files: session.fileRows(), components: runLoop.components });
 
   editor.value = session.manifestText;
   editor.validateWith((text) => {
@@ -159,11 +155,20 @@ async function main(): Promise<void> {
   // An app written in the page: its Source editor, built by Run.
   source = SourcePanel.mount(byId('source-panel'), record, { session, status, log, hook, buildTimeoutMs, tabView });
 
+  const runLoop = new RunLoop({
+    editor, session, source, seedForm, variablesForm, limitsPanel, kvExplorer, requestConsole, preview, progress, status, seeds,
+    engine: currentEngine, log, previewOrigin, previewEnabled, responseOnly: embed && embedShow.has('response'), showDraft, showFiles,
+  });
+  /** Run, for every part wired above (a hoisted declaration); the loop queues runs one at a time. */
+  function run(): Promise<void> {
+    return runLoop.run();
+  }
+
   const addFiles = appImporter({
     session, editor, variablesForm, pending, fillRequest,
     selectFile: (path) => filesPanel.select(path),
     note: (text) => filesPanel.note(text),
-    componentSources: () => lastInfo.map((c) => c.source),
+    componentSources: () => runLoop.components.map((c) => c.source),
     log, showDraft, run,
   });
   const filesPanel = new FilesPanel(byId('files-panel'), {
@@ -205,85 +210,6 @@ async function main(): Promise<void> {
     note: (text) => filesPanel.note(text),
   });
 
-  let running: Promise<void> | null = null;
-  let loadedOnce = false;
-  async function runOnce(): Promise<void> {
-    const runStarted = performance.now();
-    source?.forgetFirstResponse();
-    if (source && !(await source.build(runStarted, loadedOnce))) return;
-    const text = editor.value;
-    const parsed = parseManifest(text);
-    if (!parsed.ok) {
-      editor.showErrors(parsed.errors);
-      status.problems(parsed.errors.map((e) => `spin.toml line ${e.line}, column ${e.column}: ${e.message}`));
-      status.set('spin.toml has errors; the previous version keeps serving', true);
-      return;
-    }
-    editor.showErrors([]);
-    const seed = seedForm.read();
-    if (!seed.ok) {
-      status.problems([seed.error]);
-      status.set('The key-value seed has an error; the previous version keeps serving', true);
-      return;
-    }
-    await session.setManifestText(text);
-    showDraft();
-    variablesForm.show(parsed.app.variables);
-    kvExplorer.setDeclaredStores(Object.values(parsed.app.components).flatMap((c) => c.keyValueStores));
-    status.set('Loading app…');
-    let bundle = session.bundle(text);
-    if (bundle.manifestUrl) {
-      try {
-        const fetched = await fetchSources(bundle, progress.countingFetch());
-        for (const [path, bytes] of Object.entries(fetched.files)) if (!Object.hasOwn(session.record.files, path)) setOwn(session.original.files, path, bytes);
-        bundle = fetched;
-      } catch (error) {
-        progress.done();
-        const message = error instanceof Error ? error.message : String(error);
-        status.problems([message]);
-        log('error', 'loader', message, 'load-error');
-        status.set('Could not fetch a component', true);
-        return;
-      }
-    }
-    progress.phase('Transpiling and compiling components…');
-    let result: LoadResult;
-    try {
-      result = await (await currentEngine()).load({ ...bundle, variables: variablesForm.values, limits: limitsPanel.limits });
-    } catch (error) {
-      // The engine never answered: it timed out, or the runner reconnected (which runs the app again).
-      progress.done();
-      const message = error instanceof Error ? error.message : String(error);
-      const again = error instanceof EngineCallError && error.reason === 'disconnected';
-      log(again ? 'warn' : 'error', 'engine', again ? `${message}; loading the app again` : message, again ? 'restart' : 'load-error');
-      if (!again) status.problems([message]);
-      status.set(again ? 'Loading app…' : 'The engine did not answer; the previous version keeps serving', !again);
-      return;
-    }
-    progress.done();
-    lastInfo = result.info ?? [];
-    if (result.ok) loadedOnce = true;
-    else source?.forgetFirstResponse();
-    showFiles();
-    if (!result.ok && result.line) editor.showErrors([{ message: result.error, line: result.line, column: result.column ?? 1 }]);
-    status.loadResult(result, previewOrigin, (path) => preview.navigate(path));
-    // `?preview=off`: the preview makes no request until a route link is clicked, for apps
-    // whose `/` has side effects and for runs that need untouched state (conformance).
-    if (result.ok) await seeds.restore();
-    if (result.ok && seed.rows.length) await seeds.applyKeyValueSeed(seed.rows);
-    // Embedded with show=response: the console's request is the only one (no hidden page load).
-    if (result.ok && previewEnabled && !(embed && embedShow.has('response'))) preview.show();
-    if (result.ok && embed && embedShow.has('response')) {
-      requestConsole.fill({ method: 'GET', path: preview.path, headers: [], body: '', bodyType: 'text', time: Date.now() });
-      byId('request-panel').querySelector<HTMLFormElement>('form.request-form')?.requestSubmit();
-    }
-  }
-  /** Runs one at a time; a Run pressed meanwhile runs once more afterwards. */
-  async function run(): Promise<void> {
-    while (running) await running.catch(() => undefined);
-    running = runOnce().finally(() => (running = null));
-    return running;
-  }
   offerLinkSeed(options.linkSeed, seedForm, () => void run());
   editor.onRun(() => void run());
   source?.onRun(() => void run());
