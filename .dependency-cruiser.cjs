@@ -11,7 +11,8 @@
  *   runner/  sw/        the preview origin's contexts (runner/ may use engine/'s router)
  *   loader/ share/ export/   opening, sharing and exporting apps (no engine, host or UI)
  *   ui/                 the page's panels: talks to the engine only through protocol/ messages
- *   main.ts             wires the page; nothing imports it
+ *   page/               the page's parts, each with its own state (may also use the in-page builder's client)
+ *   main.ts             wires the page's parts; nothing imports it
  *
  * Type-only imports count: a cycle through types is still a cycle for a reader.
  */
@@ -54,8 +55,14 @@ module.exports = {
     },
     forbid('runner-above-engine', folder('runner'), '^src/(?!runner/|engine/router\\.ts$|manifest/|protocol/)', 'runner/ supervises the engine Worker by messages; of the engine it imports only the router (to name a request\'s route).'),
     forbid('sw-talks-protocol-only', folder('sw'), '^src/(?!sw/|protocol/)', 'The service worker is stateless and only relays protocol/ messages.'),
-    forbid('apps-not-engine', '^src/(loader|share|export)/', '^src/(engine|host|runner|sw|ui|authoring)/', 'Opening, sharing and exporting apps work on bundles and files, not on the engine or the UI.'),
-    forbid('ui-through-messages', folder('ui'), '^src/(engine|host|kv|runner|sw|authoring)/', 'ui/ talks to the engine only through protocol/ messages (ui/engine-client.ts); main.ts wires the rest.'),
+    forbid('apps-not-engine', '^src/(loader|share|export)/', '^src/(engine|host|runner|sw|ui|page|authoring)/', 'Opening, sharing and exporting apps work on bundles and files, not on the engine or the UI.'),
+    forbid('ui-through-messages', folder('ui'), '^src/(engine|host|kv|runner|sw|authoring|page)/', 'ui/ talks to the engine only through protocol/ messages (ui/engine-client.ts); main.ts wires the rest.'),
+    forbid(
+      'page-parts-above-ui',
+      folder('page'),
+      '^src/(engine/|host/|kv/|runner/|sw/|authoring/(?!client\\.ts$|template\\.ts$))',
+      'page/ holds the parts main.ts wires: like ui/, it reaches the engine only through protocol/ messages; of the in-page builder it uses only its client and template.',
+    ),
     forbid('nothing-imports-main', '^src/', '^src/main\\.ts$', 'main.ts is the page\'s entry: it wires the parts, and no part depends on it.'),
   ],
   options: {

@@ -23,6 +23,8 @@ export const KV_DB_PATH = `${STATE_DIR}/sqlite_key_value.db`;
 /** The `default` SQLite database's file (`DEFAULT_SQLITE_DB_FILENAME`). */
 export const SQLITE_DB_PATH = `${STATE_DIR}/sqlite_db.db`;
 export const RUNTIME_CONFIG_PATH = 'runtime-config.toml';
+/** A playground bundle file's share fragment, inside the app's folder (not part of Spin's layout). */
+export const PLAYGROUND_LINK_PATH = `${STATE_DIR}/playground-link.txt`;
 
 const UPSERT = 'INSERT INTO spin_key_value (store, key, value) VALUES ($1,$2,$3) ON CONFLICT(store, key) DO UPDATE SET value=$3';
 

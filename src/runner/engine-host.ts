@@ -7,7 +7,8 @@
  *   gets 504 and a log line naming the route and component. A guest in a busy loop blocks the
  *   engine Worker's thread, so the host terminates the Worker and starts a fresh one.
  * - **Liveness.** While a streamed body is open, the host pings the Worker; a Worker that stops
- *   answering for `timeoutMs` (a guest that set its response, then spins) is replaced the same way.
+ *   answering for `timeoutMs` (a guest that set its response, then spins) is replaced the same way
+ *   (`stream-liveness.ts`).
  *   So is one that reports it cannot save data (`fatal`) or stops answering after an error.
  * - **Restart.** The new Worker reopens the key-value and SQLite data from IndexedDB (every
  *   acknowledged write is there: it was committed before its response left), the host reloads
@@ -34,6 +35,7 @@ import {
   type WireResponse,
 } from '../protocol/messages';
 import { routeDescriber, type RouteOf } from './route-of';
+import { StreamLiveness } from './stream-liveness';
 
 /** Something the host answers: a UI, directly or through another tab's runner. */
 export interface HostClient {
@@ -68,11 +70,6 @@ interface EngineProcess {
   loaded: boolean;
 }
 
-interface OpenStream {
-  label: string;
-  controller: ReadableStreamDefaultController<Uint8Array>;
-}
-
 export interface EngineHostOptions {
   createWorker(): Worker;
   /** An app to load into the first engine (the last one this tab's UI loaded, on a takeover). */
@@ -82,7 +79,6 @@ export interface EngineHostOptions {
 }
 
 const encoder = new TextEncoder();
-const PING_EVERY_MS = 1000;
 /** After a Worker error, how long the Worker has to show it still answers. */
 const ALIVE_AFTER_ERROR_MS = 3000;
 /** How long a reload after a restart may take before queued work is let through anyway. */
@@ -127,14 +123,19 @@ export class EngineHost implements EngineUpstream {
   #ready = true;
   #waiting: Array<() => void> = [];
   #restarting: Promise<number> | null = null;
-  readonly #streams = new Set<OpenStream>();
-  #pingTimer: ReturnType<typeof setInterval> | null = null;
-  #lastPong = 0;
   #nextPing = 1;
   readonly #pongWaiters = new Map<number, () => void>();
   readonly #recentLogs: EngineToUi[] = [];
   #errorRestarts: number[] = [];
   #closed = false;
+  readonly #liveness = new StreamLiveness({
+    timeoutMs: () => this.#limits.timeoutMs,
+    ping: () => this.#engine.worker.postMessage({ type: 'ping', id: this.#nextPing++ } satisfies RunnerToEngineWorker),
+    unresponsive: (labels, timeoutMs) => {
+      this.#log('error', `the engine stopped answering for ${timeoutMs} ms while streaming ${labels}; restarting it (the playground's safety timeout; spin up has none)`);
+      void this.restart(`the engine was unresponsive while streaming ${labels}`, 'timeout');
+    },
+  });
 
   constructor(options: EngineHostOptions) {
     this.#options = options;
@@ -238,7 +239,7 @@ export class EngineHost implements EngineUpstream {
       }
     }
     this.#pending.clear();
-    this.#endStreams(reason);
+    this.#liveness.endAll(reason);
     this.#engine = this.#spawn();
     this.#restarting = (async () => {
       await this.#reload();
@@ -262,7 +263,7 @@ export class EngineHost implements EngineUpstream {
       if (entry.kind === 'request') this.#deliver(entry, { type: 'response', id: 0, response: textResponse(503, 'Spin Playground: the engine moved to another tab while this request was in flight.\n') });
     }
     this.#pending.clear();
-    this.#endStreams('the engine stopped');
+    this.#liveness.endAll('the engine stopped');
   }
 
   #load(client: HostClient, message: Extract<UiToEngine, { type: 'load' }>): void {
@@ -399,7 +400,7 @@ export class EngineHost implements EngineUpstream {
       let response = reply.response;
       if (response.body instanceof ReadableStream) {
         const request = 'request' in entry.message ? entry.message.request : undefined;
-        response = { ...response, body: this.#track(response.body, request ? `${request.method} ${request.pathWithQuery}` : 'a response') };
+        response = { ...response, body: this.#liveness.track(response.body, request ? `${request.method} ${request.pathWithQuery}` : 'a response') };
       }
       out = { ...reply, response };
       transfer = response.body ? [response.body as Transferable] : [];
@@ -450,7 +451,7 @@ export class EngineHost implements EngineUpstream {
     worker.onmessage = (event: MessageEvent<EngineWorkerToRunner>) => {
       if (process !== this.#engine) return;
       if (event.data.type === 'pong') {
-        this.#lastPong = performance.now();
+        this.#liveness.pong();
         this.#pongWaiters.get(event.data.id)?.();
         this.#pongWaiters.delete(event.data.id);
       }
@@ -483,7 +484,7 @@ export class EngineHost implements EngineUpstream {
     const since = performance.now();
     process.worker.postMessage({ type: 'ping', id: this.#nextPing++ } satisfies RunnerToEngineWorker);
     setTimeout(() => {
-      if (process === this.#engine && this.#lastPong < since) void this.restart('the engine Worker stopped answering after an error', 'error');
+      if (process === this.#engine && this.#liveness.lastPong < since) void this.restart('the engine Worker stopped answering after an error', 'error');
     }, ALIVE_AFTER_ERROR_MS);
   }
 
@@ -495,72 +496,5 @@ export class EngineHost implements EngineUpstream {
     process.worker.terminate();
     process.ui.close();
     process.sw.close();
-  }
-
-  /** A streamed body, passed through so the host knows while it is open. */
-  #track(body: ReadableStream<Uint8Array>, label: string): ReadableStream<Uint8Array> {
-    const reader = body.getReader();
-    let open: OpenStream | null = null;
-    const finish = () => {
-      if (open && this.#streams.delete(open)) this.#streamsChanged();
-      open = null;
-    };
-    return new ReadableStream<Uint8Array>({
-      start: (controller) => {
-        open = { label, controller };
-        this.#streams.add(open);
-        this.#streamsChanged();
-      },
-      pull: async (controller) => {
-        try {
-          const { done, value } = await reader.read();
-          if (done) {
-            finish();
-            controller.close();
-          } else {
-            controller.enqueue(value);
-          }
-        } catch (error) {
-          finish();
-          controller.error(error);
-        }
-      },
-      cancel: (reason) => {
-        finish();
-        return reader.cancel(reason);
-      },
-    });
-  }
-
-  #endStreams(reason: string): void {
-    for (const stream of this.#streams) {
-      try {
-        stream.controller.error(new Error(`the engine restarted (${reason})`));
-      } catch {
-        // already closed
-      }
-    }
-    this.#streams.clear();
-    this.#streamsChanged();
-  }
-
-  /** Ping the Worker while a body streams: a guest spinning after it set its response shows here. */
-  #streamsChanged(): void {
-    if (this.#streams.size > 0 && !this.#pingTimer) {
-      this.#lastPong = performance.now();
-      this.#pingTimer = setInterval(() => {
-        const timeoutMs = this.#limits.timeoutMs;
-        if (timeoutMs > 0 && performance.now() - this.#lastPong > timeoutMs) {
-          const labels = [...this.#streams].map((s) => s.label).join(', ');
-          this.#log('error', `the engine stopped answering for ${timeoutMs} ms while streaming ${labels}; restarting it (the playground's safety timeout; spin up has none)`);
-          void this.restart(`the engine was unresponsive while streaming ${labels}`, 'timeout');
-          return;
-        }
-        this.#engine.worker.postMessage({ type: 'ping', id: this.#nextPing++ } satisfies RunnerToEngineWorker);
-      }, PING_EVERY_MS);
-    } else if (this.#streams.size === 0 && this.#pingTimer) {
-      clearInterval(this.#pingTimer);
-      this.#pingTimer = null;
-    }
   }
 }

@@ -5,7 +5,8 @@
  * `.spin/playground-link.txt`, which `importAppZip` hands back as `shareFragment`.
  */
 import type { SqlJsStatic } from 'sql.js';
-import { buildAppZip, PLAYGROUND_LINK_PATH } from '../export/export-app';
+import { buildAppZip } from '../export/export-app';
+import { PLAYGROUND_LINK_PATH } from '../export/spin-state';
 import type { AppBundle } from '../protocol/messages';
 import { encodeShareState } from './codec';
 import { DEFAULT_REQUEST, type KvRow, type ShareState } from './types';

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { strToU8, zipSync } from 'fflate';
 import initSqlJs from 'sql.js';
 import { toFileTree } from '../../src/engine/file-mounts.ts';
-import { importAppZip } from '../../src/export/export-app.ts';
+import { importAppZip } from '../../src/export/import-app.ts';
 import { readAllSqlite } from '../../src/export/sqlite-data.ts';
 import { fetchSources } from '../../src/loader/fetch-app.ts';
 import type { SqliteAdminOp, SqliteAdminResult } from '../../src/protocol/messages.ts';

@@ -10,7 +10,8 @@ import initSqlJs from 'sql.js';
 import { SqliteDatabases } from '../../src/kv/sqlite-databases.ts';
 import { runSqliteAdmin, type SqliteAdminDeps } from '../../src/engine/sqlite-admin.ts';
 import { declaredSqliteLabels, readAllSqlite, restoreSqlite } from '../../src/export/sqlite-data.ts';
-import { buildAppZip, importAppZip } from '../../src/export/export-app.ts';
+import { buildAppZip } from '../../src/export/export-app.ts';
+import { importAppZip } from '../../src/export/import-app.ts';
 import type { SqliteAdminOp } from '../../src/protocol/messages.ts';
 
 const SQL = await initSqlJs();

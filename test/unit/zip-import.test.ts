@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { strToU8, zipSync } from 'fflate';
 import initSqlJs from 'sql.js';
-import { importAppZip, ImportError, MAX_IMPORT_BYTES } from '../../src/export/export-app.ts';
+import { importAppZip, ImportError, MAX_IMPORT_BYTES } from '../../src/export/import-app.ts';
 import { MAX_IMPORT_ENTRIES } from '../../src/loader/byte-caps.ts';
 import { IMPORT_CAPS, normalizeAppPath, unzipCapped, ZipError } from '../../src/loader/unzip.ts';
 import { expandZip } from '../../src/ui/file-import.ts';
