@@ -19,7 +19,8 @@ import type { Bridge } from '../engine/transpile-options';
 import type { AuthoredCores } from '../engine/authored-cores';
 import type { ComponentWorld } from '../engine/component-world';
 import { fetchArtifacts, type ArtifactSource, type AuthoringManifest } from './manifest';
-import { readExports, readSections, SectionId } from './wasm-sections';
+import { readExports, SectionId } from '../wasm/core-module';
+import { readSections } from '../wasm/sections';
 
 type Glue = {
   instantiate(
@@ -159,7 +160,7 @@ export async function prepareAuthored(coreModule: Uint8Array, bridge: Bridge, op
  */
 export function isAuthoredCore(bytes: Uint8Array): boolean {
   try {
-    const exports = readExports(readSections(bytes).find((s) => s.id === SectionId.export)).map((e) => e.name);
+    const exports = readExports(readSections(bytes, 'core-module').find((s) => s.id === SectionId.export)).map((e) => e.name);
     return exports.includes('check_init') && exports.includes('wizer.resume') && exports.some((n) => n.startsWith('wasi:http/incoming-handler@0.2.'));
   } catch {
     return false;
