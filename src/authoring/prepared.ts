@@ -21,6 +21,8 @@ import type { ComponentWorld } from '../engine/component-world';
 import { fetchArtifacts, type ArtifactSource, type AuthoringManifest } from './manifest';
 import { readExports, SectionId } from '../wasm/core-module';
 import { readSections } from '../wasm/sections';
+import { toBase64 } from '../bytes/base64';
+import { sha256Hex } from '../bytes/sha256';
 
 type Glue = {
   instantiate(
@@ -41,7 +43,7 @@ export interface GlueTemplate {
 /** Imports an ES module from its source text: a Blob URL in browsers and Workers, a data: URL in Node. */
 export async function importModuleSource(source: string): Promise<unknown> {
   const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
-  if (node !== undefined && typeof document === 'undefined') return import(/* @vite-ignore */ `data:text/javascript;base64,${base64(new TextEncoder().encode(source))}`);
+  if (node !== undefined && typeof document === 'undefined') return import(/* @vite-ignore */ `data:text/javascript;base64,${toBase64(new TextEncoder().encode(source))}`);
   const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
   try {
     return await import(/* @vite-ignore */ url);
@@ -123,17 +125,6 @@ export function withUnreachableStubs(module: WebAssembly.Module, imports: WebAss
     };
   }
   return out ?? imports;
-}
-
-function base64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.byteLength; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
-
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 let defaultArtifacts: Promise<ArtifactSource> | undefined;

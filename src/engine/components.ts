@@ -5,7 +5,8 @@
  */
 import { $init, generate } from '@bytecodealliance/jco-transpile/component';
 import { readComponentWorld, type ComponentWorld } from './component-world';
-import { getTranspiled, putTranspiled, sha256Hex, type Transpiled } from './transpile-cache';
+import { sha256Hex } from '../bytes/sha256';
+import { getTranspiled, putTranspiled, type Transpiled } from './transpile-cache';
 import { GLUE_NAME, transpileOptions } from './transpile-options';
 
 export interface PreparedComponent {
