@@ -11,7 +11,8 @@ import { handlerKind } from '../host/interfaces';
 import { parseAllowedHosts, type AllowedHost } from '../host/allowed-hosts';
 import { resolveComponentVariables, type VariableResolver } from '../host/variables';
 import { Router } from './router';
-import { prepareComponent, type AsyncBridge, type PreparedComponent } from './components';
+import { prepareComponent, type PreparedComponent } from './components';
+import type { Bridge } from './transpile-options';
 import { describeNonComponent, wasmKind } from './wasm-kind';
 import { readComponentWorld } from './component-world';
 import { LimitError, parseRange, SPIN4_INSTANCE_LIMITS, type InstanceLimits, type InstancePool } from './instance-pool';
@@ -67,7 +68,7 @@ export class LoadError extends Error {
 
 type Log = (entry: Omit<LogEntry, 'time'>) => void;
 
-export async function loadApp(bundle: AppBundle, log: Log, bridge: AsyncBridge, authoredCores: AuthoredCores = NO_AUTHORED_CORES): Promise<LoadedApp> {
+export async function loadApp(bundle: AppBundle, log: Log, bridge: Bridge, authoredCores: AuthoredCores = NO_AUTHORED_CORES): Promise<LoadedApp> {
   const parsed = parseManifest(bundle.manifestText);
   if (!parsed.ok) {
     const first = parsed.errors[0]!;
@@ -175,7 +176,7 @@ function parseHosts(app: SpinApp, component: SpinComponent, provided: Record<str
 
 type Prepared = Pick<LoadedComponent, 'kind' | 'prepared' | 'coreModule'>;
 
-async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log, bridge: AsyncBridge, authoredCores: AuthoredCores): Promise<Prepared> {
+async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log, bridge: Bridge, authoredCores: AuthoredCores): Promise<Prepared> {
   const where = { file: 'spin.toml', line: component.line, column: 1 };
   const source = component.source;
   if (source.kind === 'registry') {
