@@ -3,11 +3,14 @@
  * docs/architecture.md ("Dependency rules") explains the layers; in short, from the bottom:
  *
  *   protocol/           leaf: the messages between contexts and the limits both sides read
+ *   wasm/               leaf: the WebAssembly binary reader and writer (LEB128, sections)
+ *   wasi/               leaf: the one WASI preview1 (Spin 1 modules and the in-page Wizer)
+ *   bytes/              leaf: the one base64 codec, SHA-256 helper and byte-size format
  *   manifest/  kv/      leaves beside it: spin.toml's model; key-value and SQLite storage
  *   host/               the interfaces a component imports (may use kv/, manifest/, protocol/)
- *   engine/             loads apps and runs components (may use host/, kv/, manifest/, protocol/);
+ *   engine/             loads apps and runs components (may use bytes/, host/, kv/, manifest/, protocol/, wasi/, wasm/);
  *                       only its Worker entry, engine/worker.ts, wires in authoring/prepared.ts
- *   authoring/          builds JS components in the page (may use engine/'s types)
+ *   authoring/          builds JS components in the page (may use engine/'s types, bytes/, wasi/ and wasm/)
  *   runner/  sw/        the preview origin's contexts (runner/ may use engine/'s router)
  *   loader/ share/ export/   opening, sharing and exporting apps (no engine, host or UI)
  *   ui/                 the page's panels: talks to the engine only through protocol/ messages
@@ -35,23 +38,26 @@ module.exports = {
       to: { circular: true },
     },
     forbid('protocol-is-a-leaf', folder('protocol'), '^src/(?!protocol/)', 'protocol/ holds only the shapes every context agrees on; it imports nothing else from src/.'),
+    forbid('wasm-is-a-leaf', folder('wasm'), '^src/(?!wasm/)', 'wasm/ reads and writes WebAssembly binaries; it imports nothing else from src/.'),
+    forbid('wasi-is-a-leaf', folder('wasi'), '^src/(?!wasi/)', 'wasi/ is WASI preview1 over guest memory and an in-memory tree; it imports nothing else from src/.'),
+    forbid('bytes-is-a-leaf', folder('bytes'), '^src/(?!bytes/)', 'bytes/ holds pure byte helpers (base64, SHA-256, sizes); it imports nothing else from src/.'),
     forbid('manifest-is-a-leaf', folder('manifest'), '^src/(?!manifest/|protocol/)', 'manifest/ parses spin.toml; it needs nothing but protocol/.'),
     forbid('kv-is-a-leaf', folder('kv'), '^src/(?!kv/|protocol/)', 'kv/ stores data; it knows nothing of components, the engine or the UI.'),
     forbid('host-below-engine', folder('host'), '^src/(?!host/|kv/|manifest/|protocol/)', 'host/ implements the interfaces components import, with kv/ and manifest/; it never reaches up.'),
     {
       name: 'engine-below-ui-and-authoring',
-      comment: 'engine/ may use host/, kv/, manifest/ and protocol/; only its Worker entry (engine/worker.ts) wires in the in-page builder.',
+      comment: 'engine/ may use bytes/, host/, kv/, manifest/, protocol/, wasi/ and wasm/; only its Worker entry (engine/worker.ts) wires in the in-page builder.',
       severity: 'error',
       from: { path: folder('engine'), pathNot: '^src/engine/worker\\.ts$' },
-      to: { path: '^src/(?!engine/|host/|kv/|manifest/|protocol/)' },
+      to: { path: '^src/(?!bytes/|engine/|host/|kv/|manifest/|protocol/|wasi/|wasm/)' },
     },
-    forbid('engine-worker-wires-only-authored-cores', '^src/engine/worker\\.ts$', '^src/(?!engine/|host/|kv/|manifest/|protocol/|authoring/prepared\\.ts$)', 'The engine Worker entry may add the authored-core adapter, nothing else from above the engine.'),
+    forbid('engine-worker-wires-only-authored-cores', '^src/engine/worker\\.ts$', '^src/(?!bytes/|engine/|host/|kv/|manifest/|protocol/|wasi/|wasm/|authoring/prepared\\.ts$)', 'The engine Worker entry may add the authored-core adapter, nothing else from above the engine.'),
     {
       name: 'authoring-uses-engine-types-only',
       comment: 'authoring/ makes core modules and adapts them to engine/ types; it never reaches the UI or the preview contexts. Its dev/ harness drives a real engine, like a test.',
       severity: 'error',
       from: { path: folder('authoring'), pathNot: '^src/authoring/dev/' },
-      to: { path: '^src/(?!authoring/|engine/|protocol/)' },
+      to: { path: '^src/(?!authoring/|bytes/|engine/|protocol/|wasi/|wasm/)' },
     },
     forbid('runner-above-engine', folder('runner'), '^src/(?!runner/|engine/router\\.ts$|manifest/|protocol/)', 'runner/ supervises the engine Worker by messages; of the engine it imports only the router (to name a request\'s route).'),
     forbid('sw-talks-protocol-only', folder('sw'), '^src/(?!sw/|protocol/)', 'The service worker is stateless and only relays protocol/ messages.'),

@@ -1,5 +1,5 @@
 import { defineConfig, loadEnv, type Plugin, type Connect } from 'vite';
-import { deploymentError } from './src/runner/origins';
+import { deploymentError } from './src/runner/origins.ts';
 
 /**
  * Every file of the playground itself lives under this prefix, on every origin. The preview

@@ -8,7 +8,8 @@
 import { $init } from '@bytecodealliance/jco-transpile/component';
 import { prepareComponent } from '../../src/engine/components';
 import { readComponentWorld } from '../../src/engine/component-world';
-import { getTranspiled, sha256Hex } from '../../src/engine/transpile-cache';
+import { getTranspiled } from '../../src/engine/transpile-cache';
+import { sha256Hex } from '../../src/bytes/sha256';
 
 // Importing components.ts imports jco-transpile, whose `$init` starts fetching and compiling the
 // 3.4 MB transpiler at once, whether or not a transpile will be needed.

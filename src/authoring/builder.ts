@@ -12,7 +12,8 @@
  */
 import { CheckInit, embeddingEnv, embeddingStdin, INIT_FUNC, INITIALIZER_PATH, parseScriptErrors, type ScriptError } from './embedding';
 import type { ArtifactSource, AuthoringManifest } from './manifest';
-import { createInitWasi, ProcExit } from './wasi-init';
+import { createInitWasi } from './wasi-init';
+import { ProcExit } from '../wasi/preview1';
 import { InitFailed, wizen, WizerError, WizerTemplate } from './wizer';
 import { stripTypes } from './typescript';
 

@@ -19,7 +19,10 @@ import type { Bridge } from '../engine/transpile-options';
 import type { AuthoredCores } from '../engine/authored-cores';
 import type { ComponentWorld } from '../engine/component-world';
 import { fetchArtifacts, type ArtifactSource, type AuthoringManifest } from './manifest';
-import { readExports, readSections, SectionId } from './wasm-sections';
+import { readExports, SectionId } from '../wasm/core-module';
+import { readSections } from '../wasm/sections';
+import { toBase64 } from '../bytes/base64';
+import { sha256Hex } from '../bytes/sha256';
 
 type Glue = {
   instantiate(
@@ -40,7 +43,7 @@ export interface GlueTemplate {
 /** Imports an ES module from its source text: a Blob URL in browsers and Workers, a data: URL in Node. */
 export async function importModuleSource(source: string): Promise<unknown> {
   const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
-  if (node !== undefined && typeof document === 'undefined') return import(/* @vite-ignore */ `data:text/javascript;base64,${base64(new TextEncoder().encode(source))}`);
+  if (node !== undefined && typeof document === 'undefined') return import(/* @vite-ignore */ `data:text/javascript;base64,${toBase64(new TextEncoder().encode(source))}`);
   const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
   try {
     return await import(/* @vite-ignore */ url);
@@ -124,17 +127,6 @@ export function withUnreachableStubs(module: WebAssembly.Module, imports: WebAss
   return out ?? imports;
 }
 
-function base64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.byteLength; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
-
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 let defaultArtifacts: Promise<ArtifactSource> | undefined;
 
 /**
@@ -159,7 +151,7 @@ export async function prepareAuthored(coreModule: Uint8Array, bridge: Bridge, op
  */
 export function isAuthoredCore(bytes: Uint8Array): boolean {
   try {
-    const exports = readExports(readSections(bytes).find((s) => s.id === SectionId.export)).map((e) => e.name);
+    const exports = readExports(readSections(bytes, 'core-module').find((s) => s.id === SectionId.export)).map((e) => e.name);
     return exports.includes('check_init') && exports.includes('wizer.resume') && exports.some((n) => n.startsWith('wasi:http/incoming-handler@0.2.'));
   } catch {
     return false;

@@ -15,9 +15,10 @@
  */
 import {
   countImports, customSectionName, describeDataSegments, encodeDataSection, encodeExports, encodeGlobals, encodeMemories,
-  ExternKind, readExports, readGlobalTypes, readMemories, readSections, SectionId, writeModule, type GlobalType, type MemoryType,
-  type Section,
-} from './wasm-sections';
+  ExternKind, readExports, readGlobalTypes, readMemories, SectionId, type GlobalType, type MemoryType,
+} from '../wasm/core-module';
+import { uleb } from '../wasm/leb128';
+import { readSections, writeBinary, type Section } from '../wasm/sections';
 
 const WASM_PAGE_SIZE = 65536;
 /** Wizer 10 emits at most this many data segments (headroom below engines' limits). */
@@ -39,7 +40,7 @@ export class WizerTemplate {
   #compiled: Promise<WebAssembly.Module> | undefined;
 
   constructor(readonly original: Uint8Array) {
-    this.sections = readSections(original);
+    this.sections = readSections(original, 'core-module');
     const find = (id: number) => this.sections.find((s) => s.id === id);
     const imports = countImports(find(SectionId.import));
     this.importedGlobals = imports.global;
@@ -62,7 +63,7 @@ export class WizerTemplate {
     // The export section goes where it was, or in id order (before start, element, code, ...).
     const at = out.findIndex((s) => s.id !== SectionId.custom && s.id > SectionId.export);
     out.splice(at < 0 ? out.length : at, 0, exportSection);
-    this.instrumented = writeModule(out);
+    this.instrumented = writeBinary('core-module', out);
   }
 
   /** The instrumented module, compiled once. */
@@ -275,7 +276,7 @@ function rewrite(
       case SectionId.start:
         break;
       case SectionId.dataCount:
-        out.push({ id: SectionId.dataCount, payload: new Uint8Array(uleb32(segments.length)) });
+        out.push({ id: SectionId.dataCount, payload: new Uint8Array(uleb(segments.length)) });
         break;
       case SectionId.data:
         addData(out);
@@ -285,17 +286,5 @@ function rewrite(
     }
   }
   addData(out);
-  return writeModule(out);
-}
-
-function uleb32(value: number): number[] {
-  const out: number[] = [];
-  let v = value >>> 0;
-  do {
-    let byte = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0);
-  return out;
+  return writeBinary('core-module', out);
 }

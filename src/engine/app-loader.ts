@@ -11,13 +11,15 @@ import { handlerKind } from '../host/interfaces';
 import { parseAllowedHosts, type AllowedHost } from '../host/allowed-hosts';
 import { resolveComponentVariables, type VariableResolver } from '../host/variables';
 import { Router } from './router';
-import { prepareComponent, type AsyncBridge, type PreparedComponent } from './components';
+import { prepareComponent, type PreparedComponent } from './components';
+import type { Bridge } from './transpile-options';
 import { describeNonComponent, wasmKind } from './wasm-kind';
 import { readComponentWorld } from './component-world';
 import { LimitError, parseRange, SPIN4_INSTANCE_LIMITS, type InstanceLimits, type InstancePool } from './instance-pool';
 import { isSpin1CoreModule } from './executors/spin1-core';
 import { NO_AUTHORED_CORES, type AuthoredCores } from './authored-cores';
-import { sha256Hex } from './transpile-cache';
+import { sha256Digest } from '../bytes/sha256';
+import { formatBytes } from '../bytes/size';
 import { MountError, planMounts, toFileTree, type FileTree } from './file-mounts';
 import { CLOUD_KV_LIMITS, KvLimits } from '../host/key-value-limits';
 import { getOwn } from '../protocol/own-keys';
@@ -66,7 +68,7 @@ export class LoadError extends Error {
 
 type Log = (entry: Omit<LogEntry, 'time'>) => void;
 
-export async function loadApp(bundle: AppBundle, log: Log, bridge: AsyncBridge, authoredCores: AuthoredCores = NO_AUTHORED_CORES): Promise<LoadedApp> {
+export async function loadApp(bundle: AppBundle, log: Log, bridge: Bridge, authoredCores: AuthoredCores = NO_AUTHORED_CORES): Promise<LoadedApp> {
   const parsed = parseManifest(bundle.manifestText);
   if (!parsed.ok) {
     const first = parsed.errors[0]!;
@@ -174,7 +176,7 @@ function parseHosts(app: SpinApp, component: SpinComponent, provided: Record<str
 
 type Prepared = Pick<LoadedComponent, 'kind' | 'prepared' | 'coreModule'>;
 
-async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log, bridge: AsyncBridge, authoredCores: AuthoredCores): Promise<Prepared> {
+async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log, bridge: Bridge, authoredCores: AuthoredCores): Promise<Prepared> {
   const where = { file: 'spin.toml', line: component.line, column: 1 };
   const source = component.source;
   if (source.kind === 'registry') {
@@ -185,7 +187,7 @@ async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log,
   if (!buffer) throw new LoadError(`component "${component.id}": its source ${key} was not provided`, where);
   const bytes = new Uint8Array(buffer);
   if (source.kind === 'url') {
-    const actual = `sha256:${await sha256Hex(bytes)}`;
+    const actual = await sha256Digest(bytes);
     if (actual !== source.digest.toLowerCase()) {
       throw new LoadError(`component "${component.id}": the digest of ${source.url} does not match: the manifest expects ${source.digest}, the downloaded file is ${actual}`, where);
     }
@@ -221,7 +223,7 @@ async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log,
   log({
     level: 'info',
     source: component.id,
-    message: `loaded ${key} (${formatSize(bytes.byteLength)}; ${stats.fromCache ? 'transpiled output from cache' : `transpiled in ${stats.transpileMs.toFixed(0)} ms`}, compiled in ${stats.compileMs.toFixed(0)} ms${bridge === 'sync' ? '; synchronous glue, without JSPI' : ''})`,
+    message: `loaded ${key} (${formatBytes(bytes.byteLength)}; ${stats.fromCache ? 'transpiled output from cache' : `transpiled in ${stats.transpileMs.toFixed(0)} ms`}, compiled in ${stats.compileMs.toFixed(0)} ms${bridge === 'sync' ? '; synchronous glue, without JSPI' : ''})`,
   });
   return { prepared, kind: handler === 'spin1-inbound-http' ? 'spin1-component' : handler === 'wasi-http-0.3' ? 'wasi-http-p3' : 'wasi-http' };
 }
@@ -257,10 +259,6 @@ async function prepareCoreModule(component: SpinComponent, key: string, bytes: U
   if (!check.ok) {
     throw new LoadError(`component "${component.id}": ${describeNonComponent(bytes, key)}, and ${check.reason}`, { file: key });
   }
-  log({ level: 'info', source: component.id, message: `loaded ${key} (${formatSize(bytes.byteLength)}; a Spin 1 core module, run through the Spin 1 adapter)` });
+  log({ level: 'info', source: component.id, message: `loaded ${key} (${formatBytes(bytes.byteLength)}; a Spin 1 core module, run through the Spin 1 adapter)` });
   return { kind: 'spin1-core', coreModule };
-}
-
-function formatSize(bytes: number): string {
-  return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1e3).toFixed(1)} kB`;
 }

@@ -4,14 +4,15 @@
  * Worker's entry (worker.ts) passes in the authoring side's implementation, so the rest of the
  * engine never imports src/authoring/ (docs/architecture.md, "Dependency rules").
  */
-import type { AsyncBridge, PreparedComponent } from './components';
+import type { PreparedComponent } from './components';
+import type { Bridge } from './transpile-options';
 import type { ComponentWorld } from './component-world';
 
 export interface AuthoredCores {
   /** Whether `bytes` is a core module the in-page builder made (checked before the Spin 1 path). */
   isAuthoredCore(bytes: Uint8Array): boolean;
   /** A component ready to instantiate for such a core module. */
-  prepare(coreModule: Uint8Array, bridge: AsyncBridge): Promise<PreparedComponent>;
+  prepare(coreModule: Uint8Array, bridge: Bridge): Promise<PreparedComponent>;
   /** The template's world once `prepare` has loaded it, for the Files panel; undefined before. */
   world(): ComponentWorld | undefined;
 }

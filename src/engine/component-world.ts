@@ -1,107 +1,73 @@
 /**
  * The names a component imports and exports, read from its top-level import (10) and export (11)
- * sections, without transpiling it. Nested components and core modules are skipped by size.
- * Binary format: WebAssembly component-model `Binary.md`.
+ * sections, without transpiling it. Nested components and core modules are skipped by size by the
+ * shared section walker (src/wasm/sections.ts). Binary format: WebAssembly component-model `Binary.md`.
  */
+import type { ByteReader } from '../wasm/leb128';
+import { payloadReader, readSections } from '../wasm/sections';
+
 export interface ComponentWorld {
   imports: string[];
   exports: string[];
 }
 
-export class ComponentFormatError extends Error {}
+const IMPORT_SECTION = 10;
+const EXPORT_SECTION = 11;
 
+/** Throws a `WasmFormatError` (src/wasm/leb128.ts) naming the offset when the bytes are not a readable component. */
 export function readComponentWorld(bytes: Uint8Array): ComponentWorld {
-  const reader = new Reader(bytes);
-  reader.pos = 8; // preamble
   const world: ComponentWorld = { imports: [], exports: [] };
-  while (reader.pos < bytes.byteLength) {
-    const id = reader.byte();
-    const size = reader.u32();
-    const end = reader.pos + size;
-    if (end > bytes.byteLength) throw new ComponentFormatError('section extends past the end of the file (truncated?)');
-    if (id === 10) {
-      for (let n = reader.u32(); n > 0; n--) {
-        world.imports.push(reader.externName());
-        reader.externDesc();
-      }
-    } else if (id === 11) {
-      for (let n = reader.u32(); n > 0; n--) {
-        world.exports.push(reader.externName());
-        reader.sortIdx();
-        if (reader.byte() === 0x01) reader.externDesc();
+  for (const section of readSections(bytes, 'component')) {
+    if (section.id !== IMPORT_SECTION && section.id !== EXPORT_SECTION) continue;
+    const r = payloadReader(section);
+    for (let n = r.u32(); n > 0; n--) {
+      if (section.id === IMPORT_SECTION) {
+        world.imports.push(externName(r));
+        externDesc(r);
+      } else {
+        world.exports.push(externName(r));
+        sortIdx(r);
+        if (r.byte() === 0x01) externDesc(r);
       }
     }
-    reader.pos = end;
   }
   return world;
 }
 
-class Reader {
-  pos = 0;
-  constructor(private readonly bytes: Uint8Array) {}
+/** `0x00 name` or `0x01 name versionsuffix` (older encoders). */
+function externName(r: ByteReader): string {
+  const kind = r.byte();
+  const name = r.name();
+  if (kind === 0x01) r.name();
+  return name;
+}
 
-  byte(): number {
-    const value = this.bytes[this.pos++];
-    if (value === undefined) throw new ComponentFormatError('unexpected end of file (truncated?)');
-    return value;
+function externDesc(r: ByteReader): void {
+  const at = r.pos;
+  const kind = r.byte();
+  if (kind === 0x00) {
+    r.byte(); // 0x11 core module
+    r.u32();
+  } else if (kind === 0x01 || kind === 0x04 || kind === 0x05) {
+    r.u32();
+  } else if (kind === 0x02) {
+    if (r.byte() === 0x00) r.u32();
+    else valType(r);
+  } else if (kind === 0x03) {
+    if (r.byte() === 0x00) r.u32();
+  } else {
+    throw r.error(`unknown extern kind 0x${kind.toString(16)}`, at);
   }
+}
 
-  u32(): number {
-    let result = 0;
-    let shift = 0;
-    for (;;) {
-      const b = this.byte();
-      result |= (b & 0x7f) << shift;
-      if ((b & 0x80) === 0) return result >>> 0;
-      shift += 7;
-      if (shift > 35) throw new ComponentFormatError('malformed LEB128 integer');
-    }
-  }
+/** A primitive value type is one byte in 0x64..0x7f; anything else is a type index (s33). */
+function valType(r: ByteReader): void {
+  const first = r.bytes[r.pos] ?? 0;
+  if (first >= 0x64 && first <= 0x7f) r.pos++;
+  else r.skipSigned();
+}
 
-  s33(): void {
-    while (this.byte() & 0x80);
-  }
-
-  string(): string {
-    const length = this.u32();
-    const text = new TextDecoder().decode(this.bytes.subarray(this.pos, this.pos + length));
-    this.pos += length;
-    return text;
-  }
-
-  /** `0x00 name` or `0x01 name versionsuffix` (older encoders). */
-  externName(): string {
-    const kind = this.byte();
-    const name = this.string();
-    if (kind === 0x01) this.string();
-    return name;
-  }
-
-  externDesc(): void {
-    const kind = this.byte();
-    if (kind === 0x00) {
-      this.byte(); // 0x11 core module
-      this.u32();
-    } else if (kind === 0x01 || kind === 0x04 || kind === 0x05) {
-      this.u32();
-    } else if (kind === 0x02) {
-      if (this.byte() === 0x00) this.u32();
-      else this.valType();
-    } else if (kind === 0x03) {
-      if (this.byte() === 0x00) this.u32();
-    } else {
-      throw new ComponentFormatError(`unknown extern kind 0x${kind.toString(16)}`);
-    }
-  }
-
-  valType(): void {
-    const first = this.bytes[this.pos] ?? 0;
-    if (first >= 0x64 && first <= 0x7f) this.pos++;
-    else this.s33();
-  }
-
-  sortIdx(): void {
-    if (this.byte() === 0x00) this.byte();
-    this.u32();
-  }
+function sortIdx(r: ByteReader): void {
+  if (r.byte() === 0x00) r.byte();
+  r.u32();
 }

@@ -5,8 +5,9 @@
  */
 import { $init, generate } from '@bytecodealliance/jco-transpile/component';
 import { readComponentWorld, type ComponentWorld } from './component-world';
-import { getTranspiled, putTranspiled, sha256Hex, type Transpiled } from './transpile-cache';
-import { GLUE_NAME, transpileOptions } from './transpile-options';
+import { sha256Hex } from '../bytes/sha256';
+import { getTranspiled, putTranspiled, type Transpiled } from './transpile-cache';
+import { GLUE_NAME, transpileOptions, type Bridge } from './transpile-options';
 
 export interface PreparedComponent {
   hash: string;
@@ -30,17 +31,11 @@ export function jspiAvailable(): boolean {
   return typeof wasm.Suspending === 'function' && typeof wasm.promising === 'function';
 }
 
-/**
- * How host calls that wait are bridged: `jspi` suspends the guest on a Promise (Chromium 137+);
- * `sync` uses synchronous glue, with waits done by bounded busy-waiting and outbound HTTP by
- * synchronous XMLHttpRequest (browsers without JSPI).
- */
-export type AsyncBridge = 'jspi' | 'sync';
 
 /** Prepared components by content hash and bridge: the same bytes are transpiled and compiled once. */
 const prepared = new Map<string, Promise<PreparedComponent>>();
 
-export async function prepareComponent(bytes: Uint8Array, bridge: AsyncBridge): Promise<PreparedComponent> {
+export async function prepareComponent(bytes: Uint8Array, bridge: Bridge): Promise<PreparedComponent> {
   const hash = await sha256Hex(bytes);
   const key = `${hash}:${bridge}`;
   let entry = prepared.get(key);
@@ -52,7 +47,7 @@ export async function prepareComponent(bytes: Uint8Array, bridge: AsyncBridge): 
   return entry;
 }
 
-async function prepare(bytes: Uint8Array, hash: string, bridge: AsyncBridge): Promise<PreparedComponent> {
+async function prepare(bytes: Uint8Array, hash: string, bridge: Bridge): Promise<PreparedComponent> {
   const world = readComponentWorld(bytes);
   const started = performance.now();
   const cacheKey = `${hash}:${bridge}`;
@@ -88,7 +83,7 @@ async function prepare(bytes: Uint8Array, hash: string, bridge: AsyncBridge): Pr
   };
 }
 
-async function transpile(bytes: Uint8Array, bridge: AsyncBridge): Promise<Transpiled> {
+async function transpile(bytes: Uint8Array, bridge: Bridge): Promise<Transpiled> {
   await $init;
   const output = generate(bytes, transpileOptions(bridge));
   return { files: output.files, imports: output.imports, exports: output.exports };

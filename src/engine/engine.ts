@@ -11,7 +11,7 @@ import type { InternalRequest, InternalResponse } from '../host/outbound-http';
 import type { SpinApp } from '../manifest/types';
 import { reservedPath, type RouteMatch } from './router';
 import { closeApp, loadApp, LoadError, type LoadedApp } from './app-loader';
-import type { AsyncBridge } from './components';
+import type { Bridge } from './transpile-options';
 import { invoke, readAll, type InvokeResult } from './invoke';
 import { CookieJar, CROSS_SITE, SAME_SITE, requestContext } from './cookie-jar';
 import { toWireResponse, type PlainResponse } from './wire-response';
@@ -33,7 +33,7 @@ export interface EngineDeps {
   onKvWrite?(store: string): void;
   fetch?: typeof fetch;
   /** `jspi` where the browser has it; `sync` otherwise (or when forced with `?jspi=off`). */
-  bridge: AsyncBridge;
+  bridge: Bridge;
   /** Each request's trace (route, host calls, timing), for the UI's "Trace" panel. */
   onTrace?(trace: RequestTrace): void;
   /** Serves core modules built in the page; without it none counts as authored. */

@@ -8,49 +8,11 @@
  * Imported memories are left alone: they are the defining module's memory, capped there.
  * `spin up` has no such ceiling (wasmtime's default is 4 GiB per memory); see the README.
  *
- * Binary format: https://webassembly.github.io/spec/core/binary/modules.html#memory-section
+ * The memory section is read and written by src/wasm/core-module.ts.
  */
 
-const MEMORY_SECTION = 5;
-
-/**
- * Limits flags: bit 0 has a maximum, bit 1 shared, bit 2 memory64 (same LEB128 encoding, u64),
- * bit 3 custom page size (its log2 follows the limits).
- */
-const HAS_MAX = 0x01;
-const CUSTOM_PAGE_SIZE = 0x08;
-
-class Reader {
-  offset: number;
-  constructor(readonly bytes: Uint8Array, offset = 0) {
-    this.offset = offset;
-  }
-  byte(): number {
-    if (this.offset >= this.bytes.length) throw new RangeError('unexpected end');
-    return this.bytes[this.offset++]!;
-  }
-  /** Unsigned LEB128 as a bigint (memory64 limits are u64). */
-  leb(): bigint {
-    let result = 0n;
-    let shift = 0n;
-    for (;;) {
-      const b = this.byte();
-      result |= BigInt(b & 0x7f) << shift;
-      if ((b & 0x80) === 0) return result;
-      shift += 7n;
-      if (shift > 70n) throw new RangeError('LEB128 too long');
-    }
-  }
-}
-
-function writeLeb(value: bigint, out: number[]): void {
-  do {
-    let b = Number(value & 0x7fn);
-    value >>= 7n;
-    if (value !== 0n) b |= 0x80;
-    out.push(b);
-  } while (value !== 0n);
-}
+import { encodeMemories, readMemories, SectionId } from '../wasm/core-module';
+import { readSections, replaceSection } from '../wasm/sections';
 
 /**
  * `bytes` with every defined memory limited to `maxBytes` (rounded down to whole pages, but never
@@ -61,57 +23,22 @@ function writeLeb(value: bigint, out: number[]): void {
  */
 export function capMemory(bytes: Uint8Array, maxBytes: number): Uint8Array {
   if (!(maxBytes > 0)) return bytes;
-  if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d || bytes[4] !== 1 || bytes[5] !== 0) return bytes;
   try {
-    return rewrite(bytes, maxBytes);
+    const section = readSections(bytes, 'core-module').find((s) => s.id === SectionId.memory);
+    if (!section) return bytes;
+    const memories = readMemories(section);
+    let changed = false;
+    const capped = memories.map((m) => {
+      const pageSize = 2 ** (m.pageSizeLog2 ?? 16);
+      const ceiling = Math.max(m.min, Math.floor(Math.floor(maxBytes) / pageSize));
+      const max = m.max === undefined || m.max > ceiling ? ceiling : m.max;
+      if (max !== m.max) changed = true;
+      return { ...m, max };
+    });
+    return changed ? replaceSection(bytes, section, encodeMemories(capped)) : bytes;
   } catch {
     return bytes;
   }
-}
-
-function rewrite(bytes: Uint8Array, maxBytes: number): Uint8Array {
-  const reader = new Reader(bytes, 8);
-  while (reader.offset < bytes.length) {
-    const sectionStart = reader.offset;
-    const id = reader.byte();
-    const size = Number(reader.leb());
-    const contentStart = reader.offset;
-    const contentEnd = contentStart + size;
-    if (contentEnd > bytes.length) return bytes;
-    if (id !== MEMORY_SECTION) {
-      reader.offset = contentEnd;
-      continue;
-    }
-    const content = new Reader(bytes, contentStart);
-    const count = Number(content.leb());
-    const out: number[] = [];
-    writeLeb(BigInt(count), out);
-    let changed = false;
-    for (let i = 0; i < count; i++) {
-      const flags = content.byte();
-      const min = content.leb();
-      const max = flags & HAS_MAX ? content.leb() : null;
-      const pageSizeLog2 = flags & CUSTOM_PAGE_SIZE ? content.leb() : 16n;
-      let ceiling = BigInt(Math.floor(maxBytes)) / (1n << pageSizeLog2);
-      if (ceiling < min) ceiling = min;
-      const newMax = max === null || max > ceiling ? ceiling : max;
-      if (newMax !== max) changed = true;
-      out.push(flags | HAS_MAX);
-      writeLeb(min, out);
-      writeLeb(newMax, out);
-      if (flags & CUSTOM_PAGE_SIZE) writeLeb(pageSizeLog2, out);
-    }
-    if (content.offset !== contentEnd || !changed) return bytes;
-    const header: number[] = [MEMORY_SECTION];
-    writeLeb(BigInt(out.length), header);
-    const result = new Uint8Array(sectionStart + header.length + out.length + (bytes.length - contentEnd));
-    result.set(bytes.subarray(0, sectionStart), 0);
-    result.set(header, sectionStart);
-    result.set(out, sectionStart + header.length);
-    result.set(bytes.subarray(contentEnd), sectionStart + header.length + out.length);
-    return result;
-  }
-  return bytes;
 }
 
 /**

@@ -44,8 +44,3 @@ export async function putTranspiled(hash: string, value: Transpiled): Promise<vo
     // Quota or a blocked database: keep running without the cache.
   }
 }
-
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}

@@ -20,6 +20,11 @@ export const ASYNC_IMPORTS = [
 ];
 export const ASYNC_EXPORTS = ['wasi:http/incoming-handler#handle'];
 
+/**
+ * How host calls that wait are bridged: `jspi` suspends the guest on a Promise (Chromium 137+);
+ * `sync` uses synchronous glue, with waits done by bounded busy-waiting and outbound HTTP by
+ * synchronous XMLHttpRequest (browsers without JSPI).
+ */
 export type Bridge = 'jspi' | 'sync';
 
 /** `generate()` options of @bytecodealliance/jco-transpile for the given bridge. */

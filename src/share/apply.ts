@@ -4,7 +4,7 @@
  */
 import type { KvAdminOp, KvAdminResult } from '../protocol/messages';
 import { ByteCapError, DOWNLOAD_CAP, exactBuffer, readBodyCapped, type ByteCap } from '../loader/byte-caps';
-import { sha256Digest } from './bytes';
+import { sha256Digest } from '../bytes/sha256';
 import { DEFAULT_REQUEST, type KvRow, type ShareBase, type ShareDefaults, type SharedFile, type SharedState, type ShareRequest } from './types';
 
 /** A project's origin as the UI records it (the shape of `ProjectRecord.base` in `src/ui/projects.ts`). */

@@ -6,11 +6,13 @@
  * Pure functions of their arguments (no `location`, no `fetch`), so they run under `node:test`.
  */
 import { deflateSync, Inflate } from 'fflate';
-import { crc32, firstNonBase64Url, fromBase64Url, toBase64Url, utf8 } from './bytes';
+import { firstNonBase64Url, fromBase64Url, toBase64Url } from '../bytes/base64';
+import { crc32, utf8 } from './bytes';
 import { completeMembers } from './partial-json';
 import { MAX_SHARE_JSON_BYTES, MAX_SHARE_LINK_LENGTH, SHARE_LINK_WARN_LENGTH } from './limits';
 import type { DecodeResult, EncodeResult, ShareDefaults, SharedState, ShareState } from './types';
-import { formatBytes, readV1 } from './v1';
+import { formatBytes } from '../bytes/size';
+import { readV1 } from './v1';
 import { readV2, writeV2 } from './v2';
 
 /**

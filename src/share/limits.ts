@@ -14,7 +14,7 @@ export const MAX_SHARE_JSON_BYTES = 4 * 1024 * 1024;
 
 /**
  * The key-value seed a link carries: the sum of the UTF-8 bytes of every store label, key and
- * value. The UI shows it ("Key-value data: 3.1 KB of 64 KB").
+ * value. The UI shows it ("Key-value data: 3.1 KiB of 64 KiB").
  */
 export const SHARE_KV_LIMIT_BYTES = 64 * 1024;
 /** Entries in the key-value seed; Spin's documentation promises 1,024 per store. */

@@ -7,7 +7,9 @@
  * as `__proto__` is just a string and never reaches an object's prototype.
  */
 import { parseManifest } from '../manifest/parse';
-import { fromBase64Url, strictUtf8, toBase64Url, utf8 } from './bytes';
+import { fromBase64Url, toBase64Url } from '../bytes/base64';
+import { formatBytes } from '../bytes/size';
+import { strictUtf8, utf8 } from './bytes';
 import * as L from './limits';
 import { DEFAULT_REQUEST, type EncodeResult, type KvRow, type ShareBase, type ShareDefaults, type SharedFile, type ShareFile, type SharedState, type ShareRequest, type ShareState } from './types';
 
@@ -406,9 +408,3 @@ function compare(a: string, b: string): number {
   return x.length - y.length;
 }
 const byStoreAndKey = (a: KvRow, b: KvRow) => compare(a.store, b.store) || compare(a.key, b.key);
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 1024 * 1024) return `${+(bytes / 1024).toFixed(1)} KB`;
-  return `${+(bytes / 1024 / 1024).toFixed(1)} MB`;
-}

@@ -10,7 +10,8 @@
 import { utf8 } from './bytes';
 import * as L from './limits';
 import type { AuthoredSource, EncodeResult, ShareDefaults, SharedState, ShareState } from './types';
-import { clip, formatBytes, isObject, readV1, writeV1, type V1Document } from './v1';
+import { formatBytes } from '../bytes/size';
+import { clip, isObject, readV1, writeV1, type V1Document } from './v1';
 
 export interface V2Document extends V1Document {
   src?: { lang: 'js' | 'ts'; text: string };

@@ -9,7 +9,7 @@
  */
 import type { ComponentInfo } from '../protocol/messages';
 import { h } from './dom';
-import { formatBytes } from './format';
+import { formatBytes } from '../bytes/size';
 import { filesFromDrop, filesFromList, type ImportedFile } from './file-import';
 
 export interface FileRow {

@@ -1,4 +1,5 @@
-/** Display formats shared by the panels: durations, sizes, bytes as text or hex. */
+/** Display formats shared by the panels: durations, bytes as text or hex (sizes: src/bytes/size.ts). */
+import { formatBytes } from '../bytes/size';
 
 /**
  * Browser timers are coarse (0.1 ms without cross-origin isolation), so anything below that
@@ -14,13 +15,6 @@ export function formatMs(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
-/** @example formatBytes(1536) // "1.5 kB" */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  if (bytes < 1e6) return `${(bytes / 1e3).toFixed(1)} kB`;
-  if (bytes < 1e9) return `${(bytes / 1e6).toFixed(1)} MB`;
-  return `${(bytes / 1e9).toFixed(2)} GB`;
-}
 
 /** The bytes as UTF-8 text, or null if they are not valid UTF-8 (binary). */
 export function utf8OrNull(bytes: Uint8Array): string | null {

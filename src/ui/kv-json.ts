@@ -5,6 +5,7 @@
  *
  * @example { "count": "3", "user:1": "{\"name\":\"Ada\"}", "blob": { "base64": "AAEC" } }
  */
+import { fromBase64, toBase64 } from '../bytes/base64';
 import { utf8OrNull } from './format';
 import { setOwn } from '../protocol/own-keys';
 
@@ -38,15 +39,4 @@ export function importJson(text: string): Array<[string, ArrayBuffer]> {
 
 function isBase64Value(value: unknown): value is { base64: string } {
   return typeof value === 'object' && value !== null && Object.keys(value).length === 1 && typeof (value as { base64?: unknown }).base64 === 'string';
-}
-
-export function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
-
-export function fromBase64(text: string): Uint8Array {
-  const binary = atob(text.replace(/\s+/g, ''));
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }

@@ -3,8 +3,9 @@
  * form that adds or edits a key. Values are shown as text only.
  */
 import { h } from './dom';
-import { formatBytes, hexDump, prettyJson, utf8OrNull } from './format';
-import { fromBase64, toBase64 } from './kv-json';
+import { formatBytes } from '../bytes/size';
+import { hexDump, prettyJson, utf8OrNull } from './format';
+import { fromBase64, toBase64 } from '../bytes/base64';
 
 type View = 'text' | 'json' | 'hex';
 

@@ -4,7 +4,7 @@
  * engine reports no finer steps).
  */
 import { h } from './dom';
-import { formatBytes } from './format';
+import { formatBytes } from '../bytes/size';
 
 export class Progress {
   readonly element: HTMLElement;

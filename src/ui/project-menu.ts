@@ -5,7 +5,7 @@
  */
 import { armed } from './actions';
 import { h } from './dom';
-import { formatBytes } from './format';
+import { formatBytes } from '../bytes/size';
 import type { ProjectRecord } from './projects';
 
 export interface ProjectMenuActions {

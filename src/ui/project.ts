@@ -3,6 +3,8 @@
  * to. The same `?app=` URL or the same example always maps to the same project id, so it opens
  * with the same key-value data; `?project=p-…` opens a named project.
  */
+import { sha256Hex } from '../bytes/sha256';
+
 export type AppChoice = { kind: 'example'; name: string } | { kind: 'url'; manifestUrl: string } | { kind: 'project'; id: string };
 
 export const DEFAULT_EXAMPLE = 'kv-basics';
@@ -21,9 +23,8 @@ export function appChoiceFrom(location: { search: string; href: string }): AppCh
 export async function projectIdFor(choice: AppChoice): Promise<string> {
   if (choice.kind === 'project') return choice.id;
   if (choice.kind === 'example') return `ex-${choice.name}`.slice(0, 63).replace(/-+$/, '');
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(choice.manifestUrl));
-  const hex = Array.from(new Uint8Array(digest).subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join('');
-  return `app-${hex}`;
+  // The first 8 bytes of the digest: 16 hex digits.
+  return `app-${(await sha256Hex(new TextEncoder().encode(choice.manifestUrl))).slice(0, 16)}`;
 }
 
 /** Where the manifest of an example or URL choice lives, relative to the playground's own files. */

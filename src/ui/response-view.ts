@@ -6,7 +6,8 @@
 import type { RequestTiming, WireResponse } from '../protocol/messages';
 import { formatCap } from '../loader/byte-caps';
 import { h } from './dom';
-import { formatBytes, formatMs, hexDump, prettyJson, utf8OrNull } from './format';
+import { formatBytes } from '../bytes/size';
+import { formatMs, hexDump, prettyJson, utf8OrNull } from './format';
 
 type View = 'pretty' | 'text' | 'hex';
 

@@ -114,7 +114,7 @@ test('a lone .wasm replaces the component whose source has its name', async () =
   await waitForStatus(page, 'Running');
   assert.equal((await sendFromConsole(page, 'GET', '/')).body, 'x');
   const component = files(page).getByRole('listitem', { name: 'Component kv-basics' });
-  assert.match((await component.textContent()) ?? '', /app\.wasm [\d.]+ kB · component/);
+  assert.match((await component.textContent()) ?? '', /app\.wasm [\d.]+ KiB · component/);
   await context.close();
 });
 

@@ -80,7 +80,7 @@ test('long work shows progress: bytes downloaded, then the transpile-and-compile
   await page.goto(`${PG_URL}/?preview=off`);
   await waitForStatus(page, 'Running');
   const seen = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
-  assert.ok(seen.some((t) => /^Downloading \d+ files?: [\d.]+ (B|kB|MB) of [\d.]+ (kB|MB)$/.test(t)), seen.join('\n'));
+  assert.ok(seen.some((t) => /^Downloading \d+ files?: [\d.]+ (B|KiB|MiB) of [\d.]+ (KiB|MiB)$/.test(t)), seen.join('\n'));
   assert.ok(seen.some((t) => /^Transpiling and compiling components… \d+\.\d s$/.test(t)), seen.join('\n'));
   assert.equal(await page.locator('.progress').isHidden(), true, 'hidden once done');
   await context.close();

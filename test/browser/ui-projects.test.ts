@@ -60,7 +60,7 @@ test('projects can be renamed, saved as new, reverted and deleted; storage use i
   await dialog.getByLabel('Project name').fill('My KV app');
   await dialog.getByRole('button', { name: 'Rename' }).click();
   await page.getByRole('button', { name: 'Projects' }).filter({ hasText: 'My KV app' }).waitFor();
-  assert.match((await dialog.getByLabel('Storage use').textContent()) ?? '', /^Storage: [\d.]+ (B|kB|MB|GB) used of [\d.]+ (kB|MB|GB) available/);
+  assert.match((await dialog.getByLabel('Storage use').textContent()) ?? '', /^Storage: [\d.]+ (B|KiB|MiB|GiB) used of [\d.]+ (KiB|MiB|GiB) available/);
   await Promise.all([page.waitForURL(/\?project=p-[a-z0-9]+$/), dialog.getByRole('button', { name: 'Save as new project' }).click()]);
   await waitForStatus(page, 'Running');
   assert.match(await manifestText(page), /project\snote/);

@@ -11,7 +11,9 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { parse } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { nonZeroSegments, wizen, WizerTemplate, InitFailed } from '../../src/authoring/wizer.ts';
-import { ByteReader, readMemories, readSections, SectionId } from '../../src/authoring/wasm-sections.ts';
+import { readMemories, SectionId } from '../../src/wasm/core-module.ts';
+import { ByteReader } from '../../src/wasm/leb128.ts';
+import { readSections } from '../../src/wasm/sections.ts';
 import { createInitWasi } from '../../src/authoring/wasi-init.ts';
 import { embeddingEnv, embeddingStdin, INIT_FUNC } from '../../src/authoring/embedding.ts';
 import { JsComponentBuilder } from '../../src/authoring/builder.ts';
@@ -37,7 +39,7 @@ function nativeWizer(input: Uint8Array, options: { env?: Record<string, string>;
 
 /** The memory a module's active data segments describe. */
 function memoryImage(wasm: Uint8Array, pages: number): Uint8Array {
-  const data = readSections(wasm).find((s) => s.id === SectionId.data);
+  const data = readSections(wasm, 'core-module').find((s) => s.id === SectionId.data);
   const memory = new Uint8Array(pages * 65536);
   if (!data) return memory;
   const r = new ByteReader(data.payload);
@@ -165,8 +167,8 @@ describe('JS Wizer on the spliced StarlingMonkey engine', { skip: !haveNative &&
       writeFileSync(path.join(dir, 'initializer.js'), artifact(manifest.initializer));
       const env = embeddingEnv({ features: manifest.features, exports: manifest.spliceExports, imports: manifest.spliceImports });
       const native = nativeWizer(artifact(manifest.engine), { env, stdin: embeddingStdin({}), dir });
-      const a = readSections(ours.coreModule);
-      const b = readSections(native);
+      const a = readSections(ours.coreModule, 'core-module');
+      const b = readSections(native, 'core-module');
       assert.deepEqual(a.map((s) => s.id), b.map((s) => s.id));
       for (let i = 0; i < a.length; i++) {
         if (a[i]!.id === SectionId.data) continue;

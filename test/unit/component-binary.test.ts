@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describeNonComponent, wasmKind } from '../../src/engine/wasm-kind.ts';
-import { readComponentWorld, ComponentFormatError } from '../../src/engine/component-world.ts';
+import { readComponentWorld } from '../../src/engine/component-world.ts';
+import { WasmFormatError } from '../../src/wasm/leb128.ts';
 import { supportFor, handlerKind } from '../../src/host/interfaces.ts';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/dist/${name}`, import.meta.url)));
@@ -30,7 +31,7 @@ test('imports and exports are read from a real component', () => {
 
 test('a truncated component is a format error, not a crash', () => {
   const bytes = fixture('kv-tiny.wasm');
-  assert.throws(() => readComponentWorld(bytes.subarray(0, bytes.byteLength - 100)), ComponentFormatError);
+  assert.throws(() => readComponentWorld(bytes.subarray(0, bytes.byteLength - 100)), WasmFormatError);
 });
 
 test('supported and unsupported imports', () => {

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { kvSeedOps, loadSharedFiles, projectBaseFor, readAllKv, resolveSharedState, shareBaseFor, SharedFileError } from '../../src/share/apply.ts';
-import { sha256Digest } from '../../src/share/bytes.ts';
+import { sha256Digest } from '../../src/bytes/sha256.ts';
 import type { KvAdminOp, KvAdminResult } from '../../src/protocol/messages.ts';
 
 const bytes = (text: string) => new TextEncoder().encode(text);

@@ -8,7 +8,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { deflateSync, inflateSync } from 'fflate';
 import fc from 'fast-check';
 import { decodeShareLink, encodeShareState, isShareFragment, shareLinkWarning, shareUrl } from '../../src/share/codec.ts';
-import { crc32, fromBase64Url, toBase64Url } from '../../src/share/bytes.ts';
+import { crc32 } from '../../src/share/bytes.ts';
+import { fromBase64Url, toBase64Url } from '../../src/bytes/base64.ts';
 import { completeMembers } from '../../src/share/partial-json.ts';
 import { DEFAULT_REQUEST, type ShareDefaults, type ShareState } from '../../src/share/types.ts';
 import { MAX_SHARE_KV_ENTRIES, SHARE_INLINE_FILE_LIMIT, SHARE_KV_LIMIT_BYTES, SHARE_LINK_WARN_LENGTH } from '../../src/share/limits.ts';
@@ -217,7 +218,7 @@ describe('size limits', () => {
     assert.ok(!result.ok && result.reason === 'kv-too-large');
     assert.equal(result.limit, SHARE_KV_LIMIT_BYTES);
     assert.equal(result.bytes, SHARE_KV_LIMIT_BYTES + 'default'.length + 'big'.length);
-    assert.match(result.error, /The key-value data is 64 KB \(at most 64 KB\), too much for a link/);
+    assert.match(result.error, /The key-value data is 64 KiB \(at most 64 KiB\), too much for a link/);
   });
 
   test('more entries than Spin documents per store are refused', () => {
@@ -332,7 +333,7 @@ describe('the v2 format (an app written in the page)', () => {
     assert.ok(!result.ok && result.error.includes('"src" is not a field of a v1 link'));
   });
 
-  test('a source over 256 KB cannot be shared by link', () => {
+  test('a source over 256 KiB cannot be shared by link', () => {
     const result = encodeShareState(authored({ authored: { language: 'javascript', source: 'x'.repeat(256 * 1024 + 1) } }), {});
     assert.ok(!result.ok && result.reason === 'too-large' && /source is/.test(result.error));
   });
@@ -386,17 +387,17 @@ describe('untrusted content', () => {
     const file = decodeShareLink(craft(`{${base},"files":[["a.wasm",{"b64":"${big}"}]]}`));
     assert.ok(!file.ok && /more than a link may inline/.test(file.error));
     const kv = decodeShareLink(craft(`{${base},"kv":[["default","k",{"b64":"${toBase64Url(new Uint8Array(SHARE_KV_LIMIT_BYTES))}"}]]}`));
-    assert.ok(!kv.ok && /kv: over 64 KB/.test(kv.error));
+    assert.ok(!kv.ok && /kv: over 64 KiB/.test(kv.error));
   });
 
-  test('a link that inflates to more than 4 MB is refused before it is read (a zip bomb)', () => {
+  test('a link that inflates to more than 4 MiB is refused before it is read (a zip bomb)', () => {
     const zeros = new Uint8Array(8 * 1024 * 1024);
     const deflated = deflateSync(zeros, { level: 9 });
     const payload = new Uint8Array(4 + deflated.length);
     payload.set(deflated, 4);
     const result = decodeShareLink(`v1.${toBase64Url(payload)}`);
     assert.ok(!result.ok);
-    assert.match(result.error, /expands to more than 4 MB/);
+    assert.match(result.error, /expands to more than 4 MiB/);
   });
 });
 

@@ -11,7 +11,8 @@ import initSqlJs from 'sql.js';
 import { parse } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { SqliteKvStore } from '../../src/kv/sqlite-store.ts';
 import { createKeyValueCore } from '../../src/host/key-value.ts';
-import { createWasiPreview1, ProcExit } from '../../src/host/wasi-preview1.ts';
+import { createWasiPreview1, ProcExit } from '../../src/wasi/preview1.ts';
+import { lineSink } from '../../src/wasi/preview1-fs.ts';
 import {
   createSpin1CoreHandler,
   isSpin1CoreModule,
@@ -328,9 +329,10 @@ describe('WASI preview1 for core modules', () => {
       args: ['app', 'x'],
       env: { A: '1' },
       files,
-      onStdout: (l) => out.stdout.push(l),
-      onStderr: (l) => out.stderr.push(l),
+      stdout: lineSink((l) => out.stdout.push(l)),
+      stderr: lineSink((l) => out.stderr.push(l)),
       getMemory: () => memory,
+      otherFunctions: 'enosys',
     });
     const fn = wasi.imports.wasi_snapshot_preview1 as Record<string, (...args: Array<number | bigint>) => number>;
     const view = () => new DataView(memory.buffer);

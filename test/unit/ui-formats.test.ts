@@ -5,9 +5,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatMs, formatBytes, hexDump, prettyJson } from '../../src/ui/format.ts';
+import { formatMs, hexDump, prettyJson } from '../../src/ui/format.ts';
 import { curlCommand } from '../../src/ui/curl.ts';
 import { exportJson, importJson } from '../../src/ui/kv-json.ts';
+import { formatBytes } from '../../src/bytes/size.ts';
+import { fromBase64, toBase64 } from '../../src/bytes/base64.ts';
+import { sha256Digest, sha256Hex } from '../../src/bytes/sha256.ts';
 import { rootAtManifest } from '../../src/ui/file-import.ts';
 import { docFor, tableKind } from '../../src/ui/manifest-docs.ts';
 
@@ -20,7 +23,38 @@ test('times below the timer resolution show as <0.1 ms, others with one decimal 
   assert.equal(formatMs(12.345), '12.3 ms');
   assert.equal(formatMs(250.4), '250 ms');
   assert.equal(formatMs(12_500), '12.5 s');
-  assert.equal(formatBytes(1536), '1.5 kB');
+});
+
+test('byte sizes in binary units: exact for the powers of two limits are stated in, never "1024 KiB"', () => {
+  assert.equal(formatBytes(0), '0 B');
+  assert.equal(formatBytes(1023), '1023 B');
+  assert.equal(formatBytes(1024), '1 KiB');
+  assert.equal(formatBytes(1536), '1.5 KiB');
+  assert.equal(formatBytes(64 * 1024), '64 KiB');
+  assert.equal(formatBytes(1024 * 1024 - 1), '1 MiB');
+  assert.equal(formatBytes(17_825_792), '17 MiB');
+  assert.equal(formatBytes(3 * 1024 ** 3), '3 GiB');
+});
+
+test('base64 matches the platform\'s btoa/atob, tolerates white space, and names a bad character', () => {
+  const samples = [[], [0], [0, 255], [1, 2, 3], [251, 255, 191, 62, 63], Array.from({ length: 70 }, (_, i) => (i * 37) & 255)];
+  for (const sample of samples) {
+    const bytes = new Uint8Array(sample);
+    const expected = btoa(String.fromCharCode(...bytes));
+    assert.equal(toBase64(bytes), expected);
+    assert.deepEqual([...fromBase64(expected)], sample);
+    assert.deepEqual([...fromBase64(expected.replace(/=+$/, ''))], sample, 'padding is optional');
+  }
+  assert.deepEqual([...fromBase64(' AP\n8= ')], [0, 255]);
+  assert.throws(() => fromBase64('AP-8'), /character 3 \("-"\) is not base64/);
+  assert.throws(() => fromBase64('AP8=='), /multiple of 4/);
+});
+
+test('SHA-256: the FIPS 180-2 "abc" vector, as hex and as Spin\'s digest', async () => {
+  const abc = new TextEncoder().encode('abc');
+  const hex = 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad';
+  assert.equal(await sha256Hex(abc), hex);
+  assert.equal(await sha256Digest(abc), `sha256:${hex}`);
 });
 
 test('curl targets spin up on 127.0.0.1:3000, quoting for a POSIX shell', () => {

@@ -7,7 +7,8 @@
  * - response headers are inserted one at a time, so for a repeated name the last value wins;
  * - a `none` body is sent empty.
  */
-import { createWasiPreview1 } from '../../host/wasi-preview1';
+import { createWasiPreview1 } from '../../wasi/preview1';
+import { lineSink } from '../../wasi/preview1-fs';
 import { GuestMemory, type GuestExports, type HandlerExport } from './spin1-abi';
 import { createSpin1Imports, SPIN1_IMPORT_MODULES, SPIN1_METHODS, type Spin1ImportContext } from './spin1-imports';
 
@@ -107,9 +108,10 @@ export function createSpin1CoreHandler(module: WebAssembly.Module, ctx: Spin1Cor
       args: [],
       env: ctx.env,
       files: ctx.files,
-      onStdout: ctx.onStdout,
-      onStderr: ctx.onStderr,
+      stdout: lineSink(ctx.onStdout),
+      stderr: lineSink(ctx.onStderr),
       getMemory: () => exportsOf().memory,
+      otherFunctions: 'enosys',
     });
     try {
       const imports = { ...createSpin1Imports(declared, ctx, memory), ...wasi.imports };

@@ -1,13 +1,15 @@
 /**
- * A small WASI preview1 (`wasi_snapshot_preview1`) for Spin 1 core modules (docs/spin1-abi.md,
- * "WASI preview1"): args and environ, clocks, random, stdout/stderr captured line by line, and the
- * component's `files` as a read-only tree preopened at `/` (fd 3). Everything is built per
- * instance. Any other function a module imports answers ENOSYS and is listed in `unsupportedCalls`.
+ * The playground's one WASI preview1 (`wasi_snapshot_preview1`), built per instance: args and
+ * environ, stdin, clocks, random, stdout/stderr into sinks, and a read-only file tree preopened at
+ * `/` (fd 3). Two users: Spin 1 core modules in the engine (docs/spin1-abi.md, "WASI preview1"),
+ * where any other function answers ENOSYS and is listed in `unsupportedCalls`; and the in-page
+ * Wizer (authoring/wasi-init.ts, docs/authoring.md), where other functions are left out so the
+ * pre-initialiser makes them trap, naming themselves. A leaf (docs/architecture.md §4).
  */
 import {
-  createReadOnlyTree, cStrings, encodeDirents, encodeFilestat, lineSink, FILETYPE_CHARACTER_DEVICE, FILETYPE_DIRECTORY,
+  createReadOnlyTree, cStrings, encodeDirents, encodeFilestat, FILETYPE_CHARACTER_DEVICE, FILETYPE_DIRECTORY,
   FILETYPE_REGULAR_FILE, type DirNode, type FileNode, type FsNode,
-} from './wasi-preview1-fs';
+} from './preview1-fs';
 
 /** WASI preview1 errno values (`wasi_snapshot_preview1.witx`). */
 export const Errno = {
@@ -29,22 +31,36 @@ export class ProcExit extends Error {
   }
 }
 
-/** What one instance's WASI sees: its arguments, environment, files and output sinks. */
+/** Where fd 1 or fd 2 goes: `lineSink` (a log) or `textSink` (kept whole). */
+export interface OutputSink {
+  write(bytes: Uint8Array): void;
+  /** Emits what is still buffered; called by `finish()`. */
+  flush(): void;
+}
+
+/** What one instance's WASI sees: its arguments, environment, stdin, files and output sinks. */
 export interface WasiPreview1Options {
   args: readonly string[];
   env: Readonly<Record<string, string>>;
+  /** What fd 0 reads; empty (end of file at once) when left out. */
+  stdin?: Uint8Array;
   /** Read-only files by absolute guest path (`/static/a.txt`), mounted under the preopen `/`. */
   files: ReadonlyMap<string, Uint8Array>;
-  onStdout(line: string): void;
-  onStderr(line: string): void;
+  stdout: OutputSink;
+  stderr: OutputSink;
   /** The instance's memory; called on every WASI call, since the instance exists only later. */
   getMemory(): WebAssembly.Memory;
+  /**
+   * A function this file does not implement: `'enosys'` answers ENOSYS and lists it in
+   * `unsupportedCalls` (Spin 1 modules); `'absent'` leaves it out of the imports (Wizer traps on it).
+   */
+  otherFunctions: 'enosys' | 'absent';
 }
 
 /** The import module for one instance, and what it observed. */
 export interface WasiPreview1 {
   imports: { wasi_snapshot_preview1: WebAssembly.ModuleImports };
-  /** Emits output still waiting for a newline. */
+  /** Flushes both output sinks (a line still waiting for its newline). */
   finish(): void;
   /** Names of functions the guest called that answered ENOSYS, in first-call order. */
   readonly unsupportedCalls: readonly string[];
@@ -62,7 +78,9 @@ export function createWasiPreview1(options: WasiPreview1Options): WasiPreview1 {
   const args = cStrings(options.args);
   const environ = cStrings(Object.entries(options.env).map(([k, v]) => `${k}=${v}`));
   const tree = createReadOnlyTree(options.files);
-  const sinks = { 1: lineSink(options.onStdout), 2: lineSink(options.onStderr) };
+  const sinks = { 1: options.stdout, 2: options.stderr };
+  const stdin = options.stdin ?? new Uint8Array(0);
+  let stdinPos = 0;
   const fds = new Map<number, Fd>([
     [0, { kind: 'stdio', stream: 0 }],
     [1, { kind: 'stdio', stream: 1 }],
@@ -105,6 +123,17 @@ export function createWasiPreview1(options: WasiPreview1Options): WasiPreview1 {
     view().setUint32(countPtr, list.length, true);
     view().setUint32(sizePtr, list.reduce((sum, item) => sum + item.byteLength, 0), true);
     return Errno.SUCCESS;
+  };
+  /** Copies from `source` at `from` into the iovecs; stops at the end of `source`. */
+  const readInto = (source: Uint8Array, from: number, iovs: number, count: number): number => {
+    let total = 0;
+    for (const [ptr, len] of iovecs(iovs, count)) {
+      const chunk = source.subarray(from + total, from + total + len);
+      bytes().set(chunk, ptr);
+      total += chunk.byteLength;
+      if (chunk.byteLength < len) break;
+    }
+    return total;
   };
   const now = (clock: number): bigint | undefined => {
     if (clock === 0) return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
@@ -149,16 +178,14 @@ export function createWasiPreview1(options: WasiPreview1Options): WasiPreview1 {
       const entry = fds.get(fd);
       if (!entry) return Errno.BADF;
       if (entry.kind === 'dir') return Errno.ISDIR;
-      let total = 0;
+      let total: number;
       if (entry.kind === 'file') {
-        for (const [ptr, len] of iovecs(iovs, count)) {
-          const chunk = entry.node.data.subarray(entry.offset, entry.offset + len);
-          bytes().set(chunk, ptr);
-          entry.offset += chunk.byteLength;
-          total += chunk.byteLength;
-          if (chunk.byteLength < len) break;
-        }
-      } else if (entry.stream !== 0) {
+        total = readInto(entry.node.data, entry.offset, iovs, count);
+        entry.offset += total;
+      } else if (entry.stream === 0) {
+        total = readInto(stdin, stdinPos, iovs, count);
+        stdinPos += total;
+      } else {
         return Errno.BADF;
       }
       view().setUint32(readPtr, total, true);
@@ -177,6 +204,7 @@ export function createWasiPreview1(options: WasiPreview1Options): WasiPreview1 {
       return Errno.SUCCESS;
     },
     fd_close: (fd: number) => (fds.delete(fd) ? Errno.SUCCESS : Errno.BADF),
+    fd_fdstat_set_flags: (fd: number) => (fds.has(fd) ? Errno.SUCCESS : Errno.BADF),
     fd_prestat_get(fd: number, resultPtr: number) {
       const name = preopenName(fd);
       if (!name) return Errno.BADF;
@@ -239,6 +267,10 @@ export function createWasiPreview1(options: WasiPreview1Options): WasiPreview1 {
       view().setUint32(usedPtr, records.byteLength, true);
       return Errno.SUCCESS;
     },
+    // The tree is read-only: changing it is refused as path_open refuses a create.
+    path_unlink_file: () => Errno.ROFS,
+    path_remove_directory: () => Errno.ROFS,
+    path_create_directory: () => Errno.ROFS,
     proc_exit(code: number): never {
       exitCode = code;
       throw new ProcExit(code);
@@ -276,7 +308,7 @@ export function createWasiPreview1(options: WasiPreview1Options): WasiPreview1 {
     if (!unsupported.includes(name)) unsupported.push(name);
     return Errno.NOSYS;
   };
-  const wasi = new Proxy(guarded, {
+  const wasi = options.otherFunctions === 'absent' ? guarded : new Proxy(guarded, {
     get(target, name) {
       if (typeof name !== 'string') return undefined;
       return (target[name] ??= enosys(name));

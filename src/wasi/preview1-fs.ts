@@ -1,7 +1,7 @@
 /**
- * What `wasi-preview1.ts` works on: the read-only file tree (a component's `files`, keyed by
+ * What `preview1.ts` works on: the read-only file tree (a component's `files`, keyed by
  * absolute guest path, with path resolution that never leaves the preopen), the records WASI
- * lays out in guest memory, and line-buffered output.
+ * lays out in guest memory, and the output sinks (line-buffered for a log, or kept whole).
  */
 
 /** A file in the tree; `ino` is stable for the life of the tree. */
@@ -135,7 +135,7 @@ export function encodeDirents(entries: ReadonlyArray<{ name: string; node: FsNod
 }
 
 /** Line-buffers one output stream, as a terminal shows it. */
-export function lineSink(emit: (line: string) => void) {
+export function lineSink(emit: (line: string) => void): { write(bytes: Uint8Array): void; flush(): void } {
   const decoder = new TextDecoder();
   let pending = '';
   return {
@@ -149,6 +149,24 @@ export function lineSink(emit: (line: string) => void) {
       pending += decoder.decode();
       if (pending) emit(pending);
       pending = '';
+    },
+  };
+}
+
+/** Keeps one output stream whole; `text()` decodes what was written so far. */
+export function textSink(): { write(bytes: Uint8Array): void; flush(): void; text(): string } {
+  const chunks: Uint8Array[] = [];
+  return {
+    write: (bytes) => void chunks.push(bytes),
+    flush() {},
+    text() {
+      const all = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+      let offset = 0;
+      for (const c of chunks) {
+        all.set(c, offset);
+        offset += c.byteLength;
+      }
+      return new TextDecoder().decode(all);
     },
   };
 }
