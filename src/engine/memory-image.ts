@@ -4,7 +4,7 @@
  * image. A browser has no copy-on-write, but it has the half that matters on a slow machine:
  * a `WebAssembly.Memory` whose pages were already touched costs no page faults to write again.
  * Writing a StarlingMonkey module's data segments into fresh pages is most of what its
- * instantiation costs (docs/toolchain.md §9).
+ * instantiation costs (docs/toolchain.md §4, "Pooled memories").
  *
  * So a core module that defines one memory and initialises it only with constant data segments
  * (what Wizer and componentize-js produce) is rewritten to import that memory instead, with its

@@ -2,7 +2,7 @@
  * WASI 0.2 components get a fresh instance per request, as Spin does, but making one (the 12 MB
  * StarlingMonkey instance of a JS app) is the largest part of a request's engine time. So the
  * next instance is made ahead, while the engine is idle, and a request takes it ready
- * (docs/spin-behaviour.md §6.2). Nothing about Spin's model changes:
+ * (docs/spin-behaviour.md §6.4). Nothing about Spin's model changes:
  * - an instance serves exactly one request, and one that has served is never handed out again;
  * - making one runs no guest handler: it instantiates the core modules and links the imports, so
  *   it reads and writes no key-value or SQLite data;
