@@ -17,6 +17,7 @@ import { describeNonComponent, wasmKind } from './wasm-kind';
 import { readComponentWorld } from './component-world';
 import { LimitError, parseRange, SPIN4_INSTANCE_LIMITS, type InstanceLimits, type InstancePool } from './instance-pool';
 import { isSpin1CoreModule } from './executors/spin1-core';
+import type { SpareInstances } from './spare-instance';
 import { NO_AUTHORED_CORES, type AuthoredCores } from './authored-cores';
 import { sha256Digest } from '../bytes/sha256';
 import { formatBytes } from '../bytes/size';
@@ -45,6 +46,8 @@ export interface LoadedComponent {
   /** WASI 0.3 components: Spin 4's instance limits, and the pool made on the first request. */
   instanceLimits?: InstanceLimits;
   pool?: InstancePool<unknown>;
+  /** WASI 0.2 components: the instance made ahead for the next request (spare-instance.ts). */
+  spares?: SpareInstances<unknown>;
 }
 
 export interface LoadedApp {
@@ -55,9 +58,12 @@ export interface LoadedApp {
   kvLimits: KvLimits;
 }
 
-/** Drop the instances an app keeps (WASI 0.3 pools) when another app replaces it. */
+/** Drop the instances an app keeps (WASI 0.3 pools, WASI 0.2 spares) when another app replaces it. */
 export function closeApp(app: LoadedApp): void {
-  for (const entry of app.components.values()) entry.pool?.close();
+  for (const entry of app.components.values()) {
+    entry.pool?.close();
+    entry.spares?.close();
+  }
 }
 
 export class LoadError extends Error {

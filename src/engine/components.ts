@@ -8,12 +8,17 @@ import { readComponentWorld, type ComponentWorld } from './component-world';
 import { sha256Hex } from '../bytes/sha256';
 import { getTranspiled, putTranspiled, type Transpiled } from './transpile-cache';
 import { GLUE_NAME, transpileOptions, type Bridge } from './transpile-options';
+import { IMAGE_MEMORY_IMPORT, splitMemoryImage } from './memory-image';
+import { MemoryPool } from './memory-pool';
+import { memoryCeilingBytes } from './limits';
 
 export interface PreparedComponent {
   hash: string;
   world: ComponentWorld;
   /** A fresh instance: the glue's exports object. */
   instantiate(imports: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** The instance `exports` came from will never run again: its memories may be reused (memory-pool.ts). */
+  release?(exports: Record<string, unknown>): void;
   /** How the preparation went, for the log and the bench. */
   stats: { transpileMs: number; fromCache: boolean; compileMs: number };
 }
@@ -22,7 +27,8 @@ type Glue = {
   instantiate(
     getCoreModule: (path: string) => WebAssembly.Module,
     imports: Record<string, unknown>,
-  ): Promise<Record<string, unknown>>;
+    instantiateCore?: (module: WebAssembly.Module, imports?: WebAssembly.Imports) => WebAssembly.Instance,
+  ): Promise<Record<string, unknown>> | Record<string, unknown>;
 };
 
 /** JSPI needs both halves: `Suspending` for imports and `promising` for exports. */
@@ -60,10 +66,15 @@ async function prepare(bytes: Uint8Array, hash: string, bridge: Bridge): Promise
   const transpileMs = performance.now() - started;
   const compileStart = performance.now();
   const modules = new Map<string, WebAssembly.Module>();
+  const pools = new Map<WebAssembly.Module, MemoryPool>();
   let glueSource: Uint8Array | undefined;
   for (const [name, data] of transpiled.files) {
-    if (name.endsWith('.wasm')) modules.set(name, await WebAssembly.compile(data as Uint8Array<ArrayBuffer>));
-    else if (name === `${GLUE_NAME}.js`) glueSource = data;
+    if (name.endsWith('.wasm')) {
+      const split = splitMemoryImage(data);
+      const module = await WebAssembly.compile((split?.module ?? data) as Uint8Array<ArrayBuffer>);
+      if (split) pools.set(module, new MemoryPool(split.image, memoryCeilingBytes()));
+      modules.set(name, module);
+    } else if (name === `${GLUE_NAME}.js`) glueSource = data;
   }
   if (!glueSource) throw new Error('jco produced no JavaScript glue');
   const glueUrl = URL.createObjectURL(new Blob([glueSource as Uint8Array<ArrayBuffer>], { type: 'text/javascript' }));
@@ -75,11 +86,32 @@ async function prepare(bytes: Uint8Array, hash: string, bridge: Bridge): Promise
     if (!module) throw new Error(`jco glue asked for an unknown core module ${path}`);
     return module;
   };
+  // Each instance's pooled memories, handed back by `release`.
+  const taken = new WeakMap<object, Array<[MemoryPool, WebAssembly.Memory]>>();
   return {
     hash,
     world,
     stats: { transpileMs, fromCache, compileMs },
-    instantiate: (imports) => glue.instantiate(getCoreModule, imports),
+    instantiate: async (imports) => {
+      const memories: Array<[MemoryPool, WebAssembly.Memory]> = [];
+      // Core instances are made synchronously (allowed in a Worker): the glue then runs its whole
+      // instantiation in one go, with no task of another request in between.
+      const instantiateCore = (module: WebAssembly.Module, coreImports: WebAssembly.Imports = {}) => {
+        const pool = pools.get(module);
+        if (!pool) return new WebAssembly.Instance(module, coreImports);
+        const memory = pool.take();
+        memories.push([pool, memory]);
+        return new WebAssembly.Instance(module, { ...coreImports, [IMAGE_MEMORY_IMPORT.module]: { [IMAGE_MEMORY_IMPORT.name]: memory } });
+      };
+      // A failed instantiation's memories are never given back, so never reused.
+      const exports = await glue.instantiate(getCoreModule, imports, instantiateCore);
+      taken.set(exports, memories);
+      return exports;
+    },
+    release: (exports) => {
+      for (const [pool, memory] of taken.get(exports) ?? []) pool.give(memory);
+      taken.delete(exports);
+    },
   };
 }
 

@@ -12,7 +12,8 @@ import type { SpinApp } from '../manifest/types';
 import { reservedPath, type RouteMatch } from './router';
 import { closeApp, loadApp, LoadError, type LoadedApp } from './app-loader';
 import type { Bridge } from './transpile-options';
-import { invoke, readAll, type InvokeResult } from './invoke';
+import { instanceContext, invoke, readAll, type InvokeDeps, type InvokeResult } from './invoke';
+import { sparesFor } from './invoke-p2';
 import { CookieJar, CROSS_SITE, SAME_SITE, requestContext } from './cookie-jar';
 import { toWireResponse, type PlainResponse } from './wire-response';
 import { TraceRecorder } from './trace';
@@ -63,6 +64,7 @@ export class Engine {
       const loaded = await loadApp(bundle, this.#deps.log, this.#deps.bridge, this.#deps.authored);
       if (this.#app) closeApp(this.#app);
       this.#app = loaded;
+      this.#primeSpares(loaded);
       this.#warnedUnmatched.clear();
       const routes = loaded.router.listing().map((r) => ({ component: r.componentOrTriggerId, route: r.route, wildcard: r.wildcard }));
       return { ok: true, routes, components: [...loaded.components.keys()], info: describeComponents(bundle, this.#deps.authored) };
@@ -145,12 +147,25 @@ export class Engine {
     const componentId = match.trigger.component!;
     routed('component', componentId, match.rawRoute);
     const result = await this.#invoke(loaded, componentId, match, request, trace);
-    return { response: result, timing: { routeMs, instantiateMs: result.instantiateMs, handlerMs: result.handlerMs, persistMs: result.persistMs, handledBy: componentId } };
+    return { response: result, timing: { routeMs, instantiateMs: result.instantiateMs, ...(result.instanceMs === undefined ? {} : { instanceMs: result.instanceMs }), handlerMs: result.handlerMs, persistMs: result.persistMs, handledBy: componentId } };
   }
 
-  #invoke(loaded: LoadedApp, componentId: string, match: RouteMatch, request: InternalRequest, trace?: TraceRecorder): Promise<InvokeResult> {
-    const entry = loaded.components.get(componentId)!;
-    return invoke(entry, match, request, {
+  /**
+   * Make each WASI 0.2 component's first instance right after the load has answered, while
+   * nothing else runs, so the first request finds it ready (invoke-p2.ts).
+   */
+  #primeSpares(loaded: LoadedApp): void {
+    setTimeout(() => {
+      if (this.#app !== loaded) return;
+      for (const entry of loaded.components.values()) {
+        if (entry.kind === 'wasi-http') sparesFor(entry, this.#invokeDeps(loaded), (d) => instanceContext(entry, d)).prime();
+      }
+    }, 0);
+  }
+
+  /** What running a component needs, without any request's own hooks. */
+  #invokeDeps(loaded: LoadedApp, trace?: TraceRecorder): InvokeDeps {
+    return {
       kv: this.#deps.kv,
       sqlite: this.#deps.sqlite,
       onSqliteWrite: this.#deps.onSqliteWrite,
@@ -162,6 +177,13 @@ export class Engine {
       bridge: this.#deps.bridge,
       kvLimits: loaded.kvLimits,
       internal: (target, inner) => this.#internal(target, inner, trace),
+    };
+  }
+
+  #invoke(loaded: LoadedApp, componentId: string, match: RouteMatch, request: InternalRequest, trace?: TraceRecorder): Promise<InvokeResult> {
+    const entry = loaded.components.get(componentId)!;
+    return invoke(entry, match, request, {
+      ...this.#invokeDeps(loaded, trace),
       ...(trace ? { onHostCall: (call: string, outcome: string, startedAt?: number) => trace.call(componentId, call, outcome, startedAt), onInstance: (info: NonNullable<RequestTrace['instance']>) => trace.instance(info) } : {}),
     });
   }

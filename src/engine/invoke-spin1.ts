@@ -39,6 +39,8 @@ export async function invokeSpin1(
       const instance = await entry.prepared!.instantiate(imports);
       instantiateMs = performance.now() - started;
       result = await runInboundHttp(findInboundHttp(instance), request);
+      // The handler returned and the body is copied out: this instance never runs again.
+      entry.prepared!.release?.(instance);
     } catch (error) {
       result = { status: 500, headers: [], body: new Uint8Array(), failure: `Error processing request: ${error instanceof Error ? error.message : String(error)}` };
     }

@@ -33,6 +33,8 @@ export interface InvokeResult {
   headers: Array<[string, string]>;
   body: Uint8Array | ReadableStream<Uint8Array>;
   instantiateMs: number;
+  /** What making the serving instance took, wherever it was made (ahead of the request, for WASI 0.2). */
+  instanceMs?: number;
   handlerMs: number;
   persistMs: number;
 }

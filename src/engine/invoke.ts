@@ -7,6 +7,7 @@
  */
 import { buildImports, type InstanceContext } from '../host/imports';
 import { guardPoisoned, instanceInfo, poolFor } from './invoke-p3';
+import { sparesFor } from './invoke-p2';
 import type { InternalRequest } from '../host/outbound-http';
 import type { RouteMatch } from './router';
 import { spinRequestHeaders, VIRTUAL_CLIENT_ADDR } from './spin-headers';
@@ -57,27 +58,15 @@ export async function invoke(entry: LoadedComponent, match: RouteMatch, request:
     ...spin.map(([n, v]): [string, Uint8Array] => [n, encoder.encode(v)]),
   ];
   const log = deps.log;
-  const contextFor = (d: InvokeDeps): InstanceContext => ({
-    component: entry.component,
-    kv: d.kv,
-    sqlite: d.sqlite,
-    variables: entry.variables,
-    onSqliteWrite: d.onSqliteWrite,
-    onStdout: (line) => log({ level: 'stdout', source: id, message: line }),
-    onStderr: (line) => log({ level: 'stderr', source: id, message: line }),
-    onWarning: (message) => log({ level: 'warn', source: id, message }),
-    onKvWrite: d.onKvWrite,
-    ...(d.kvLimits ? { kvLimits: d.kvLimits.forComponent(id) } : {}),
-    ...(d.onHostCall ? { onHostCall: d.onHostCall } : {}),
-    ...(entry.files ? { files: entry.files } : {}),
-    bridge: d.bridge,
-    outbound: { allowedHosts: entry.allowedHosts, internal: d.internal, fetch: d.fetch, bridge: d.bridge },
-  });
-  // WASI 0.3 instances are pooled and bring their own imports (invoke-p3.ts); Spin 1 core modules
-  // link by core import modules, not component interfaces: nothing to build for them here.
+  const contextFor = (d: InvokeDeps) => instanceContext(entry, d);
+  // WASI 0.3 instances are pooled and WASI 0.2 ones made ahead: both bring their own imports
+  // (invoke-p3.ts, invoke-p2.ts). Spin 1 core modules link by core import modules, not component
+  // interfaces: nothing to build for them here.
   const pooled = entry.kind === 'wasi-http-p3';
-  const { imports, finish } = pooled ? { imports: {}, finish: () => {} } : buildImports(entry.prepared?.world.imports ?? [], contextFor(deps));
-  const failed = async (failure: string, timing: { instantiateMs: number; handlerMs: number }): Promise<InvokeResult> => {
+  const ahead = entry.kind === 'wasi-http';
+  let { imports, finish } = pooled || ahead ? { imports: {}, finish: () => {} } : buildImports(entry.prepared?.world.imports ?? [], contextFor(deps));
+  let instanceMs: number | undefined;
+  const failed = async (failure: string, timing: { instantiateMs: number; handlerMs: number; instanceMs?: number }): Promise<InvokeResult> => {
     finish();
     log({ level: 'error', source: id, message: `${request.method} ${request.pathWithQuery}: ${failure}` });
     const persistStart = performance.now();
@@ -100,17 +89,22 @@ export async function invoke(entry: LoadedComponent, match: RouteMatch, request:
       deps.onInstance?.(instanceInfo(lease));
       run = guardPoisoned(startP3Handler(findP3Handler(lease.instance.value.exports), init), lease);
     } else {
-      run = startIncomingHandler(findIncomingHandler(await prepared.instantiate(imports)), init);
+      const made = await sparesFor(entry, deps, contextFor).take();
+      made.value.forward.deps = deps;
+      finish = made.value.done;
+      instanceMs = made.costMs;
+      run = startIncomingHandler(findIncomingHandler(made.value.exports), init);
     }
   } catch (error) {
     return failed(`Error processing request: ${error instanceof Error ? error.message : String(error)}`, { instantiateMs: performance.now() - instantiateStart, handlerMs: 0 });
   }
   const handlerStart = performance.now();
   const instantiateMs = handlerStart - instantiateStart;
+  const cost = instanceMs === undefined ? {} : { instanceMs };
   const head = await run.head;
   if (!head) {
     const { failure } = await run.done;
-    return failed(failure ?? 'Error processing request: no response', { instantiateMs, handlerMs: performance.now() - handlerStart });
+    return failed(failure ?? 'Error processing request: no response', { instantiateMs, handlerMs: performance.now() - handlerStart, ...cost });
   }
   const responseHeaders = head.headers.map(([n, v]): [string, string] => [n, latin1(v)]);
   const finished = await Promise.race([run.done.then(() => true), delay(STREAM_AFTER_MS).then(() => false)]);
@@ -122,7 +116,7 @@ export async function invoke(entry: LoadedComponent, match: RouteMatch, request:
     if (failure) log({ level: 'error', source: id, message: `${request.method} ${request.pathWithQuery}: ${failure}` });
     const persistStart = performance.now();
     await deps.flush();
-    return { status: head.status, headers: responseHeaders, body: concat(head.body?.chunks ?? []), instantiateMs, handlerMs, persistMs: performance.now() - persistStart };
+    return { status: head.status, headers: responseHeaders, body: concat(head.body?.chunks ?? []), instantiateMs, handlerMs, persistMs: performance.now() - persistStart, ...cost };
   }
 
   const body = head.body;
@@ -145,7 +139,29 @@ export async function invoke(entry: LoadedComponent, match: RouteMatch, request:
       });
     },
   });
-  return { status: head.status, headers: responseHeaders, body: stream, instantiateMs, handlerMs, persistMs: 0 };
+  return { status: head.status, headers: responseHeaders, body: stream, instantiateMs, handlerMs, persistMs: 0, ...cost };
+}
+
+/** What a component's instances get: its permissions, and the engine's stores and hooks in `d`. */
+export function instanceContext(entry: LoadedComponent, d: InvokeDeps): InstanceContext {
+  const id = entry.component.id;
+  const log = d.log;
+  return {
+    component: entry.component,
+    kv: d.kv,
+    sqlite: d.sqlite,
+    variables: entry.variables,
+    onSqliteWrite: d.onSqliteWrite,
+    onStdout: (line) => log({ level: 'stdout', source: id, message: line }),
+    onStderr: (line) => log({ level: 'stderr', source: id, message: line }),
+    onWarning: (message) => log({ level: 'warn', source: id, message }),
+    onKvWrite: d.onKvWrite,
+    ...(d.kvLimits ? { kvLimits: d.kvLimits.forComponent(id) } : {}),
+    ...(d.onHostCall ? { onHostCall: d.onHostCall } : {}),
+    ...(entry.files ? { files: entry.files } : {}),
+    bridge: d.bridge,
+    outbound: { allowedHosts: entry.allowedHosts, internal: d.internal, fetch: d.fetch, bridge: d.bridge },
+  };
 }
 
 /** Read a streamed body to the end (for in-process requests, which are buffered). */

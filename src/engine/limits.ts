@@ -48,6 +48,7 @@ export function capMemory(bytes: Uint8Array, maxBytes: number): Uint8Array {
  * its own module another way and keeps its own limits.
  */
 export function installMemoryCap(ceilingBytes: () => number): void {
+  installedCeiling = ceilingBytes;
   const original = WebAssembly.compile.bind(WebAssembly);
   WebAssembly.compile = (source: BufferSource) => {
     const ceiling = ceilingBytes();
@@ -55,6 +56,13 @@ export function installMemoryCap(ceilingBytes: () => number): void {
     const view = source instanceof Uint8Array ? source : ArrayBuffer.isView(source) ? new Uint8Array(source.buffer, source.byteOffset, source.byteLength) : new Uint8Array(source);
     return original(capMemory(view, ceiling) as Uint8Array<ArrayBuffer>);
   };
+}
+
+let installedCeiling: () => number = () => 0;
+
+/** The ceiling `installMemoryCap` enforces, in bytes (0: none); memory-pool.ts gives it to the memories it makes. */
+export function memoryCeilingBytes(): number {
+  return installedCeiling();
 }
 
 export const MIB = 1024 * 1024;

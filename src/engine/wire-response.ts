@@ -56,6 +56,7 @@ export function toWireResponse(
     timing: {
       routeMs: timing.routeMs ?? 0,
       instantiateMs: timing.instantiateMs ?? 0,
+      ...(timing.instanceMs === undefined ? {} : { instanceMs: timing.instanceMs }),
       handlerMs: timing.handlerMs ?? 0,
       persistMs: timing.persistMs ?? 0,
       totalMs: performance.now() - started,

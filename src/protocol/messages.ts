@@ -39,7 +39,10 @@ export interface WireResponse {
 
 export interface RequestTiming {
   routeMs: number;
+  /** Time the request waited for its instance (near 0 when one was made ahead while idle). */
   instantiateMs: number;
+  /** What making that instance took, on or off the request path (WASI 0.2 components). */
+  instanceMs?: number;
   handlerMs: number;
   persistMs: number;
   totalMs: number;
