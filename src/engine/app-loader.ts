@@ -223,6 +223,8 @@ async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log,
     source: component.id,
     message: `loaded ${key} (${formatSize(bytes.byteLength)}; ${stats.fromCache ? 'transpiled output from cache' : `transpiled in ${stats.transpileMs.toFixed(0)} ms`}, compiled in ${stats.compileMs.toFixed(0)} ms${bridge === 'sync' ? '; synchronous glue, without JSPI' : ''})`,
   });
+  // The glue runs either way; a rewrite that no longer fits jco's output only makes streams slow.
+  if (stats.glueRewrite?.problem) log({ level: 'warn', source: component.id, message: `${at}: ${stats.glueRewrite.problem}` });
   return { prepared, kind: handler === 'spin1-inbound-http' ? 'spin1-component' : handler === 'wasi-http-0.3' ? 'wasi-http-p3' : 'wasi-http' };
 }
 

@@ -5,6 +5,7 @@
  */
 import { $init, generate } from '@bytecodealliance/jco-transpile/component';
 import { readComponentWorld, type ComponentWorld } from './component-world';
+import { rewriteGlue } from './glue-rewrites';
 import { getTranspiled, putTranspiled, sha256Hex, type Transpiled } from './transpile-cache';
 import { GLUE_NAME, transpileOptions } from './transpile-options';
 
@@ -14,7 +15,7 @@ export interface PreparedComponent {
   /** A fresh instance: the glue's exports object. */
   instantiate(imports: Record<string, unknown>): Promise<Record<string, unknown>>;
   /** How the preparation went, for the log and the bench. */
-  stats: { transpileMs: number; fromCache: boolean; compileMs: number };
+  stats: { transpileMs: number; fromCache: boolean; compileMs: number; glueRewrite?: Transpiled['glueRewrite'] };
 }
 
 type Glue = {
@@ -83,7 +84,7 @@ async function prepare(bytes: Uint8Array, hash: string, bridge: AsyncBridge): Pr
   return {
     hash,
     world,
-    stats: { transpileMs, fromCache, compileMs },
+    stats: { transpileMs, fromCache, compileMs, glueRewrite: transpiled.glueRewrite },
     instantiate: (imports) => glue.instantiate(getCoreModule, imports),
   };
 }
@@ -91,5 +92,12 @@ async function prepare(bytes: Uint8Array, hash: string, bridge: AsyncBridge): Pr
 async function transpile(bytes: Uint8Array, bridge: AsyncBridge): Promise<Transpiled> {
   await $init;
   const output = generate(bytes, transpileOptions(bridge));
-  return { files: output.files, imports: output.imports, exports: output.exports };
+  let glueRewrite: Transpiled['glueRewrite'];
+  const files = output.files.map(([name, data]): [string, Uint8Array] => {
+    if (name !== `${GLUE_NAME}.js`) return [name, data];
+    const result = rewriteGlue(new TextDecoder().decode(data));
+    glueRewrite = { applied: result.applied, problem: result.problem };
+    return [name, result.applied.length > 0 ? new TextEncoder().encode(result.source) : data];
+  });
+  return { files, imports: output.imports, exports: output.exports, glueRewrite };
 }
