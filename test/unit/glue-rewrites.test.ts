@@ -45,7 +45,8 @@ function transpile(file: string): Transpiled {
   const { files } = generate(readFileSync(join(fixtures, file)), transpileOptions('jspi'));
   const glue = files.find(([name]) => name === `${GLUE_NAME}.js`);
   assert.ok(glue, 'jco produced glue');
-  const modules = new Map(files.filter(([name]) => name.endsWith('.wasm')).map(([name, data]) => [name, new WebAssembly.Module(data as Uint8Array<ArrayBuffer>)]));
+  const cores = files.filter(([name]) => name.endsWith('.wasm'));
+  const modules = new Map(cores.map(([name, data]) => [name, new WebAssembly.Module(data as Uint8Array<ArrayBuffer>)]));
   return { glue: new TextDecoder().decode(glue[1]), modules };
 }
 
