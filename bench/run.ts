@@ -20,6 +20,7 @@ import { measureLoadSteps } from './phases/load.ts';
 import { measureKvOps, measureNodeBaseline } from './phases/node.ts';
 import { measureAuthoring } from './phases/authoring.ts';
 import { targets, type Target } from './lib/targets.ts';
+import { measureP3Echo, measureP3Tiny } from './phases/p3.ts';
 
 const PG_URL = process.env.PG_URL;
 if (!PG_URL) throw new Error('PG_URL is not set (run `npm run bench`)');
@@ -62,6 +63,12 @@ try {
   step('tiny WAT app (kv-tiny)');
   context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const tiny = await measureTiny(context, `${files.url}/fixtures/apps/kv-tiny/spin.toml`, plan);
+  await context.close();
+
+  step('Spin 4 (WASI 0.3): 1 MiB echo (p3-echo), p3 twin of kv-tiny (p3-kv-tiny)');
+  context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const p3Echo = await measureP3Echo(context, `${files.url}/fixtures/apps`, plan);
+  const p3Tiny = await measureP3Tiny(context, `${files.url}/fixtures/apps`, plan);
   await context.close();
 
   step('bare service worker + Worker hop (no playground code)');
@@ -123,6 +130,14 @@ try {
     swFloor: js.swFloor,
     plumbing: { js_ms: plumbing, tiny_ms: round(tiny.request.p50_ms - tiny.direct.p50_ms), target_ms: round(bareHop.echo.p50_ms + 0.5), note: 'request p50 − direct p50; target: the bare service worker → Worker echo (js.breakdown.bareHop.echo) + 0.5 ms' },
     tiny: { app: 'kv-tiny (WAT component; reads key count, appends x, writes it back)', request: tiny.request, direct: tiny.direct, engineTiming: tiny.engineTiming, uiAB: tiny.uiAB },
+    p3: {
+      echo1MiB: {
+        app: 'p3-echo (WAT, WASI 0.3): POST of 1 MiB echoed, timed to the last byte',
+        ...(p3Echo.request ?? { p50_ms: null }),
+        reason: p3Echo.reason ?? null,
+      },
+      tiny: { app: `${p3Tiny.app} (WASI 0.3 twin of kv-tiny)`, request: p3Tiny.request, reason: p3Tiny.reason ?? null },
+    },
     coldStart: start.coldStart,
     warmStart: { ...start.warmStart, firstRequests: start.firstRequestsAfterWarmStart, traced: start.tracedWarmVisit },
     transpile: { ...start.transpile, loadSteps },
@@ -166,6 +181,8 @@ function printTable(r: any) {
     ['js.instantiate.cost_ms / waited_ms', `${r.js.instantiate.cost_ms} / ${r.js.instantiate.waited_ms}`, 'p50 ms: making one instance (ahead, while idle) / the request waiting for it'],
     ['  engine split: instantiate / handler / persist', `${r.js.breakdown.engineTiming?.instantiateMs?.p50_ms} / ${r.js.breakdown.engineTiming?.handlerMs?.p50_ms} / ${r.js.breakdown.engineTiming?.persistMs?.p50_ms}`, 'p50 ms, from the engine\'s own timing'],
     ['tiny.request.p50_ms / rps', `${r.tiny.request.p50_ms} / ${r.tiny.request.rps}`, `kv-tiny WAT; direct p50 ${r.tiny.direct.p50_ms}; with UI quiet p50 ${r.tiny.uiAB.uiQuiet.p50_ms}`],
+    ['p3.echo1MiB.p50_ms', `${r.p3.echo1MiB.p50_ms}`, r.p3.echo1MiB.reason ?? `1 MiB POST echoed by p3-echo, n=${r.p3.echo1MiB.n}`],
+    ['p3.tiny.request.p50_ms', `${r.p3.tiny.request?.p50_ms ?? null}`, r.p3.tiny.reason ?? `${r.p3.tiny.app}, n=${r.p3.tiny.request.n}`],
     ['coldStart.ms / warmStart.ms', `${r.coldStart.ms} / ${r.warmStart.ms}`, 'navigation → preview first response (median)'],
     ['  cold runs / warm runs', `${r.coldStart.runs.map((v: any) => v.ms).join(', ')} / ${r.warmStart.runs.map((v: any) => v.ms).join(', ')}`, `SW register() took ${r.warmStart.runs.map((v: any) => v.breakdown.runnerSwRegisterMs).join(', ')} ms in the warm runs (the runner waits for it)`],
     ['transpile.ms / cached_ms', `${r.transpile.ms} / ${r.transpile.cached_ms}`, `compile ${r.transpile.compileCold_ms} ms cold, ${r.transpile.compileWarm_ms} ms warm`],

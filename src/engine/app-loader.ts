@@ -229,8 +229,12 @@ async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log,
   log({
     level: 'info',
     source: component.id,
-    message: `loaded ${key} (${formatBytes(bytes.byteLength)}; ${stats.fromCache ? 'transpiled output from cache' : `transpiled in ${stats.transpileMs.toFixed(0)} ms`}, compiled in ${stats.compileMs.toFixed(0)} ms${bridge === 'sync' ? '; synchronous glue, without JSPI' : ''})`,
+    message: `loaded ${key} (${formatBytes(bytes.byteLength)}; ${stats.fromCache ? 'transpiled output from cache' : `transpiled in ${stats.transpileMs.toFixed(0)} ms`}, compiled in ${stats.compileMs.toFixed(0)} ms${bridge === 'sync' ? '; synchronous glue, without JSPI' : ''}${
+      stats.glueRewrite?.applied.length ? '; streams copy byte chunks (glue-rewrites.ts)' : ''
+    })`,
   });
+  // The glue runs either way; a rewrite that no longer fits jco's output only makes streams slow.
+  if (stats.glueRewrite?.problem) log({ level: 'warn', source: component.id, message: `${at}: ${stats.glueRewrite.problem}` });
   return { prepared, kind: handler === 'spin1-inbound-http' ? 'spin1-component' : handler === 'wasi-http-0.3' ? 'wasi-http-p3' : 'wasi-http' };
 }
 

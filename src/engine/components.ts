@@ -11,6 +11,7 @@ import { GLUE_NAME, transpileOptions, type Bridge } from './transpile-options';
 import { IMAGE_MEMORY_IMPORT, splitMemoryImage } from './memory-image';
 import { MemoryPool } from './memory-pool';
 import { memoryCeilingBytes } from './limits';
+import { rewriteGlue } from './glue-rewrites';
 
 export interface PreparedComponent {
   hash: string;
@@ -20,7 +21,7 @@ export interface PreparedComponent {
   /** The instance `exports` came from will never run again: its memories may be reused (memory-pool.ts). */
   release?(exports: Record<string, unknown>): void;
   /** How the preparation went, for the log and the bench. */
-  stats: { transpileMs: number; fromCache: boolean; compileMs: number };
+  stats: { transpileMs: number; fromCache: boolean; compileMs: number; glueRewrite?: Transpiled['glueRewrite'] };
 }
 
 type Glue = {
@@ -91,7 +92,7 @@ async function prepare(bytes: Uint8Array, hash: string, bridge: Bridge): Promise
   return {
     hash,
     world,
-    stats: { transpileMs, fromCache, compileMs },
+    stats: { transpileMs, fromCache, compileMs, glueRewrite: transpiled.glueRewrite },
     instantiate: async (imports) => {
       const memories: Array<[MemoryPool, WebAssembly.Memory]> = [];
       // Core instances are made synchronously (allowed in a Worker): the glue then runs its whole
@@ -118,5 +119,12 @@ async function prepare(bytes: Uint8Array, hash: string, bridge: Bridge): Promise
 async function transpile(bytes: Uint8Array, bridge: Bridge): Promise<Transpiled> {
   await $init;
   const output = generate(bytes, transpileOptions(bridge));
-  return { files: output.files, imports: output.imports, exports: output.exports };
+  let glueRewrite: Transpiled['glueRewrite'];
+  const files = output.files.map(([name, data]): [string, Uint8Array] => {
+    if (name !== `${GLUE_NAME}.js`) return [name, data];
+    const result = rewriteGlue(new TextDecoder().decode(data));
+    glueRewrite = { applied: result.applied, problem: result.problem };
+    return [name, result.applied.length > 0 ? new TextEncoder().encode(result.source) : data];
+  });
+  return { files, imports: output.imports, exports: output.exports, glueRewrite };
 }

@@ -4,19 +4,22 @@
  * be stored in IndexedDB any more, so only jco's output files are kept.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { GLUE_REWRITES_VERSION } from './glue-rewrites';
 
 export interface Transpiled {
   files: Array<[string, Uint8Array]>;
   imports: string[];
   exports: Array<[string, string]>;
+  /** What src/engine/glue-rewrites.ts did to the glue (absent in entries made before it existed). */
+  glueRewrite?: { applied: string[]; problem: string | null };
 }
 
 interface CacheDb extends DBSchema {
   transpiled: { key: string; value: Transpiled & { version: string } };
 }
 
-/** Bump when the transpile options change, so old entries are not reused. */
-const CACHE_VERSION = 'jco-transpile-0.15.0/jspi-2';
+/** Bump when the transpile options change, so old entries are not reused; glue edited by an older rewrite is not reused either. */
+const CACHE_VERSION = `jco-transpile-0.15.0/jspi-2/${GLUE_REWRITES_VERSION}`;
 
 let database: Promise<IDBPDatabase<CacheDb>> | null = null;
 function db(): Promise<IDBPDatabase<CacheDb>> {

@@ -53,6 +53,42 @@ test('a WASI 0.3 echo component answers a POST through the preview with its stat
   await context.close();
 });
 
+test('a 1 MiB POST of arbitrary bytes comes back from a WASI 0.3 echo exactly, on the byte-chunk stream glue', async () => {
+  const context = await newContext(browser);
+  const page = await openPlayground(context, appQuery('p3-echo'));
+  const preview = await previewFrame(page);
+  await panel(page, 'Logs').getByText(/loaded p3-echo\.wasm .*streams copy byte chunks/).first().waitFor();
+  const result = await preview.evaluate(async () => {
+    const body = new Uint8Array(1 << 20);
+    let x = 0x9e3779b9;
+    for (let i = 0; i < body.length; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      body[i] = x & 0xff;
+    }
+    const seen = new Set(body).size;
+    const results = [];
+    for (let round = 0; round < 2; round++) {
+      const response = await fetch('/echo', { method: 'POST', body });
+      const echoed = new Uint8Array(await response.arrayBuffer());
+      let firstDifference = -1;
+      for (let i = 0; i < Math.max(echoed.length, body.length); i++) {
+        if (echoed[i] !== body[i]) {
+          firstDifference = i;
+          break;
+        }
+      }
+      results.push({ status: response.status, length: echoed.length, firstDifference });
+    }
+    return { seen, results };
+  });
+  assert.equal(result.seen, 256, 'the body holds every byte value');
+  const exact = { status: 200, length: 1 << 20, firstDifference: -1 };
+  assert.deepEqual(result.results, [exact, exact]);
+  await context.close();
+});
+
 test('one app routes a WASI 0.3, a WASI 0.2 and a Spin 1 component, each by its own route', async () => {
   const context = await newContext(browser);
   const page = await openPlayground(context, appQuery('p3-mixed', '&preview=off'));

@@ -1,0 +1,272 @@
+/**
+ * The one place where the glue jco generates is changed before it runs: the WASI 0.3 stream
+ * runtime (docs/spin4.md, "Byte streams"; docs/toolchain.md §6). jco-transpile 0.15.0 moves
+ * every `stream<u8>` element through plain JS arrays (`Array.from`, `concat`, a per-byte `push`)
+ * and wakes waiting tasks by polling with timers (a 10 ms idle tick, `setInterval` for host
+ * reads), so a 1 MiB body took seconds. The rewrites below keep jco's logic and change only:
+ *
+ * - bytes: for `stream<u8>` a copy is a `Uint8Array` (`subarray`/`set`), never an array of numbers;
+ * - wake-ups: a waitable that gets an event wakes the scheduler and host readers at once (on the
+ *   next macrotask); the old timers stay as the fallback, so nothing waits longer than before.
+ *
+ * Every edit names the text it expects and how often. If jco's output differs (another version,
+ * another shape), nothing is changed and the reason is returned, so the loader logs it and the
+ * component runs on jco's own (slow but correct) code. Glue without the stream runtime (WASI 0.2,
+ * Spin 1) is left alone.
+ */
+
+/** Part of the transpile cache's version: change it whenever an edit below changes. */
+export const GLUE_REWRITES_VERSION = 'p3-bytes-1';
+
+export interface GlueRewriteResult {
+  source: string;
+  /** Names of the edits made; empty when the glue has no stream runtime or could not be edited. */
+  applied: string[];
+  /** Why the glue was left as jco made it although it has the stream runtime. */
+  problem: string | null;
+}
+
+/** Marks glue with jco's WASI 0.3 stream runtime: only such glue is edited. */
+const STREAM_RUNTIME = 'class ManagedBuffer {';
+
+interface Edit {
+  name: string;
+  find: RegExp;
+  replace: string;
+  /** How many matches jco 0.15.0's glue has; any other count abandons every edit. */
+  min: number;
+  max: number;
+}
+
+const ws = (text: string) => new RegExp(text.split(/\s+/).filter(Boolean).map(escape).join('\\s*'), 'g');
+function escape(token: string): string {
+  return token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Helpers the edits call, put in front of `export function instantiate`. Wakers are module-wide:
+ * waking a scheduler that has nothing ready costs one tick and is otherwise harmless.
+ */
+const PRELUDE = `
+// ---- added by Spin Playground (src/engine/glue-rewrites.ts): byte copies and prompt wake-ups ----
+const _pgWakers = new Set();
+const _pgTasks = [];
+let _pgChannel = null;
+function _pgNextTask() {
+  return new Promise((resolve) => {
+    if (_pgChannel === null) {
+      _pgChannel = new MessageChannel();
+      _pgChannel.port1.onmessage = () => { const run = _pgTasks.shift(); if (run) run(); };
+      _pgChannel.port1.unref?.();
+    }
+    _pgTasks.push(resolve);
+    _pgChannel.port2.postMessage(null);
+  });
+}
+function _pgNotify() {
+  if (_pgWakers.size === 0) return;
+  const wakers = [..._pgWakers];
+  _pgWakers.clear();
+  for (const wake of wakers) wake();
+}
+function _pgIdle(ms) {
+  if (!(ms > 0)) return _pgNextTask();
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      _pgWakers.delete(wake);
+      resolve();
+    };
+    const wake = () => { _pgNextTask().then(finish); };
+    const timer = setTimeout(finish, ms);
+    _pgWakers.add(wake);
+  });
+}
+async function _pgUntil(ready) {
+  while (!ready()) await _pgIdle(4);
+}
+function _pgRest(data, count) {
+  return ArrayBuffer.isView(data) ? data.subarray(count) : data.slice(count);
+}
+function _pgJoin(a, b) {
+  if (!ArrayBuffer.isView(a) && !ArrayBuffer.isView(b)) return a.concat(b);
+  if (b.length === 0) return ArrayBuffer.isView(a) ? a : Uint8Array.from(a);
+  if (a.length === 0) return ArrayBuffer.isView(b) ? b : Uint8Array.from(b);
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+// ---- end of Spin Playground additions ----
+`;
+
+/** PendingValueQueue#take: like drainInto, but for `stream<u8>` returns one Uint8Array. */
+const TAKE_METHOD = `take(target, maxCount) {
+      if (this.#elemMeta.payloadTypeName !== 'U8') { return { values: target, n: this.drainInto(target, maxCount) }; }
+      const n = Math.min(maxCount, this.#length);
+      if (!(n > 0)) { return { values: target, n: 0 }; }
+      const out = new Uint8Array(target.length + n);
+      out.set(target);
+      let at = target.length;
+      let remaining = n;
+      while (remaining > 0) {
+        const chunk = this.#chunks[0];
+        const transfer = Math.min(remaining, chunk.length - this.#offset);
+        const end = this.#offset + transfer;
+        out.set(ArrayBuffer.isView(chunk) ? chunk.subarray(this.#offset, end) : chunk.slice(this.#offset, end), at);
+        at += transfer;
+        this.#offset = end;
+        this.#length -= transfer;
+        remaining -= transfer;
+        if (this.#offset === chunk.length) {
+          this.#chunks.shift();
+          this.#offset = 0;
+        }
+      }
+      return { values: out, n };
+    }
+    drainInto(target, maxCount) {`;
+
+const isBytes = (name: string) => `!(${name} instanceof Uint8Array)`;
+
+export const EDITS: Edit[] = [
+  {
+    name: 'prelude',
+    find: ws('export function instantiate('),
+    replace: `${PRELUDE}export function instantiate(`,
+    min: 1,
+    max: 1,
+  },
+  // Wake-ups.
+  { name: 'notify on event', find: ws('this.#pendingEventFn = fn;'), replace: 'this.#pendingEventFn = fn; _pgNotify();', min: 1, max: 1 },
+  {
+    name: 'scheduler idle wait',
+    find: ws('await new Promise((resolve) => setTimeout(resolve, delay));'),
+    replace: 'await _pgIdle(delay);',
+    min: 1,
+    max: 1,
+  },
+  {
+    name: 'scheduler first tick',
+    find: /setTimeout\(async \(\) => \{(\s*let result = this\.tick\(\);[\s\S]*?this\.#tickLoop = null;\s*\}), 10\);/g,
+    replace: '_pgIdle(10).then(async () => {$1);',
+    min: 1,
+    max: 1,
+  },
+  {
+    name: 'host waits for copy event',
+    find: new RegExp(
+      String.raw`await new Promise\(\(resolve\) => \{\s*let waitInterval = setInterval\((?:async )?\(\) => \{\s*` +
+        String.raw`if \(!this\.hasPendingEvent\(\)\) \{ return; \}\s*clearInterval\(waitInterval\);\s*resolve\(\);\s*\}\);\s*\}\);`,
+      'g',
+    ),
+    replace: 'await _pgUntil(() => this.hasPendingEvent());',
+    min: 2,
+    max: 4,
+  },
+  // Bytes: ManagedBuffer.
+  {
+    name: 'buffer accepts bytes',
+    find: ws('if (args.data !== undefined && !Array.isArray(args.data)) {'),
+    replace: `if (args.data !== undefined && !Array.isArray(args.data) && ${isBytes('args.data')}) {`,
+    min: 1,
+    max: 1,
+  },
+  {
+    name: 'buffer reads guest bytes as a copy',
+    find: ws('values = Array.from(new Uint8Array(this.#memory.buffer, this.#ptr, count));'),
+    replace: 'values = new Uint8Array(this.#memory.buffer, this.#ptr, count).slice();',
+    min: 1,
+    max: 1,
+  },
+  {
+    name: 'buffer hands out host bytes without a copy',
+    find: ws('values = this.#hostOnlyData.slice(0, count);'),
+    replace: 'values = ArrayBuffer.isView(this.#hostOnlyData) ? this.#hostOnlyData.subarray(0, count) : this.#hostOnlyData.slice(0, count);',
+    min: 1,
+    max: 1,
+  },
+  {
+    name: 'buffer keeps the rest of host bytes',
+    find: ws('this.#hostOnlyData = this.#hostOnlyData.slice(count);'),
+    replace: 'this.#hostOnlyData = _pgRest(this.#hostOnlyData, count);',
+    min: 1,
+    max: 1,
+  },
+  {
+    name: 'buffer write accepts bytes',
+    find: ws("if (!Array.isArray(values)) { throw new TypeError('values input to write() must be an array'); }"),
+    replace: `if (!Array.isArray(values) && ${isBytes('values')}) { throw new TypeError('values input to write() must be an array'); }`,
+    min: 1,
+    max: 1,
+  },
+  {
+    name: 'buffer appends host bytes',
+    find: ws('this.#hostOnlyData = this.#hostOnlyData.concat(values);'),
+    replace: 'this.#hostOnlyData = _pgJoin(this.#hostOnlyData, values);',
+    min: 1,
+    max: 1,
+  },
+  {
+    name: 'host read takes bytes as they are',
+    find: ws('const value = typedArray === undefined ? count === 1 ? values[0] : values : new typedArray(values);'),
+    replace: 'const value = typedArray === undefined ? count === 1 ? values[0] : values : values instanceof typedArray ? values : new typedArray(values);',
+    min: 1,
+    max: 1,
+  },
+  // Bytes: host values lowered into a guest stream (a request body).
+  {
+    name: 'writeMany accepts bytes',
+    find: ws('if (!Array.isArray(values)) { throw new TypeError("writeMany values must be an array"); }'),
+    replace: `if (!Array.isArray(values) && ${isBytes('values')}) { throw new TypeError("writeMany values must be an array"); }`,
+    min: 1,
+    max: 1,
+  },
+  { name: 'queue takes bytes', find: ws('drainInto(target, maxCount) {'), replace: TAKE_METHOD, min: 1, max: 1 },
+  {
+    name: 'inject collects bytes',
+    find: /const values = \[\];(\s*const hasPendingReadBuffer)/g,
+    replace: 'let values = [];$1',
+    min: 1,
+    max: 1,
+  },
+  {
+    name: 'inject drains bytes',
+    find: ws('count -= pendingValues.drainInto(values, count);'),
+    replace: '{ const taken = pendingValues.take(values, count); values = taken.values; count -= taken.n; }',
+    min: 1,
+    max: 1,
+  },
+  {
+    name: 'cancel drains bytes',
+    find: /const cancelValues = \[\];\s*pendingValues\.drainInto\(cancelValues, buffer\.remaining\(\)\);/g,
+    replace: 'const cancelValues = pendingValues.take([], buffer.remaining()).values;',
+    min: 1,
+    max: 1,
+  },
+];
+
+/** Apply every edit, or none: the edits depend on each other (bytes made by one are accepted by another). */
+export function rewriteGlue(source: string, edits: Edit[] = EDITS): GlueRewriteResult {
+  if (!source.includes(STREAM_RUNTIME)) return { source, applied: [], problem: null };
+  let out = source;
+  for (const edit of edits) {
+    const found = out.match(edit.find)?.length ?? 0;
+    if (found < edit.min || found > edit.max) {
+      const expected = edit.min === edit.max ? `${edit.min}` : `${edit.min} to ${edit.max}`;
+      return {
+        source,
+        applied: [],
+        problem:
+          `jco's glue does not have the shape the stream rewrite "${edit.name}" expects (${expected} matches, found ${found}); ` +
+          'streams run on jco\'s own element-by-element code (slow, but correct). See docs/spin4.md.',
+      };
+    }
+    // A function replacer, so that `$` in the new text is literal; `$1` stands for the first group.
+    out = out.replace(edit.find, (...match: string[]) => edit.replace.replace(/\$1/g, () => match[1] ?? ''));
+  }
+  return { source: out, applied: edits.map((e) => e.name), problem: null };
+}

@@ -1,0 +1,155 @@
+/**
+ * The transpile-time edits to jco's WASI 0.3 stream runtime (src/engine/glue-rewrites.ts): real
+ * jco-transpile output for the built p3-echo fixture gets every edit, and the edited glue echoes
+ * arbitrary bytes exactly, through the engine's own p3 host and executor. Glue without the stream
+ * runtime is left alone, and glue of another shape is left as jco made it, with the reason.
+ *
+ * Node 20 has no JSPI. The echo fixture never suspends inside a host call (its host calls are
+ * synchronous; it waits by returning WAIT to the glue's event loop), so `WebAssembly.promising`
+ * can stand in as a plain async wrapper; the `Suspending` stand-in fails the test if any import
+ * it wraps returns a Promise, which only real JSPI could wait for.
+ */
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { register } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { $init, generate } from '@bytecodealliance/jco-transpile/component';
+import { EDITS, GLUE_REWRITES_VERSION, rewriteGlue } from '../../src/engine/glue-rewrites.ts';
+import { GLUE_NAME, transpileOptions } from '../../src/engine/transpile-options.ts';
+
+// The p3 host imports wasi-http.ts, which runs on preview2-shim's browser `io` build, as in the engine.
+register('../support/browser-io-shim.mjs', import.meta.url);
+const { createWasiHttpTypesP3 } = await import('../../src/host/wasi-http-p3.ts');
+const { findP3Handler, startP3Handler } = await import('../../src/engine/executors/wasi-http-p3.ts');
+
+const fixtures = new URL('../fixtures/dist/', import.meta.url).pathname;
+const wasm = WebAssembly as unknown as { Suspending?: unknown; promising?: unknown };
+wasm.Suspending ??= class {
+  constructor(fn: (...args: unknown[]) => unknown) {
+    return (...args: unknown[]) => {
+      const result = fn(...args);
+      if (result && typeof (result as { then?: unknown }).then === 'function') throw new Error('a host call suspended, which needs real JSPI');
+      return result;
+    };
+  }
+};
+wasm.promising ??= (fn: (...args: unknown[]) => unknown) => async (...args: unknown[]) => fn(...args);
+
+interface Transpiled { glue: string; modules: Map<string, WebAssembly.Module> }
+let echo: Transpiled;
+
+function transpile(file: string): Transpiled {
+  const { files } = generate(readFileSync(join(fixtures, file)), transpileOptions('jspi'));
+  const glue = files.find(([name]) => name === `${GLUE_NAME}.js`);
+  assert.ok(glue, 'jco produced glue');
+  const cores = files.filter(([name]) => name.endsWith('.wasm'));
+  const modules = new Map(cores.map(([name, data]) => [name, new WebAssembly.Module(data as Uint8Array<ArrayBuffer>)]));
+  return { glue: new TextDecoder().decode(glue[1]), modules };
+}
+
+before(async () => {
+  await $init;
+  echo = transpile('p3-echo.wasm');
+});
+
+/** Import `glue` as a module and make one instance of the echo component with the engine's p3 host. */
+async function instantiate(glue: string, modules: Map<string, WebAssembly.Module>) {
+  const dir = mkdtempSync(join(tmpdir(), 'glue-rewrites-'));
+  try {
+    writeFileSync(join(dir, 'glue.mjs'), glue);
+    const module = (await import(pathToFileURL(join(dir, 'glue.mjs')).href)) as {
+      instantiate(get: (path: string) => WebAssembly.Module, imports: Record<string, unknown>): Promise<Record<string, unknown>>;
+    };
+    return await module.instantiate((path) => modules.get(path)!, {
+      'wasi:http/types': createWasiHttpTypesP3(),
+      'wasi:cli/environment': { getEnvironment: () => [] },
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** POST `body` to the instance and collect the streamed response body. */
+async function post(exports: Record<string, unknown>, body: Uint8Array) {
+  const init = { method: 'POST', pathWithQuery: '/echo', scheme: 'http' as const, authority: 'localhost', headers: [], body };
+  const run = startP3Handler(findP3Handler(exports), init);
+  const head = await run.head;
+  assert.ok(head, 'the echo answered with a head');
+  const chunks: Uint8Array[] = [];
+  if (head.body) {
+    chunks.push(...head.body.chunks);
+    head.body.onChunk = (chunk) => chunks.push(chunk);
+  }
+  const outcome = await run.done;
+  return { status: head.status, headers: head.headers.map(([n, v]) => `${n}: ${new TextDecoder().decode(v)}`), outcome, bytes: Buffer.concat(chunks) };
+}
+
+/** Arbitrary bytes (xorshift32), every value 0..255 many times over. */
+function arbitraryBytes(length: number, seed: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+test('real jco output for a WASI 0.3 component gets every stream edit', () => {
+  const result = rewriteGlue(echo.glue);
+  assert.equal(result.problem, null);
+  assert.deepEqual(result.applied, EDITS.map((e) => e.name));
+  assert.notEqual(result.source, echo.glue);
+  // jco's element-by-element copies and polling timers are gone from the stream runtime.
+  assert.doesNotMatch(result.source, /Array\.from\(new Uint8Array\(this\.#memory\.buffer/);
+  assert.doesNotMatch(result.source, /this\.#hostOnlyData\.concat\(values\)/);
+  assert.doesNotMatch(result.source, /setTimeout\(resolve, delay\)/);
+  assert.doesNotMatch(result.source, /let waitInterval = setInterval/);
+  assert.match(result.source, /added by Spin Playground \(src\/engine\/glue-rewrites\.ts\)/);
+  assert.match(GLUE_REWRITES_VERSION, /\S/);
+});
+
+test('the rewritten glue echoes 1 MiB of arbitrary bytes exactly, in byte chunks, and again on the same instance', async () => {
+  const exports = await instantiate(rewriteGlue(echo.glue).source, echo.modules);
+  for (const [size, seed] of [[1 << 20, 7], [1, 3], [0, 1], [65_537, 11]] as const) {
+    const body = arbitraryBytes(size, seed);
+    const response = await post(exports, body);
+    assert.deepEqual(response.outcome, {}, `POST of ${size} bytes ends cleanly`);
+    assert.equal(response.status, 200);
+    assert.deepEqual(response.headers, ['x-echo: p3']);
+    assert.equal(response.bytes.length, size, `POST of ${size} bytes: length`);
+    assert.ok(response.bytes.equals(body), `POST of ${size} bytes: the same bytes`);
+  }
+});
+
+test('the rewritten glue answers exactly as jco\'s own glue does', async () => {
+  const body = arbitraryBytes(70_000, 5);
+  const mine = await post(await instantiate(rewriteGlue(echo.glue).source, echo.modules), body);
+  const jcos = await post(await instantiate(echo.glue, echo.modules), body);
+  assert.deepEqual({ ...mine, bytes: mine.bytes.toString('base64') }, { ...jcos, bytes: jcos.bytes.toString('base64') });
+  assert.ok(jcos.bytes.equals(body));
+});
+
+test('glue without the WASI 0.3 stream runtime (a WASI 0.2 component) is left alone, without a complaint', () => {
+  const { glue } = transpile('kv-tiny.wasm');
+  const result = rewriteGlue(glue);
+  assert.deepEqual(result, { source: glue, applied: [], problem: null });
+});
+
+test('glue of another shape is left as jco made it, and the reason names the edit and the count', () => {
+  const changed = echo.glue.replace('this.#pendingEventFn = fn;', 'this.#pendingEventFn = fn ;;');
+  assert.notEqual(changed, echo.glue, 'the test changed the glue');
+  const result = rewriteGlue(changed);
+  assert.equal(result.source, changed);
+  assert.deepEqual(result.applied, []);
+  assert.match(result.problem ?? '', /stream rewrite "notify on event" expects \(1 matches, found 0\)/);
+  assert.match(result.problem ?? '', /element-by-element code/);
+
+  const doubled = echo.glue.replace('drainInto(target, maxCount) {', 'drainInto(target, maxCount) {}\n    drainInto(target, maxCount) {');
+  assert.match(rewriteGlue(doubled).problem ?? '', /"queue takes bytes" expects \(1 matches, found 2\)/);
+});
