@@ -211,8 +211,10 @@ describe('Spin 4 instance reuse for WASI 0.3 components', () => {
 
   test('an instance idle for ?idleInstanceTimeout= ms is dropped; one used again in time is kept', async () => {
     const context = await newContext(browser);
-    const page = await openPlayground(context, appQuery('p3-counter', '&preview=off&idleInstanceTimeout=300'));
-    const results = await sequential(page, ['/a', 'sleep:900', '/b', '/c']);
+    // 1.5 s idle against a 4 s pause: wide margins, so a loaded machine's slow requests between
+    // /b and /c do not count as idle time.
+    const page = await openPlayground(context, appQuery('p3-counter', '&preview=off&idleInstanceTimeout=1500'));
+    const results = await sequential(page, ['/a', 'sleep:4000', '/b', '/c']);
     // Which instance served each request shows in its count. The guest's own in-flight count is
     // left out here: its task may still be finishing (trailers, stream drop) when the host has
     // the whole body and sends the next request, so it can read 2 for sequential requests.
