@@ -309,6 +309,7 @@ async function main(): Promise<void> {
   connectRunner(previewOrigin, {
     query: params.get('jspi') === 'off' ? '?jspi=off' : '',
     onError: (message) => log('error', 'runner', message),
+    onPreviewReady: () => preview.serviceWorkerReady(),
     onClient: (client, first) => {
       if (record.authored) void authoringClient().warm().catch((error: unknown) => log('warn', 'authoring', `the JS builder did not warm up: ${String(error)}`));
       engine = client;
