@@ -221,7 +221,7 @@ async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log,
   log({
     level: 'info',
     source: component.id,
-    message: `loaded ${key} (${formatSize(bytes.byteLength)}; ${stats.fromCache ? 'transpiled output from cache' : `transpiled in ${stats.transpileMs.toFixed(0)} ms`}, compiled in ${stats.compileMs.toFixed(0)} ms${bridge === 'sync' ? '; synchronous glue, without JSPI' : ''})`,
+    message: `loaded ${key} (${formatSize(bytes.byteLength)}; ${stats.prebuilt ? 'transpiled at build time' : stats.fromCache ? 'transpiled output from cache' : `transpiled in ${stats.transpileMs.toFixed(0)} ms`}, compiled in ${stats.compileMs.toFixed(0)} ms${bridge === 'sync' ? '; synchronous glue, without JSPI' : ''})`,
   });
   return { prepared, kind: handler === 'spin1-inbound-http' ? 'spin1-component' : handler === 'wasi-http-0.3' ? 'wasi-http-p3' : 'wasi-http' };
 }

@@ -1,11 +1,13 @@
 /**
  * Turns component bytes into something the engine can instantiate once per request:
- * transpile with jco in the browser (cached by content hash), import the glue once, compile each
+ * transpile with jco in the browser (cached by content hash; the bundled examples come transpiled
+ * at build time), import the glue once, compile each
  * core module once, then `instantiate()` afresh for every request, as Spin does.
  */
-import { $init, generate } from '@bytecodealliance/jco-transpile/component';
 import { readComponentWorld, type ComponentWorld } from './component-world';
 import { getTranspiled, putTranspiled, sha256Hex, type Transpiled } from './transpile-cache';
+import { fetchSeed } from './transpile-seed';
+import { compileCore } from './code-cache';
 import { GLUE_NAME, transpileOptions } from './transpile-options';
 
 export interface PreparedComponent {
@@ -14,7 +16,7 @@ export interface PreparedComponent {
   /** A fresh instance: the glue's exports object. */
   instantiate(imports: Record<string, unknown>): Promise<Record<string, unknown>>;
   /** How the preparation went, for the log and the bench. */
-  stats: { transpileMs: number; fromCache: boolean; compileMs: number };
+  stats: { transpileMs: number; fromCache: boolean; compileMs: number; prebuilt?: boolean };
 }
 
 type Glue = {
@@ -56,18 +58,21 @@ async function prepare(bytes: Uint8Array, hash: string, bridge: AsyncBridge): Pr
   const world = readComponentWorld(bytes);
   const started = performance.now();
   const cacheKey = `${hash}:${bridge}`;
-  let transpiled = await getTranspiled(cacheKey);
+  let transpiled = await getTranspiled(cacheKey, bytes);
   const fromCache = transpiled !== undefined;
+  // The bundled examples were transpiled at build time; the cache stays for everything else.
+  const prebuilt = fromCache ? undefined : await fetchSeed(hash, bridge, bytes);
+  if (prebuilt) transpiled = prebuilt;
   if (!transpiled) {
     transpiled = await transpile(bytes, bridge);
-    void putTranspiled(cacheKey, transpiled);
+    void putTranspiled(cacheKey, bytes, transpiled);
   }
   const transpileMs = performance.now() - started;
   const compileStart = performance.now();
   const modules = new Map<string, WebAssembly.Module>();
   let glueSource: Uint8Array | undefined;
   for (const [name, data] of transpiled.files) {
-    if (name.endsWith('.wasm')) modules.set(name, await WebAssembly.compile(data as Uint8Array<ArrayBuffer>));
+    if (name.endsWith('.wasm')) modules.set(name, await compileCore(cacheKey, name, data));
     else if (name === `${GLUE_NAME}.js`) glueSource = data;
   }
   if (!glueSource) throw new Error('jco produced no JavaScript glue');
@@ -83,12 +88,15 @@ async function prepare(bytes: Uint8Array, hash: string, bridge: AsyncBridge): Pr
   return {
     hash,
     world,
-    stats: { transpileMs, fromCache, compileMs },
+    stats: { transpileMs, fromCache: fromCache || prebuilt !== undefined, prebuilt: prebuilt !== undefined, compileMs },
     instantiate: (imports) => glue.instantiate(getCoreModule, imports),
   };
 }
 
 async function transpile(bytes: Uint8Array, bridge: AsyncBridge): Promise<Transpiled> {
+  // Loaded only on a cache miss: its 3.4 MB wasm would otherwise be fetched and compiled on every
+  // start, competing for the CPU with the load that needs none of it (BENCHMARKS.md, start-up).
+  const { $init, generate } = await import('@bytecodealliance/jco-transpile/component');
   await $init;
   const output = generate(bytes, transpileOptions(bridge));
   return { files: output.files, imports: output.imports, exports: output.exports };
