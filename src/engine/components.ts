@@ -7,7 +7,6 @@
 import { readComponentWorld, type ComponentWorld } from './component-world';
 import { getTranspiled, putTranspiled, sha256Hex, type Transpiled } from './transpile-cache';
 import { fetchSeed } from './transpile-seed';
-import { compileCore } from './code-cache';
 import { GLUE_NAME, transpileOptions } from './transpile-options';
 
 export interface PreparedComponent {
@@ -72,7 +71,7 @@ async function prepare(bytes: Uint8Array, hash: string, bridge: AsyncBridge): Pr
   const modules = new Map<string, WebAssembly.Module>();
   let glueSource: Uint8Array | undefined;
   for (const [name, data] of transpiled.files) {
-    if (name.endsWith('.wasm')) modules.set(name, await compileCore(cacheKey, name, data));
+    if (name.endsWith('.wasm')) modules.set(name, await WebAssembly.compile(data as Uint8Array<ArrayBuffer>));
     else if (name === `${GLUE_NAME}.js`) glueSource = data;
   }
   if (!glueSource) throw new Error('jco produced no JavaScript glue');

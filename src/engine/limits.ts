@@ -121,7 +121,6 @@ function rewrite(bytes: Uint8Array, maxBytes: number): Uint8Array {
  * its own module another way and keeps its own limits.
  */
 export function installMemoryCap(ceilingBytes: () => number): void {
-  currentCeiling = ceilingBytes;
   const original = WebAssembly.compile.bind(WebAssembly);
   WebAssembly.compile = (source: BufferSource) => {
     const ceiling = ceilingBytes();
@@ -129,17 +128,6 @@ export function installMemoryCap(ceilingBytes: () => number): void {
     const view = source instanceof Uint8Array ? source : ArrayBuffer.isView(source) ? new Uint8Array(source.buffer, source.byteOffset, source.byteLength) : new Uint8Array(source);
     return original(capMemory(view, ceiling) as Uint8Array<ArrayBuffer>);
   };
-}
-
-let currentCeiling: () => number = () => 0;
-
-/**
- * The bytes `WebAssembly.compile` compiles for `bytes` in this context, and the ceiling that
- * shaped them: what a compile that bypasses the hook (`compileStreaming`, code-cache.ts) must use.
- */
-export function asCompiled(bytes: Uint8Array): { bytes: Uint8Array; ceiling: number } {
-  const ceiling = currentCeiling();
-  return { bytes: ceiling > 0 ? capMemory(bytes, ceiling) : bytes, ceiling: ceiling > 0 ? ceiling : 0 };
 }
 
 export const MIB = 1024 * 1024;
