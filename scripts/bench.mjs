@@ -7,6 +7,7 @@
 // it first), and a test run at the same time must not pull files from under the bench's server.
 //   BENCH_PORT     port for vite preview (default 4180)
 //   BENCH_QUICK=1  small counts, to try the suite out in about a minute
+//   BENCH_STARTUP=1  only the start-up numbers (bench/startup.ts)
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { findChromium, root, run, runNode } from './lib/harness.mjs';
@@ -38,7 +39,7 @@ for (let i = 0; i < 100 && !up; i++) {
 }
 if (!up) throw new Error(`vite preview did not answer on port ${port}`);
 
-const code = await runNode(['--import', 'tsx', 'bench/run.ts'], { PG_URL: `http://localhost:${port}`, CHROMIUM_PATH: chromium });
+const code = await runNode(['--import', 'tsx', process.env.BENCH_STARTUP === '1' ? 'bench/startup.ts' : 'bench/run.ts'], { PG_URL: `http://localhost:${port}`, CHROMIUM_PATH: chromium });
 server.kill();
 console.log(`bench: ${code === 0 ? 'done' : `failed (exit ${code})`} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 process.exit(code);

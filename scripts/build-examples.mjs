@@ -688,6 +688,15 @@ async function main() {
     }
   }
 
+  // The bundled examples, transpiled for the engine ahead of time (cached by hash).
+  if (only.size === 0 && !failures.length) {
+    try {
+      await (await import('./pretranspile-examples.mjs')).pretranspileExamples();
+    } catch (err) {
+      failures.push(['pretranspiled examples', err]);
+    }
+  }
+
   if (failures.length) {
     for (const [item, err] of failures) {
       console.error(`\nFAILED ${item}\n${err instanceof BuildError ? err.message : err?.stack ?? err}`);

@@ -99,6 +99,7 @@ async function main(): Promise<void> {
   connectRunner(previewOrigin, {
     query: options.runnerQuery,
     onError: (message) => log('error', 'runner', message),
+    onPreviewReady: () => preview.serviceWorkerReady(),
     onClient: (client, first) => {
       if (record.authored) warmBuilder(log);
       engineSlot.set(client);

@@ -32,7 +32,7 @@ self.onmessage = async (event: MessageEvent<{ bytes: ArrayBuffer }>) => {
     // The cache write is not awaited by the engine; wait for it here so the next run can hit it.
     if (!prepared.stats.fromCache) {
       for (let i = 0; i < 100; i++) {
-        if ((await getTranspiled(`${hash}:jspi`)) || (await getTranspiled(hash))) break;
+        if (await getTranspiled(`${hash}:jspi`, bytes)) break;
         await new Promise((r) => setTimeout(r, 50));
       }
     }

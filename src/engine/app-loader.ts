@@ -229,7 +229,7 @@ async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log,
   log({
     level: 'info',
     source: component.id,
-    message: `loaded ${key} (${formatBytes(bytes.byteLength)}; ${stats.fromCache ? 'transpiled output from cache' : `transpiled in ${stats.transpileMs.toFixed(0)} ms`}, compiled in ${stats.compileMs.toFixed(0)} ms${bridge === 'sync' ? '; synchronous glue, without JSPI' : ''}${
+    message: `loaded ${key} (${formatBytes(bytes.byteLength)}; ${stats.prebuilt ? 'transpiled at build time' : stats.fromCache ? 'transpiled output from cache' : `transpiled in ${stats.transpileMs.toFixed(0)} ms`}, compiled in ${stats.compileMs.toFixed(0)} ms${bridge === 'sync' ? '; synchronous glue, without JSPI' : ''}${
       stats.glueRewrite?.applied.length ? '; streams copy byte chunks (glue-rewrites.ts)' : ''
     })`,
   });

@@ -1,9 +1,9 @@
 /**
  * Turns component bytes into something the engine can instantiate once per request:
- * transpile with jco in the browser (cached by content hash), import the glue once, compile each
+ * transpile with jco in the browser (cached by content hash; the bundled examples come transpiled
+ * at build time), import the glue once, compile each
  * core module once, then `instantiate()` afresh for every request, as Spin does.
  */
-import { $init, generate } from '@bytecodealliance/jco-transpile/component';
 import { readComponentWorld, type ComponentWorld } from './component-world';
 import { sha256Hex } from '../bytes/sha256';
 import { getTranspiled, putTranspiled, type Transpiled } from './transpile-cache';
@@ -12,6 +12,7 @@ import { IMAGE_MEMORY_IMPORT, splitMemoryImage } from './memory-image';
 import { MemoryPool } from './memory-pool';
 import { memoryCeilingBytes } from './limits';
 import { rewriteGlue } from './glue-rewrites';
+import { fetchSeed } from './transpile-seed';
 
 export interface PreparedComponent {
   hash: string;
@@ -21,7 +22,7 @@ export interface PreparedComponent {
   /** The instance `exports` came from will never run again: its memories may be reused (memory-pool.ts). */
   release?(exports: Record<string, unknown>): void;
   /** How the preparation went, for the log and the bench. */
-  stats: { transpileMs: number; fromCache: boolean; compileMs: number; glueRewrite?: Transpiled['glueRewrite'] };
+  stats: { transpileMs: number; fromCache: boolean; compileMs: number; prebuilt?: boolean; glueRewrite?: GlueRewrite };
 }
 
 type Glue = {
@@ -58,11 +59,14 @@ async function prepare(bytes: Uint8Array, hash: string, bridge: Bridge): Promise
   const world = readComponentWorld(bytes);
   const started = performance.now();
   const cacheKey = `${hash}:${bridge}`;
-  let transpiled = await getTranspiled(cacheKey);
+  let transpiled = await getTranspiled(cacheKey, bytes);
   const fromCache = transpiled !== undefined;
+  // The bundled examples were transpiled at build time; the cache stays for everything else.
+  const prebuilt = fromCache ? undefined : await fetchSeed(hash, bridge, bytes);
+  if (prebuilt) transpiled = prebuilt;
   if (!transpiled) {
     transpiled = await transpile(bytes, bridge);
-    void putTranspiled(cacheKey, transpiled);
+    void putTranspiled(cacheKey, bytes, transpiled);
   }
   const transpileMs = performance.now() - started;
   const compileStart = performance.now();
@@ -78,7 +82,8 @@ async function prepare(bytes: Uint8Array, hash: string, bridge: Bridge): Promise
     } else if (name === `${GLUE_NAME}.js`) glueSource = data;
   }
   if (!glueSource) throw new Error('jco produced no JavaScript glue');
-  const glueUrl = URL.createObjectURL(new Blob([glueSource as Uint8Array<ArrayBuffer>], { type: 'text/javascript' }));
+  const { source: glueRun, glueRewrite } = glueToRun(glueSource);
+  const glueUrl = URL.createObjectURL(new Blob([glueRun as Uint8Array<ArrayBuffer>], { type: 'text/javascript' }));
   const glue = (await import(/* @vite-ignore */ glueUrl)) as Glue;
   URL.revokeObjectURL(glueUrl);
   const compileMs = performance.now() - compileStart;
@@ -92,7 +97,7 @@ async function prepare(bytes: Uint8Array, hash: string, bridge: Bridge): Promise
   return {
     hash,
     world,
-    stats: { transpileMs, fromCache, compileMs, glueRewrite: transpiled.glueRewrite },
+    stats: { transpileMs, fromCache: fromCache || prebuilt !== undefined, prebuilt: prebuilt !== undefined, compileMs, glueRewrite },
     instantiate: async (imports) => {
       const memories: Array<[MemoryPool, WebAssembly.Memory]> = [];
       // Core instances are made synchronously (allowed in a Worker): the glue then runs its whole
@@ -116,15 +121,26 @@ async function prepare(bytes: Uint8Array, hash: string, bridge: Bridge): Promise
   };
 }
 
+
 async function transpile(bytes: Uint8Array, bridge: Bridge): Promise<Transpiled> {
+  // Loaded only on a cache miss: its 3.4 MB wasm would otherwise be fetched and compiled on every
+  // start, competing for the CPU with the load that needs none of it (BENCHMARKS.md, start-up).
+  const { $init, generate } = await import('@bytecodealliance/jco-transpile/component');
   await $init;
   const output = generate(bytes, transpileOptions(bridge));
-  let glueRewrite: Transpiled['glueRewrite'];
-  const files = output.files.map(([name, data]): [string, Uint8Array] => {
-    if (name !== `${GLUE_NAME}.js`) return [name, data];
-    const result = rewriteGlue(new TextDecoder().decode(data));
-    glueRewrite = { applied: result.applied, problem: result.problem };
-    return [name, result.applied.length > 0 ? new TextEncoder().encode(result.source) : data];
-  });
-  return { files, imports: output.imports, exports: output.exports, glueRewrite };
+  return { files: output.files, imports: output.imports, exports: output.exports };
+}
+
+type GlueRewrite = { applied: string[]; problem: string | null };
+
+/**
+ * jco's glue as it runs here: WASI 0.3 glue gets glue-rewrites.ts's edits. They are made on every
+ * load (a few ms of string edits, only for glue with the stream runtime) rather than stored, so the
+ * transpile cache and the build-time transpiles hold jco's own output and never go stale when the
+ * edits change.
+ */
+function glueToRun(source: Uint8Array): { source: Uint8Array; glueRewrite: GlueRewrite } {
+  const result = rewriteGlue(new TextDecoder().decode(source));
+  const glueRewrite = { applied: result.applied, problem: result.problem };
+  return { source: result.applied.length > 0 ? new TextEncoder().encode(result.source) : source, glueRewrite };
 }

@@ -15,9 +15,6 @@
  * Spin 1) is left alone.
  */
 
-/** Part of the transpile cache's version: change it whenever an edit below changes. */
-export const GLUE_REWRITES_VERSION = 'p3-bytes-1';
-
 export interface GlueRewriteResult {
   source: string;
   /** Names of the edits made; empty when the glue has no stream runtime or could not be edited. */

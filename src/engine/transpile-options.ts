@@ -7,6 +7,12 @@
  */
 export const GLUE_NAME = 'component';
 
+/**
+ * Names what these options make: stored and build-time transpiles carry it and are ignored when it
+ * differs. Bump it when the options or the jco version change.
+ */
+export const TRANSPILE_VERSION = 'jco-transpile-0.15.0/jspi-2';
+
 export const ASYNC_IMPORTS = [
   'wasi:io/poll#poll',
   'wasi:io/poll#[method]pollable.block',

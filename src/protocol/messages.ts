@@ -339,12 +339,15 @@ export interface ConnectMessage {
 
 /**
  * Sent from the runner to the UI (window.parent, targeted at the UI origin): `runner-loaded` as
- * soon as its page runs (the UI answers with `connect`), `runner-ready` once the service worker
- * is up, `runner-error` when it cannot be.
+ * soon as its page runs (the UI answers with `connect`), `runner-ready` once that `connect` started
+ * the engine's tab election (the UI may load the app), `preview-ready` once the service worker can
+ * serve the preview, `runner-error` when it cannot be.
  */
 export type RunnerToUi =
   | { type: 'runner-loaded' }
   | { type: 'runner-ready' }
+  /** The service worker can serve the preview (or is known not to: a `runner-error` says why). */
+  | { type: 'preview-ready' }
   | { type: 'runner-error'; message: string };
 
 /** Path prefix of the playground's own files on every origin (Vite `base`). */

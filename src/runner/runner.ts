@@ -104,7 +104,8 @@ function lead(): void {
   for (const link of links) link.attachTo(host);
   for (const { client, message } of handOver) host.receive(client, message);
   announce(LIVE_HERE);
-  const active = registration?.active;
+  // Until `register()` settles, the worker that controls this page (if any) is the one to serve.
+  const active = registration?.active ?? navigator.serviceWorker?.controller;
   if (active) givePortTo(active);
 }
 
@@ -141,7 +142,7 @@ function elect(): void {
 /** A port to the live tab's host: the service worker passes it on (tabs share nothing else). */
 async function connectToLiveTab(): Promise<MessagePort | null> {
   await serviceWorkerStarted;
-  const active = registration?.active;
+  const active = registration?.active ?? navigator.serviceWorker?.controller;
   if (!active) return null;
   const channel = new MessageChannel();
   active.postMessage({ type: 'peer-connect', port: channel.port2 } satisfies PeerConnectMessage, [channel.port2]);
@@ -222,7 +223,7 @@ let swStarted: () => void = () => {};
 const serviceWorkerStarted: Promise<void> = new Promise((resolve) => (swStarted = resolve));
 let started = false;
 
-/** The first verified `connect`: register the service worker and elect the engine's tab. */
+/** The first verified `connect`: register the service worker and, meanwhile, elect the engine's tab. */
 function start(): void {
   if (started) return;
   started = true;
@@ -232,8 +233,14 @@ function start(): void {
       })
     : Promise.resolve(tellUi({ type: 'runner-error', message: NO_SERVICE_WORKER }));
   void registering.then(swStarted);
+  // The engine and the UI's connection need no service worker, only the preview does, and
+  // `register()` can stall for seconds on a loaded machine (BENCHMARKS.md, start-up): the engine
+  // starts and the UI loads the app now; the preview waits for `preview-ready`. A page already
+  // controlled (every visit after the first) has a worker that can serve the preview at once.
   elect();
-  void serviceWorkerStarted.then(() => tellUi({ type: 'runner-ready' }));
+  tellUi({ type: 'runner-ready' });
+  if (navigator.serviceWorker?.controller) tellUi({ type: 'preview-ready' });
+  else void serviceWorkerStarted.then(() => tellUi({ type: 'preview-ready' }));
 }
 
 // Only the UI origin hears this (tellUi targets it); it answers with `connect`.

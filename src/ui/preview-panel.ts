@@ -23,6 +23,9 @@ export class PreviewPanel {
   /** A path we asked the frame to load; its own trace must not count as an in-app navigation. */
   #expected: string | null = null;
   #loaded = false;
+  #serving = false;
+  /** The path asked for before the service worker could serve it. */
+  #waiting: string | null = null;
   readonly #placeholder: HTMLElement;
   readonly #tabHref: (path: string) => string;
 
@@ -100,8 +103,23 @@ export class PreviewPanel {
     this.#load(this.path);
   }
 
+  /**
+   * The runner says the service worker can serve the preview. Until then the frame stays empty: a
+   * navigation before the first visit's worker is installed would reach the server, not the app.
+   */
+  serviceWorkerReady(): void {
+    if (this.#serving) return;
+    this.#serving = true;
+    if (this.#waiting !== null) this.#load(this.#waiting);
+    this.#waiting = null;
+  }
+
   #load(path: string): void {
     if (!this.#origin) return;
+    if (!this.#serving) {
+      this.#waiting = path;
+      return;
+    }
     const url = urlOnOrigin(this.#origin, path)?.href;
     if (url === undefined) {
       this.#placeholder.textContent = `${path} is not a path on the app's origin; the preview did not follow it.`;

@@ -11,7 +11,13 @@ import { EngineClient } from './engine-client';
 
 export function connectRunner(
   previewOrigin: string,
-  options: { query: string; onClient(client: EngineClient, first: boolean): void; onError(message: string): void },
+  options: {
+    query: string;
+    onClient(client: EngineClient, first: boolean): void;
+    onError(message: string): void;
+    /** The service worker can serve the preview (it may come after the engine's client). */
+    onPreviewReady(): void;
+  },
 ): void {
   const frame = document.createElement('iframe');
   frame.hidden = true;
@@ -26,6 +32,8 @@ export function connectRunner(
     const message = event.data as RunnerToUi;
     if (isMessage<Extract<RunnerToUi, { type: 'runner-error' }>>(message, 'runner-error')) {
       options.onError(message.message);
+    } else if (message.type === 'preview-ready') {
+      options.onPreviewReady();
     } else if (message.type === 'runner-loaded') {
       const channel = new MessageChannel();
       frame.contentWindow!.postMessage({ type: 'connect', port: channel.port2 }, previewOrigin, [channel.port2]);
