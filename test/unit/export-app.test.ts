@@ -14,7 +14,7 @@ import TOML from '@iarna/toml';
 import { parseManifest } from '../../src/manifest/parse.ts';
 import { buildAppZip, exportAppZip, exportFileName, importAppZip, ImportError, shellQuote } from '../../src/export/export-app.ts';
 import { buildKeyValueDb, readKeyValueDb, type KvRow } from '../../src/export/spin-state.ts';
-import { KV_SCHEMA } from '../../src/kv/sqlite-store.ts';
+import { KV_SCHEMA } from '../../src/storage/sqlite-store.ts';
 import { encodeBundleFile } from '../../src/share/bundle-file.ts';
 import { decodeShareLink } from '../../src/share/codec.ts';
 
