@@ -6,9 +6,9 @@
  *   wasm/               leaf: the WebAssembly binary reader and writer (LEB128, sections)
  *   wasi/               leaf: the one WASI preview1 (Spin 1 modules and the in-page Wizer)
  *   bytes/              leaf: the one base64 codec, SHA-256 helper and byte-size format
- *   manifest/  kv/      leaves beside it: spin.toml's model; key-value and SQLite storage
- *   host/               the interfaces a component imports (may use kv/, manifest/, protocol/)
- *   engine/             loads apps and runs components (may use bytes/, host/, kv/, manifest/, protocol/, wasi/, wasm/);
+ *   manifest/  storage/ leaves beside it: spin.toml's model; key-value and SQLite storage
+ *   host/               the interfaces a component imports (may use storage/, manifest/, protocol/)
+ *   engine/             loads apps and runs components (may use bytes/, host/, storage/, manifest/, protocol/, wasi/, wasm/);
  *                       only its Worker entry, engine/worker.ts, wires in authoring/prepared.ts
  *   authoring/          builds JS components in the page (may use engine/'s types, bytes/, wasi/ and wasm/)
  *   runner/  sw/        the preview origin's contexts (runner/ may use engine/'s router)
@@ -39,19 +39,19 @@ module.exports = {
     },
     forbid('protocol-is-a-leaf', folder('protocol'), '^src/(?!protocol/)', 'protocol/ holds only the shapes every context agrees on; it imports nothing else from src/.'),
     forbid('wasm-is-a-leaf', folder('wasm'), '^src/(?!wasm/)', 'wasm/ reads and writes WebAssembly binaries; it imports nothing else from src/.'),
-    forbid('wasi-is-a-leaf', folder('wasi'), '^src/(?!wasi/)', 'wasi/ is WASI preview1 over guest memory and an in-memory tree; it imports nothing else from src/.'),
-    forbid('bytes-is-a-leaf', folder('bytes'), '^src/(?!bytes/)', 'bytes/ holds pure byte helpers (base64, SHA-256, sizes); it imports nothing else from src/.'),
+    forbid('wasi-is-a-leaf', folder('wasi'), '^src/(?!wasi/)', 'wasi/ is WASI preview1 over guest memory; it imports nothing else from src/.'),
+    forbid('bytes-is-a-leaf', folder('bytes'), '^src/(?!bytes/)', 'bytes/ holds pure byte helpers; it imports nothing else from src/.'),
     forbid('manifest-is-a-leaf', folder('manifest'), '^src/(?!manifest/|protocol/)', 'manifest/ parses spin.toml; it needs nothing but protocol/.'),
-    forbid('kv-is-a-leaf', folder('kv'), '^src/(?!kv/|protocol/)', 'kv/ stores data; it knows nothing of components, the engine or the UI.'),
-    forbid('host-below-engine', folder('host'), '^src/(?!host/|kv/|manifest/|protocol/)', 'host/ implements the interfaces components import, with kv/ and manifest/; it never reaches up.'),
+    forbid('storage-is-a-leaf', folder('storage'), '^src/(?!storage/|protocol/)', 'storage/ stores data; it knows nothing of components, the engine or the UI.'),
+    forbid('host-below-engine', folder('host'), '^src/(?!host/|storage/|manifest/|protocol/)', 'host/ implements the interfaces components import, with storage/ and manifest/; it never reaches up.'),
     {
       name: 'engine-below-ui-and-authoring',
-      comment: 'engine/ may use bytes/, host/, kv/, manifest/, protocol/, wasi/ and wasm/; only its Worker entry (engine/worker.ts) wires in the in-page builder.',
+      comment: 'engine/ may use bytes/, host/, storage/, manifest/, protocol/, wasi/ and wasm/; only its Worker entry (engine/worker.ts) wires in the in-page builder.',
       severity: 'error',
       from: { path: folder('engine'), pathNot: '^src/engine/worker\\.ts$' },
-      to: { path: '^src/(?!bytes/|engine/|host/|kv/|manifest/|protocol/|wasi/|wasm/)' },
+      to: { path: '^src/(?!bytes/|engine/|host/|storage/|manifest/|protocol/|wasi/|wasm/)' },
     },
-    forbid('engine-worker-wires-only-authored-cores', '^src/engine/worker\\.ts$', '^src/(?!bytes/|engine/|host/|kv/|manifest/|protocol/|wasi/|wasm/|authoring/prepared\\.ts$)', 'The engine Worker entry may add the authored-core adapter, nothing else from above the engine.'),
+    forbid('engine-worker-wires-only-authored-cores', '^src/engine/worker\\.ts$', '^src/(?!bytes/|engine/|host/|storage/|manifest/|protocol/|wasi/|wasm/|authoring/prepared\\.ts$)', 'The engine Worker entry may add the authored-core adapter, nothing else from above the engine.'),
     {
       name: 'authoring-uses-engine-types-only',
       comment: 'authoring/ makes core modules and adapts them to engine/ types; it never reaches the UI or the preview contexts. Its dev/ harness drives a real engine, like a test.',
@@ -62,11 +62,11 @@ module.exports = {
     forbid('runner-above-engine', folder('runner'), '^src/(?!runner/|engine/router\\.ts$|manifest/|protocol/)', 'runner/ supervises the engine Worker by messages; of the engine it imports only the router (to name a request\'s route).'),
     forbid('sw-talks-protocol-only', folder('sw'), '^src/(?!sw/|protocol/)', 'The service worker is stateless and only relays protocol/ messages.'),
     forbid('apps-not-engine', '^src/(loader|share|export)/', '^src/(engine|host|runner|sw|ui|page|authoring)/', 'Opening, sharing and exporting apps work on bundles and files, not on the engine or the UI.'),
-    forbid('ui-through-messages', folder('ui'), '^src/(engine|host|kv|runner|sw|authoring|page)/', 'ui/ talks to the engine only through protocol/ messages (ui/engine-client.ts); main.ts wires the rest.'),
+    forbid('ui-through-messages', folder('ui'), '^src/(engine|host|storage|runner|sw|authoring|page)/', 'ui/ talks to the engine only through protocol/ messages (ui/engine-client.ts); main.ts wires the rest.'),
     forbid(
       'page-parts-above-ui',
       folder('page'),
-      '^src/(engine/|host/|kv/|runner/|sw/|authoring/(?!client\\.ts$|template\\.ts$))',
+      '^src/(engine/|host/|storage/|runner/|sw/|authoring/(?!client\\.ts$|template\\.ts$))',
       'page/ holds the parts main.ts wires: like ui/, it reaches the engine only through protocol/ messages; of the in-page builder it uses only its client and template.',
     ),
     forbid('nothing-imports-main', '^src/', '^src/main\\.ts$', 'main.ts is the page\'s entry: it wires the parts, and no part depends on it.'),

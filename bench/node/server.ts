@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { WASIShim } from '@bytecodealliance/preview2-shim/instantiation';
 import initSqlJs from 'sql.js';
-import { SqliteKvStore } from '../../src/kv/sqlite-store.ts';
+import { SqliteKvStore } from '../../src/storage/sqlite-store.ts';
 
 // Node's build of the shim (resolved by the `node` export condition); its types describe only the browser build.
 const { HTTPServer } = (await import('@bytecodealliance/preview2-shim/http')) as unknown as {

@@ -1,5 +1,5 @@
 /**
- * Runs the playground's real key-value persistence (src/kv/persistence.ts: IndexedDB journal +
+ * Runs the playground's real key-value persistence (src/storage/persistence.ts: IndexedDB journal +
  * snapshot checkpoints) over the real SqliteKvStore on sql.js, in a dedicated Worker as the
  * engine does. One worker per step, so the IndexedDB connection closes when it is terminated.
  *
@@ -12,8 +12,8 @@
 /// <reference lib="webworker" />
 import initSqlJs from 'sql.js';
 import sqlWasmUrl from 'sql.js/dist/sql-wasm-browser.wasm?url';
-import { KvPersistence } from '../../src/kv/persistence';
-import { SqliteKvStore, type KvChange } from '../../src/kv/sqlite-store';
+import { KvPersistence } from '../../src/storage/persistence';
+import { SqliteKvStore, type KvChange } from '../../src/storage/sqlite-store';
 
 const FILL_VALUE_BYTES = 4000;
 

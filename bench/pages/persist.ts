@@ -6,7 +6,7 @@
  * The bench opens one such page per database size, each on its own origin (port), so the sizes
  * can be measured in interleaved rounds.
  */
-const DB_NAME = 'spin-playground-kv'; // src/kv/persistence.ts
+const DB_NAME = 'spin-playground-kv'; // src/storage/persistence.ts
 
 function step<T>(message: unknown): Promise<T> {
   const worker = new Worker(new URL('./persist-worker.ts', import.meta.url), { type: 'module' });

@@ -1,6 +1,6 @@
 /**
  * Node-side measurements:
- * - kv.opsPerSec: host-level get and set of the real SqliteKvStore (src/kv/sqlite-store.ts) on
+ * - kv.opsPerSec: host-level get and set of the real SqliteKvStore (src/storage/sqlite-store.ts) on
  *   sql.js in Node, as the host adapters call it (each set is its own autocommit statement).
  * - node.*: the Node baseline server (bench/node/server.ts) driven over loopback HTTP by a small
  *   load generator on Node's fetch (undici, keep-alive), with `inFlight` requests outstanding.
@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import initSqlJs from 'sql.js';
-import { SqliteKvStore } from '../../src/kv/sqlite-store.ts';
+import { SqliteKvStore } from '../../src/storage/sqlite-store.ts';
 import { stats } from '../lib/stats.ts';
 
 const root = new URL('../..', import.meta.url).pathname;

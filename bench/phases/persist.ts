@@ -1,6 +1,6 @@
 /**
  * kv.persistPerWrite_ms: the playground's real KvPersistence (IndexedDB journal + snapshot
- * checkpoints, src/kv/persistence.ts) over the real SqliteKvStore, run in a dedicated Worker of a
+ * checkpoints, src/storage/persistence.ts) over the real SqliteKvStore, run in a dedicated Worker of a
  * bench page (bench/pages/, built with Vite) in the same Chromium.
  *
  * Why a bench page and not the playground's engine: reaching a 50 MB database through the request
@@ -24,7 +24,7 @@ const SIZES: Array<[string, number]> = [
   ['10MB', 10_000_000],
   ['50MB', 50_000_000],
 ];
-const MIN_CHECKPOINT_BYTES = 1 << 20; // src/kv/persistence.ts
+const MIN_CHECKPOINT_BYTES = 1 << 20; // src/storage/persistence.ts
 
 interface Fill { rows: number; dbBytes: number; exportMs: number; checkpointMs: number }
 interface Writes { dbBytes: number; openMs: number; durations: number[]; setMs: number[] }

@@ -5,8 +5,8 @@
  * keeps the project's cookie jar, because a service worker can neither set nor read cookies.
  */
 import type { AppBundle, KvAdminOp, KvAdminResult, LoadResult, LogEntry, RequestTrace, SqliteAdminOp, SqliteAdminResult, WireRequest, WireResponse } from '../protocol/messages';
-import type { SqliteKvStore } from '../kv/sqlite-store';
-import type { SqliteDatabases } from '../kv/sqlite-databases';
+import type { SqliteKvStore } from '../storage/sqlite-store';
+import type { SqliteDatabases } from '../storage/sqlite-databases';
 import type { InternalRequest, InternalResponse } from '../host/outbound-http';
 import type { SpinApp } from '../manifest/types';
 import { reservedPath, type RouteMatch } from './router';

@@ -4,8 +4,8 @@
  * each other.
  */
 import type { LogEntry } from '../protocol/messages';
-import type { SqliteKvStore } from '../kv/sqlite-store';
-import type { SqliteDatabases } from '../kv/sqlite-databases';
+import type { SqliteKvStore } from '../storage/sqlite-store';
+import type { SqliteDatabases } from '../storage/sqlite-databases';
 import type { InternalRequest, InternalResponse } from '../host/outbound-http';
 import type { KvLimits } from '../host/key-value-limits';
 

@@ -4,7 +4,7 @@
  * write (and `flush` makes it durable before the UI hears back).
  */
 import type { KvAdminOp, KvAdminResult } from '../protocol/messages';
-import type { SqliteKvStore } from '../kv/sqlite-store';
+import type { SqliteKvStore } from '../storage/sqlite-store';
 
 export interface KvAdminDeps {
   kv: SqliteKvStore;

@@ -4,7 +4,7 @@
  * so it is durable before the UI hears back, and the next request sees it.
  */
 import type { SqliteAdminOp, SqliteAdminResult } from '../protocol/messages';
-import type { SqliteDatabases } from '../kv/sqlite-databases';
+import type { SqliteDatabases } from '../storage/sqlite-databases';
 
 export interface SqliteAdminDeps {
   sqlite: SqliteDatabases;

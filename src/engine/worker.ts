@@ -7,10 +7,10 @@
 import initSqlJs from 'sql.js';
 import sqlWasmUrl from 'sql.js/dist/sql-wasm-browser.wasm?url';
 import type { EngineToSw, EngineToUi, KvStoreChange, LogEntry, SwToEngine, UiToEngine, WireResponse } from '../protocol/messages';
-import { SqliteKvStore, type KvChange } from '../kv/sqlite-store';
-import { KvPersistence } from '../kv/persistence';
-import { SqliteDatabases } from '../kv/sqlite-databases';
-import { SqlitePersistence } from '../kv/sqlite-persistence';
+import { SqliteKvStore, type KvChange } from '../storage/sqlite-store';
+import { KvPersistence } from '../storage/persistence';
+import { SqliteDatabases } from '../storage/sqlite-databases';
+import { SqlitePersistence } from '../storage/sqlite-persistence';
 import { Engine } from './engine';
 import { jspiAvailable } from './components';
 import { ENGINE_DB_LOCK, type EngineWorkerToRunner, type RunnerToEngineWorker } from '../protocol/messages';

@@ -7,7 +7,7 @@
 import type { SqlJsStatic } from 'sql.js';
 import '../manifest/toml-global';
 import TOML from '@iarna/toml';
-import { KV_SCHEMA } from '../kv/sqlite-store';
+import { KV_SCHEMA } from '../storage/sqlite-store';
 
 /** One key-value entry, as a row of Spin's `spin_key_value` table. */
 export interface KvRow {

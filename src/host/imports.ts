@@ -7,8 +7,8 @@
  */
 import * as sockets from '@bytecodealliance/preview2-shim/sockets';
 import type { SpinComponent } from '../manifest/types';
-import type { SqliteKvStore } from '../kv/sqlite-store';
-import type { SqliteDatabases } from '../kv/sqlite-databases';
+import type { SqliteKvStore } from '../storage/sqlite-store';
+import type { SqliteDatabases } from '../storage/sqlite-databases';
 import { createKeyValueSpin1, createKeyValueV2, createWasiKeyValue, type KeyValueContext } from './key-value';
 import type { KvWriteGuard } from './key-value-limits';
 import { createKeyValueV3 } from './key-value-p3';

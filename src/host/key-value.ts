@@ -4,7 +4,7 @@
  * each WIT version is a thin adapter that only maps results and errors (docs/spin-behaviour.md §3,
  * §4). All versions share the same data, as in Spin.
  */
-import { NotAnI64Error, type SqliteKvStore } from '../kv/sqlite-store';
+import { NotAnI64Error, type SqliteKvStore } from '../storage/sqlite-store';
 import { utf8Length, type KvWriteGuard } from './key-value-limits';
 
 /** Spin's `MAX_HOST_BUFFERED_BYTES`: reads returning more than this fail. */

@@ -4,7 +4,7 @@
  * permission by `sqlite_databases`, at most 256 open connections per instance, the 128 MiB
  * result cap, every SQLite failure as `io(message)`); the adapters differ only in shape.
  */
-import type { SqliteDatabases, SqliteValue } from '../kv/sqlite-databases';
+import type { SqliteDatabases, SqliteValue } from '../storage/sqlite-databases';
 import { MAX_HOST_BUFFERED_BYTES } from './key-value';
 
 /** The WIT `value` variant (the same in every version). */

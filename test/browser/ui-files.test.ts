@@ -31,7 +31,7 @@ test('the default app lists spin.toml and its component with its world, every im
   const list = files(page).getByRole('list', { name: 'App files' });
   await list.getByRole('button', { name: 'spin.toml' }).waitFor();
   const component = list.getByRole('listitem', { name: 'Component kv-basics' });
-  assert.match((await component.textContent()) ?? '', /kv-basics app\.wasm [\d.]+ MB · component/);
+  assert.match((await component.textContent()) ?? '', /kv-basics app\.wasm [\d.]+ MiB · component/);
   await component.getByText(/^World: \d+ imports, 1 export$/).click();
   const imports = component.getByRole('list', { name: 'Imports of kv-basics' }).getByRole('listitem');
   const names = await imports.allTextContents();

@@ -15,7 +15,7 @@ import { parseManifest } from '../../src/manifest/parse.ts';
 import { buildAppZip, exportAppZip, exportFileName, shellQuote } from '../../src/export/export-app.ts';
 import { importAppZip, ImportError } from '../../src/export/import-app.ts';
 import { buildKeyValueDb, readKeyValueDb, type KvRow } from '../../src/export/spin-state.ts';
-import { KV_SCHEMA } from '../../src/kv/sqlite-store.ts';
+import { KV_SCHEMA } from '../../src/storage/sqlite-store.ts';
 import { encodeBundleFile } from '../../src/share/bundle-file.ts';
 import { decodeShareLink } from '../../src/share/codec.ts';
 

@@ -8,7 +8,7 @@
 import { beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import initSqlJs from 'sql.js';
-import { SqliteKvStore } from '../../src/kv/sqlite-store.ts';
+import { SqliteKvStore } from '../../src/storage/sqlite-store.ts';
 import { createKeyValueCore, createKeyValueSpin1, createKeyValueV2, createWasiKeyValue } from '../../src/host/key-value.ts';
 import { CLOUD_KV_LIMITS, CLOUD_LIMITS_NOTE, KvLimits, shortKey, utf8Length } from '../../src/host/key-value-limits.ts';
 import type { LogEntry } from '../../src/protocol/messages.ts';

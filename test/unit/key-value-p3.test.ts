@@ -8,7 +8,7 @@
 import { beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import initSqlJs from 'sql.js';
-import { SqliteKvStore } from '../../src/kv/sqlite-store.ts';
+import { SqliteKvStore } from '../../src/storage/sqlite-store.ts';
 import { createKeyValueV2 } from '../../src/host/key-value.ts';
 import { createKeyValueV3 } from '../../src/host/key-value-p3.ts';
 import { CLOUD_KV_LIMITS, KvLimits } from '../../src/host/key-value-limits.ts';

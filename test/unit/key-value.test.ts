@@ -5,7 +5,7 @@
 import { describe, test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import initSqlJs, { type Database } from 'sql.js';
-import { SqliteKvStore, type KvChange } from '../../src/kv/sqlite-store.ts';
+import { SqliteKvStore, type KvChange } from '../../src/storage/sqlite-store.ts';
 import { createKeyValueV2, MAX_HOST_BUFFERED_BYTES } from '../../src/host/key-value.ts';
 
 const SQL = await initSqlJs();

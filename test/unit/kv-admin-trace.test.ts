@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import initSqlJs from 'sql.js';
-import { SqliteKvStore, type KvChange } from '../../src/kv/sqlite-store.ts';
+import { SqliteKvStore, type KvChange } from '../../src/storage/sqlite-store.ts';
 import { runKvAdmin } from '../../src/engine/kv-admin.ts';
 import { TraceRecorder } from '../../src/engine/trace.ts';
 import type { RequestTrace } from '../../src/protocol/messages.ts';

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import initSqlJs from 'sql.js';
 import { parse } from '@bytecodealliance/jco-transpile/wasm-tools';
-import { SqliteKvStore } from '../../src/kv/sqlite-store.ts';
+import { SqliteKvStore } from '../../src/storage/sqlite-store.ts';
 import { createKeyValueCore } from '../../src/host/key-value.ts';
 import { createWasiPreview1, ProcExit } from '../../src/wasi/preview1.ts';
 import { lineSink } from '../../src/wasi/preview1-fs.ts';

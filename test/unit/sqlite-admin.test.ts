@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { unzipSync, zipSync } from 'fflate';
 import initSqlJs from 'sql.js';
-import { SqliteDatabases } from '../../src/kv/sqlite-databases.ts';
+import { SqliteDatabases } from '../../src/storage/sqlite-databases.ts';
 import { runSqliteAdmin, type SqliteAdminDeps } from '../../src/engine/sqlite-admin.ts';
 import { declaredSqliteLabels, readAllSqlite, restoreSqlite } from '../../src/export/sqlite-data.ts';
 import { buildAppZip } from '../../src/export/export-app.ts';

@@ -5,7 +5,7 @@
 import { describe, test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import initSqlJs from 'sql.js';
-import { SqliteDatabases } from '../../src/kv/sqlite-databases.ts';
+import { SqliteDatabases } from '../../src/storage/sqlite-databases.ts';
 import { createSqliteSpin1, createSqliteV2, createSqliteV3, createSqliteV31, type SqlValue } from '../../src/host/sqlite.ts';
 
 const SQL = await initSqlJs();

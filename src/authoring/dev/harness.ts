@@ -14,8 +14,8 @@ import { Router } from '../../engine/router';
 import { invoke, readAll } from '../../engine/invoke';
 import { jspiAvailable, type PreparedComponent } from '../../engine/components';
 import type { LoadedComponent } from '../../engine/app-loader';
-import { SqliteKvStore } from '../../kv/sqlite-store';
-import { SqliteDatabases } from '../../kv/sqlite-databases';
+import { SqliteKvStore } from '../../storage/sqlite-store';
+import { SqliteDatabases } from '../../storage/sqlite-databases';
 import { resolveComponentVariables } from '../../host/variables';
 import { readComponentWorld } from '../../engine/component-world';
 
