@@ -22,6 +22,7 @@ import { createWasiHttpTypesP3 } from './wasi-http-p3';
 import { createMonotonicClockP3 } from './wasi-p3';
 import { createOutgoingHandler, type OutboundHttpContext } from './outbound-http';
 import { createSpin1Http } from './outbound-http-spin1';
+import { createHttpClientP3 } from './outbound-http-p3';
 
 export interface InstanceContext {
   component: SpinComponent;
@@ -91,6 +92,8 @@ export function buildImports(importNames: string[], ctx: InstanceContext): { imp
     'wasi:clocks/types@0.3.0-rc-2026-03-15': () => ({}),
     'wasi:clocks/types@0.3.0': () => ({}),
     'wasi:http/outgoing-handler': () => createOutgoingHandler(outbound),
+    'wasi:http/client@0.3.0-rc-2026-03-15': () => createHttpClientP3(outbound),
+    'wasi:http/client@0.3.0': () => createHttpClientP3(outbound),
     'wasi:sockets/instance-network': () => sockets.instanceNetwork,
     'wasi:sockets/network': () => sockets.network,
     'wasi:sockets/ip-name-lookup': () => sockets.ipNameLookup,

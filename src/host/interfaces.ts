@@ -25,7 +25,7 @@ const SYNC_SPIN3 = new Set(['spin:sqlite/sqlite@3.0.0', 'spin:postgres/postgres@
 /** WASI 0.3 releases a Spin 4 component may import (spin:up@4.1.0 lists both). */
 export const P3_VERSIONS = new Set(['0.3.0-rc-2026-03-15', '0.3.0']);
 /** WASI 0.3 interfaces the playground serves (keys without version, as the glue reads them). */
-const P3_HOSTED = new Set(['wasi:http/types', 'wasi:clocks/monotonic-clock', 'wasi:clocks/types']);
+const P3_HOSTED = new Set(['wasi:http/types', 'wasi:http/client', 'wasi:clocks/monotonic-clock', 'wasi:clocks/types']);
 
 export function supportFor(name: string): Support {
   const parsed = parseInterfaceName(name);

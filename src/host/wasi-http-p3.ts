@@ -16,7 +16,7 @@ import { checkName, checkValue, toWasiMethod, type FieldEntry, type Method } fro
 
 type Bytes = Uint8Array;
 type Scheme = { tag: 'HTTP' } | { tag: 'HTTPS' } | { tag: 'other'; val: string };
-type Outcome<T = undefined> = { tag: 'ok'; val: T } | { tag: 'err'; val: unknown };
+export type Outcome<T = undefined> = { tag: 'ok'; val: T } | { tag: 'err'; val: unknown };
 
 const immutable = { tag: 'immutable' } as const;
 const ok = <T>(val: T): Outcome<T> => ({ tag: 'ok', val });
@@ -122,6 +122,19 @@ export class RequestOptions {
   }
 }
 
+/** A request as `wasi:http/client.send` sees it (method as text, scheme lower-cased, defaults applied). */
+export interface OutgoingParts {
+  method: string;
+  scheme: string | undefined;
+  authority: string | undefined;
+  pathWithQuery: string;
+  headers: FieldEntry[];
+  body: AsyncIterable<Bytes>;
+  trailers: Promise<Outcome<Fields | undefined>>;
+  /** Nanoseconds: the first-byte timeout, else the connect timeout, if the guest set one. */
+  firstByteTimeout: bigint | undefined;
+}
+
 /** A body: host bytes (an incoming request), or the guest's stream (a message it built). */
 type Contents = { kind: 'host'; chunks: AsyncIterable<Bytes> } | { kind: 'guest'; stream: GuestStream } | null;
 
@@ -169,6 +182,24 @@ export class Request {
   getOptions(): RequestOptions | undefined { return this.#options; }
   getHeaders(): Fields { return Fields[internal](this.#headers.copyAll(), true); }
 
+  /**
+   * Host: what `wasi:http/client.send` sends. Takes the body, as `consume-body` does, so a request
+   * is sent at most once with its body.
+   */
+  static outgoing(request: Request): OutgoingParts {
+    const scheme = request.#scheme;
+    return {
+      method: request.#method.tag === 'other' ? request.#method.val : request.#method.tag.toUpperCase(),
+      scheme: scheme === undefined ? undefined : scheme.tag === 'other' ? scheme.val.toLowerCase() : scheme.tag.toLowerCase(),
+      authority: request.#authority || undefined,
+      pathWithQuery: request.#pathWithQuery ?? '/',
+      headers: request.#headers.copyAll(),
+      body: bodyOf(request.#take()),
+      trailers: trailersOf(request.#trailers),
+      firstByteTimeout: request.#options?.getFirstByteTimeout() ?? request.#options?.getConnectTimeout(),
+    };
+  }
+
   /** `res` is the guest's word on whether it processed the body; nothing here waits for it. */
   static consumeBody(request: Request, res: Promise<unknown>): [AsyncIterable<Bytes>, Promise<Outcome<Fields | undefined>>] {
     void Promise.resolve(res).catch(() => {});
@@ -195,6 +226,16 @@ export class Response {
     response.#contents = contents ? { kind: 'guest', stream: contents } : null;
     response.#trailers = trailers;
     return [response, Promise.resolve(ok(undefined))];
+  }
+
+  /** Host: a response that arrived for `wasi:http/client.send`; its body streams in as it comes. */
+  static incoming(status: number, headers: FieldEntry[], chunks: AsyncIterable<Bytes>, trailers: Promise<Outcome<Fields | undefined>>): Response {
+    const response = new Response();
+    response.#status = status;
+    response.#headers = Fields[internal](headers, true);
+    response.#contents = { kind: 'host', chunks };
+    response.#trailers = trailers;
+    return response;
   }
 
   getStatusCode(): number { return this.#status; }
