@@ -73,7 +73,9 @@ async function sendOverNetwork(ctx: OutboundHttpContext, out: OutgoingParts, url
     response = await ctx.fetch(url.href, init);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    ctx.onWarning(`outbound request to ${url.href} failed: ${reason}. In the browser, the server must allow this origin with CORS headers (Access-Control-Allow-Origin).`);
+    ctx.onWarning(
+      `outbound request to ${url.href} failed: ${reason}. In the browser, the server must allow this origin with CORS headers (Access-Control-Allow-Origin).`,
+    );
     throw new Error(`${reason} (the server may not send CORS headers)`);
   }
   if (isRedirect(response)) {
@@ -92,7 +94,11 @@ async function sendOverNetwork(ctx: OutboundHttpContext, out: OutgoingParts, url
  * trailers future says how it ended: `ok(none)` (fetch exposes no trailers), or
  * `HTTP-response-incomplete` when the connection broke off mid-body.
  */
-function streamBody(ctx: OutboundHttpContext, body: ReadableStream<Uint8Array> | null, url: URL): { chunks: AsyncIterable<Bytes>; trailers: Promise<Outcome<undefined>> } {
+function streamBody(
+  ctx: OutboundHttpContext,
+  body: ReadableStream<Uint8Array> | null,
+  url: URL,
+): { chunks: AsyncIterable<Bytes>; trailers: Promise<Outcome<undefined>> } {
   let settle!: (outcome: Outcome<undefined>) => void;
   const trailers = new Promise<Outcome<undefined>>((resolve) => (settle = resolve));
   async function* chunks(): AsyncGenerator<Bytes> {

@@ -51,7 +51,8 @@ interface Answer {
 function send(method: string, path: string, headers: Array<[string, string]>, body: string | number | null = null): Promise<Answer> {
   return page.evaluate(
     async ({ method, path, headers, body }) => {
-      const { engine } = (window as unknown as { spinPlayground: { engine: { request(r: unknown): Promise<{ status: number; headers: Array<[string, string]>; body: ArrayBuffer | ReadableStream | null }> } } }).spinPlayground;
+      type Reply = { status: number; headers: Array<[string, string]>; body: ArrayBuffer | ReadableStream | null };
+      const { engine } = (window as unknown as { spinPlayground: { engine: { request(r: unknown): Promise<Reply> } } }).spinPlayground;
       let bytes: Uint8Array | null = null;
       if (typeof body === 'string') bytes = new TextEncoder().encode(body);
       if (typeof body === 'number') {
@@ -71,7 +72,7 @@ function send(method: string, path: string, headers: Array<[string, string]>, bo
 
 const logs = () => page.getByRole('region', { name: 'Logs' });
 
-test('a request to the app itself (no authority, allowed by http://self) is routed in-process, its body streamed out and the answer streamed back', async () => {
+test('a request to the app itself (no authority, allowed by http://self) is routed in-process, its body and answer streamed', async () => {
   const small = await send('POST', '/proxy/self', [['x-path', '/echo/self']], 'hello through self');
   assert.equal(small.status, 200, small.text);
   assert.equal(small.text, 'hello through self');
