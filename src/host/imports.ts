@@ -24,6 +24,7 @@ import { createFilesystemP3 } from './wasi-filesystem-p3';
 import { createEnvironmentP3, createMonotonicClockP3, createOutputP3, createStdinP3, createSystemClockP3 } from './wasi-p3';
 import { createOutgoingHandler, type OutboundHttpContext } from './outbound-http';
 import { createSpin1Http } from './outbound-http-spin1';
+import { createHttpClientP3 } from './outbound-http-p3';
 
 export interface InstanceContext {
   component: SpinComponent;
@@ -94,6 +95,8 @@ export function buildImports(importNames: string[], ctx: InstanceContext): { imp
     ...wasiP3(wasi),
     ...filesystemP3(ctx.files),
     'wasi:http/outgoing-handler': () => createOutgoingHandler(outbound),
+    'wasi:http/client@0.3.0-rc-2026-03-15': () => createHttpClientP3(outbound),
+    'wasi:http/client@0.3.0': () => createHttpClientP3(outbound),
     'wasi:sockets/instance-network': () => sockets.instanceNetwork,
     'wasi:sockets/network': () => sockets.network,
     'wasi:sockets/ip-name-lookup': () => sockets.ipNameLookup,

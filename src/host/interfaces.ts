@@ -27,6 +27,7 @@ export const P3_VERSIONS = new Set(['0.3.0-rc-2026-03-15', '0.3.0']);
 /** WASI 0.3 interfaces the playground serves (keys without version, as the glue reads them). */
 const P3_HOSTED = new Set([
   'wasi:http/types',
+  'wasi:http/client',
   ...['environment', 'exit', 'stdin', 'stdout', 'stderr', 'types'].map((i) => `wasi:cli/${i}`),
   ...['terminal-input', 'terminal-output', 'terminal-stdin', 'terminal-stdout', 'terminal-stderr'].map((i) => `wasi:cli/${i}`),
   'wasi:clocks/monotonic-clock',

@@ -12,13 +12,13 @@
  * Header rules are the same as for 0.2 (wasi-http.ts): names lower-cased, forbidden names and
  * bad values refused with `header-error`, fields frozen once they belong to a message.
  */
-import { checkName, checkValue, toWasiMethod, type FieldEntry, type Method } from './wasi-http';
+import { HttpFields, type FieldEntry } from './http-fields';
+import { toWasiMethod, type Method } from './wasi-http';
 
 type Bytes = Uint8Array;
 type Scheme = { tag: 'HTTP' } | { tag: 'HTTPS' } | { tag: 'other'; val: string };
-type Outcome<T = undefined> = { tag: 'ok'; val: T } | { tag: 'err'; val: unknown };
+export type Outcome<T = undefined> = { tag: 'ok'; val: T } | { tag: 'err'; val: unknown };
 
-const immutable = { tag: 'immutable' } as const;
 const ok = <T>(val: T): Outcome<T> => ({ tag: 'ok', val });
 
 /** What a guest reads from: the glue's `Stream` (anything with `read({count})`). */
@@ -43,63 +43,29 @@ export async function* readGuestStream(stream: GuestStream, count = 65536): Asyn
 
 const internal = Symbol('spin-playground-p3');
 
-export class Fields {
-  #entries: FieldEntry[] = [];
-  #immutable = false;
-
+/** `wasi:http/types@0.3` `fields`: the shared core (`http-fields.ts`) under 0.3's method names. */
+export class Fields extends HttpFields {
   static fromList(entries: FieldEntry[]): Fields {
-    const fields = new Fields();
-    for (const [name, value] of entries) fields.#entries.push([checkName(name), checkValue(value)]);
-    return fields;
+    return HttpFields.checked(Fields, entries);
   }
 
   static [internal](entries: FieldEntry[], frozen: boolean): Fields {
-    const fields = new Fields();
-    fields.#entries = entries.map(([name, value]) => [name.toLowerCase(), value]);
-    fields.#immutable = frozen;
-    return fields;
+    return HttpFields.trusted(Fields, entries, frozen);
   }
 
   /** Host: fields become immutable once they belong to a request or response. */
-  static freeze(fields: Fields): Fields {
-    fields.#immutable = true;
-    return fields;
+  static override freeze<T extends HttpFields>(fields: T): T {
+    return HttpFields.freeze(fields);
   }
 
-  get(name: string): Bytes[] {
-    const lower = name.toLowerCase();
-    return this.#entries.filter(([n]) => n === lower).map(([, v]) => v);
-  }
-  has(name: string): boolean {
-    const lower = name.toLowerCase();
-    return this.#entries.some(([n]) => n === lower);
-  }
-  set(name: string, values: Bytes[]): void {
-    if (this.#immutable) throw immutable;
-    const lower = checkName(name);
-    values.forEach(checkValue);
-    this.#entries = this.#entries.filter(([n]) => n !== lower);
-    for (const value of values) this.#entries.push([lower, value]);
-  }
-  delete(name: string): void {
-    if (this.#immutable) throw immutable;
-    const lower = checkName(name);
-    this.#entries = this.#entries.filter(([n]) => n !== lower);
-  }
   getAndDelete(name: string): Bytes[] {
     const values = this.get(name);
     this.delete(name);
     return values;
   }
-  append(name: string, value: Bytes): void {
-    if (this.#immutable) throw immutable;
-    this.#entries.push([checkName(name), checkValue(value)]);
-  }
+
   copyAll(): FieldEntry[] {
-    return this.#entries.map(([n, v]) => [n, v]);
-  }
-  clone(): Fields {
-    return Fields[internal](this.#entries, false);
+    return this.list();
   }
 }
 
@@ -120,6 +86,19 @@ export class RequestOptions {
     copy.#betweenBytes = this.#betweenBytes;
     return copy;
   }
+}
+
+/** A request as `wasi:http/client.send` sees it (method as text, scheme lower-cased, defaults applied). */
+export interface OutgoingParts {
+  method: string;
+  scheme: string | undefined;
+  authority: string | undefined;
+  pathWithQuery: string;
+  headers: FieldEntry[];
+  body: AsyncIterable<Bytes>;
+  trailers: Promise<Outcome<Fields | undefined>>;
+  /** Nanoseconds: the first-byte timeout, else the connect timeout, if the guest set one. */
+  firstByteTimeout: bigint | undefined;
 }
 
 /** A body: host bytes (an incoming request), or the guest's stream (a message it built). */
@@ -169,6 +148,24 @@ export class Request {
   getOptions(): RequestOptions | undefined { return this.#options; }
   getHeaders(): Fields { return Fields[internal](this.#headers.copyAll(), true); }
 
+  /**
+   * Host: what `wasi:http/client.send` sends. Takes the body, as `consume-body` does, so a request
+   * is sent at most once with its body.
+   */
+  static outgoing(request: Request): OutgoingParts {
+    const scheme = request.#scheme;
+    return {
+      method: request.#method.tag === 'other' ? request.#method.val : request.#method.tag.toUpperCase(),
+      scheme: scheme === undefined ? undefined : scheme.tag === 'other' ? scheme.val.toLowerCase() : scheme.tag.toLowerCase(),
+      authority: request.#authority || undefined,
+      pathWithQuery: request.#pathWithQuery ?? '/',
+      headers: request.#headers.copyAll(),
+      body: bodyOf(request.#take()),
+      trailers: trailersOf(request.#trailers),
+      firstByteTimeout: request.#options?.getFirstByteTimeout() ?? request.#options?.getConnectTimeout(),
+    };
+  }
+
   /** `res` is the guest's word on whether it processed the body; nothing here waits for it. */
   static consumeBody(request: Request, res: Promise<unknown>): [AsyncIterable<Bytes>, Promise<Outcome<Fields | undefined>>] {
     void Promise.resolve(res).catch(() => {});
@@ -195,6 +192,16 @@ export class Response {
     response.#contents = contents ? { kind: 'guest', stream: contents } : null;
     response.#trailers = trailers;
     return [response, Promise.resolve(ok(undefined))];
+  }
+
+  /** Host: a response that arrived for `wasi:http/client.send`; its body streams in as it comes. */
+  static incoming(status: number, headers: FieldEntry[], chunks: AsyncIterable<Bytes>, trailers: Promise<Outcome<Fields | undefined>>): Response {
+    const response = new Response();
+    response.#status = status;
+    response.#headers = Fields[internal](headers, true);
+    response.#contents = { kind: 'host', chunks };
+    response.#trailers = trailers;
+    return response;
   }
 
   getStatusCode(): number { return this.#status; }

@@ -9,96 +9,32 @@
  */
 import { inputStreamCreate, outputStreamCreate, pollableCreate } from '@bytecodealliance/preview2-shim/io';
 import { isValidAuthority, isValidPathWithQuery, isValidScheme } from './outbound-url';
+import { HttpFields, type FieldEntry } from './http-fields';
 
 type Bytes = Uint8Array;
-export type FieldEntry = [string, Bytes];
-
-/** `header-error` cases. jco turns a thrown variant value into `err(...)`. */
-const invalidSyntax = { tag: 'invalid-syntax' } as const;
-const forbidden = { tag: 'forbidden' } as const;
-const immutable = { tag: 'immutable' } as const;
-
-/** Headers a guest may not set (wasmtime-wasi-http `DEFAULT_FORBIDDEN_HEADERS`). */
-const FORBIDDEN_HEADERS = new Set([
-  'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection',
-  'te', 'transfer-encoding', 'upgrade', 'http2-settings',
-]);
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
-export function checkName(name: string): string {
-  if (!TOKEN.test(name)) throw invalidSyntax;
-  const lower = name.toLowerCase();
-  if (FORBIDDEN_HEADERS.has(lower)) throw forbidden;
-  return lower;
-}
-
-export function checkValue(value: Bytes): Bytes {
-  // Field values may not contain CR, LF or NUL (http::HeaderValue).
-  for (const byte of value) if (byte === 0x0a || byte === 0x0d || byte === 0x00) throw invalidSyntax;
-  return value;
-}
+export type { FieldEntry } from './http-fields';
+export { checkName, checkValue } from './http-fields';
 
 const internal = Symbol('spin-playground-internal');
 
-export class Fields {
-  #entries: FieldEntry[] = [];
-  #immutable = false;
-
+/** `wasi:http/types@0.2` `fields`: the shared core (`http-fields.ts`) under 0.2's method names. */
+export class Fields extends HttpFields {
   static fromList(entries: FieldEntry[]): Fields {
-    const fields = new Fields();
-    for (const [name, value] of entries) fields.#entries.push([checkName(name), checkValue(value)]);
-    return fields;
+    return HttpFields.checked(Fields, entries);
   }
 
   /** Host-side constructor: names are lowercased as `http::HeaderName` stores them. */
   static [internal](entries: FieldEntry[], frozen: boolean): Fields {
-    const fields = new Fields();
-    fields.#entries = entries.map(([name, value]) => [name.toLowerCase(), value]);
-    fields.#immutable = frozen;
-    return fields;
-  }
-
-  get(name: string): Bytes[] {
-    const lower = name.toLowerCase();
-    return this.#entries.filter(([n]) => n === lower).map(([, v]) => v);
-  }
-
-  has(name: string): boolean {
-    const lower = name.toLowerCase();
-    return this.#entries.some(([n]) => n === lower);
-  }
-
-  set(name: string, values: Bytes[]): void {
-    if (this.#immutable) throw immutable;
-    const lower = checkName(name);
-    values.forEach(checkValue);
-    this.#entries = this.#entries.filter(([n]) => n !== lower);
-    for (const value of values) this.#entries.push([lower, value]);
-  }
-
-  delete(name: string): void {
-    if (this.#immutable) throw immutable;
-    const lower = checkName(name);
-    this.#entries = this.#entries.filter(([n]) => n !== lower);
-  }
-
-  append(name: string, value: Bytes): void {
-    if (this.#immutable) throw immutable;
-    this.#entries.push([checkName(name), checkValue(value)]);
-  }
-
-  entries(): FieldEntry[] {
-    return this.#entries.map(([n, v]) => [n, v]);
-  }
-
-  clone(): Fields {
-    return Fields[internal](this.#entries, false);
+    return HttpFields.trusted(Fields, entries, frozen);
   }
 
   /** Host: freeze when the fields become a child of a request or response. */
-  static freeze(fields: Fields): Fields {
-    fields.#immutable = true;
-    return fields;
+  static override freeze<T extends HttpFields>(fields: T): T {
+    return HttpFields.freeze(fields);
+  }
+
+  entries(): FieldEntry[] {
+    return this.list();
   }
 }
 
