@@ -118,7 +118,9 @@ try {
       instantiate: {
         cost_ms: js.breakdown.engineTiming?.instanceMs?.p50_ms ?? null,
         waited_ms: js.breakdown.engineTiming?.instantiateMs?.p50_ms ?? null,
-        note: 'cost_ms: p50 of what making the instance that served each request took (the engine\'s instanceMs; made ahead while the engine is idle, so it is the thread time of one instantiation); waited_ms: p50 of how long the request waited for its instance. From the request console path.',
+        note:
+          'cost_ms: p50 of what making the instance that served each request took (the engine\'s instanceMs; made ahead while the engine is idle, ' +
+          'so it is the thread time of one instantiation); waited_ms: p50 of how long the request waited for its instance. From the request console path.',
       },
       ceilings: {
         note: 'Upper bounds on js.request.rps from this run: the engine Worker is one thread (1000 / js.direct.mean_ms); all Chromium processes share the cores (cores × 1000 / CPU ms per request at 8 in flight, with the UI reacting and, from the A/B, without). node: its server spends serverCpuPerRequest_ms per request.',
@@ -128,7 +130,12 @@ try {
       },
     },
     swFloor: js.swFloor,
-    plumbing: { js_ms: plumbing, tiny_ms: round(tiny.request.p50_ms - tiny.direct.p50_ms), target_ms: round(bareHop.echo.p50_ms + 0.5), note: 'request p50 − direct p50; target: the bare service worker → Worker echo (js.breakdown.bareHop.echo) + 0.5 ms' },
+    plumbing: {
+      js_ms: plumbing,
+      tiny_ms: round(tiny.request.p50_ms - tiny.direct.p50_ms),
+      target_ms: round(bareHop.echo.p50_ms + 0.5),
+      note: 'request p50 − direct p50; target: the bare service worker → Worker echo (js.breakdown.bareHop.echo) + 0.5 ms',
+    },
     tiny: { app: 'kv-tiny (WAT component; reads key count, appends x, writes it back)', request: tiny.request, direct: tiny.direct, engineTiming: tiny.engineTiming, uiAB: tiny.uiAB },
     p3: {
       echo1MiB: {
@@ -178,7 +185,7 @@ function printTable(r: any) {
     ['  bare SW ping / →Worker / via page', `${r.js.breakdown.bareHop.ping.p50_ms} / ${r.js.breakdown.bareHop.echo.p50_ms} / ${r.js.breakdown.bareHop.relayAck.p50_ms}`, `platform hop ≈ ${r.js.breakdown.bareHop.hop_ms} ms; relaying via a page + ack adds ${round(r.js.breakdown.bareHop.relayExtra_ms + r.js.breakdown.bareHop.ackExtra_ms)} ms (no playground code)`],
     ['  direct without / with browser headers', `${r.js.breakdown.headersAB.without.p50_ms} / ${r.js.breakdown.headersAB.with.p50_ms}`, `headers cost ≈ ${r.js.breakdown.headersAB.cost_ms} ms (interleaved)`],
     ['  request with UI reacting / UI quiet', `${r.js.breakdown.uiAB.normal.p50_ms} / ${r.js.breakdown.uiAB.uiQuiet.p50_ms}`, `UI costs ≈ ${r.js.breakdown.uiAB.cost_ms} ms p50; rps ${r.js.breakdown.rpsAB.normal} vs ${r.js.breakdown.rpsAB.uiQuiet} (interleaved)`],
-    ['js.instantiate.cost_ms / waited_ms', `${r.js.instantiate.cost_ms} / ${r.js.instantiate.waited_ms}`, 'p50 ms: making one instance (ahead, while idle) / the request waiting for it'],
+    ['js.instantiate.cost_ms / waited_ms', `${r.js.instantiate.cost_ms} / ${r.js.instantiate.waited_ms}`, 'p50 ms: making one instance / waiting for it'],
     ['  engine split: instantiate / handler / persist', `${r.js.breakdown.engineTiming?.instantiateMs?.p50_ms} / ${r.js.breakdown.engineTiming?.handlerMs?.p50_ms} / ${r.js.breakdown.engineTiming?.persistMs?.p50_ms}`, 'p50 ms, from the engine\'s own timing'],
     ['tiny.request.p50_ms / rps', `${r.tiny.request.p50_ms} / ${r.tiny.request.rps}`, `kv-tiny WAT; direct p50 ${r.tiny.direct.p50_ms}; with UI quiet p50 ${r.tiny.uiAB.uiQuiet.p50_ms}`],
     ['p3.echo1MiB.p50_ms', `${r.p3.echo1MiB.p50_ms}`, r.p3.echo1MiB.reason ?? `1 MiB POST echoed by p3-echo, n=${r.p3.echo1MiB.n}`],

@@ -147,7 +147,9 @@ export class Engine {
     const componentId = match.trigger.component!;
     routed('component', componentId, match.rawRoute);
     const result = await this.#invoke(loaded, componentId, match, request, trace);
-    return { response: result, timing: { routeMs, instantiateMs: result.instantiateMs, ...(result.instanceMs === undefined ? {} : { instanceMs: result.instanceMs }), handlerMs: result.handlerMs, persistMs: result.persistMs, handledBy: componentId } };
+    const { instantiateMs, instanceMs, handlerMs, persistMs } = result;
+    const timing = { routeMs, instantiateMs, ...(instanceMs === undefined ? {} : { instanceMs }), handlerMs, persistMs, handledBy: componentId };
+    return { response: result, timing };
   }
 
   /**

@@ -116,7 +116,8 @@ export async function invoke(entry: LoadedComponent, match: RouteMatch, request:
     if (failure) log({ level: 'error', source: id, message: `${request.method} ${request.pathWithQuery}: ${failure}` });
     const persistStart = performance.now();
     await deps.flush();
-    return { status: head.status, headers: responseHeaders, body: concat(head.body?.chunks ?? []), instantiateMs, handlerMs, persistMs: performance.now() - persistStart, ...cost };
+    const persistMs = performance.now() - persistStart;
+    return { status: head.status, headers: responseHeaders, body: concat(head.body?.chunks ?? []), instantiateMs, handlerMs, persistMs, ...cost };
   }
 
   const body = head.body;
