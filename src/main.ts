@@ -1,7 +1,9 @@
 /**
- * The playground page: the only file that knows every UI part. It opens the project named by the
- * URL, starts its runner on the project's own preview origin, loads the app into the engine, and
- * wires the panels: Manifest, Files, Request, Trace, Logs, Preview and the Key-value explorer.
+ * The playground page: the only file that knows every part, and it only wires them. It opens the
+ * project named by the URL (page/open-project.ts), starts its runner on the project's own preview
+ * origin, and connects the panels (ui/) to the parts that hold the page's state (page/): the run
+ * loop, the Source panel, file import, pending seeds, the project controls and the test hook.
+ * docs/architecture.md §2 lists the parts.
  */
 import { previewOriginFor } from './runner/origins';
 import { parseManifest } from './manifest/parse';
@@ -160,7 +162,7 @@ async function main(): Promise<void> {
     engine: currentEngine, log, previewOrigin, previewEnabled, responseOnly: embed && embedShow.has('response'), showDraft, showFiles,
   });
   /** Run, for every part wired above (a hoisted declaration); the loop queues runs one at a time. */
-  function run(): Promise<void> {
+  async function run(): Promise<void> {
     return runLoop.run();
   }
 
