@@ -121,7 +121,11 @@ async function main(): Promise<void> {
   // them, `?key-value=k=v` in the URL.
   const seedForm = new KvSeedForm(byId<HTMLDetailsElement>('kv-seed'), projectId);
   const limitsPanel = new LimitsPanel(byId<HTMLDetailsElement>('limits'), projectId, { limits, param: options.limitsParam, onChange: () => void run() });
-  const requestConsole = mountRequestConsole(byId('request-panel'), { send: async (request) => (await currentEngine()).request(request), openInPreview: (path) => preview.navigate(path), projectId });
+  const requestConsole = mountRequestConsole(byId('request-panel'), {
+    send: async (request) => (await currentEngine()).request(request),
+    openInPreview: (path) => preview.navigate(path),
+    projectId,
+  });
   const fillRequest = (request: ShareRequest) => requestConsole.fill({ ...request, time: Date.now() } as HistoryEntry);
   if (pending.request) fillRequest(pending.request);
   else if (options.path?.startsWith('/')) fillRequest({ method: 'GET', path: options.path, headers: [], body: '', bodyType: 'text' });
@@ -144,7 +148,8 @@ async function main(): Promise<void> {
   const seeds = new PendingSeeds(pending, { engine: currentEngine, log, refreshKv: () => void kvExplorer.refresh() });
 
   const showDraft = () => controls.showDraft();
-  const showFiles = () => filesPanel.render({ manifestBytes: new TextEncoder().encode(editor.value).byteLength, files: session.fileRows(), components: runLoop.components });
+  const showFiles = () =>
+    filesPanel.render({ manifestBytes: new TextEncoder().encode(editor.value).byteLength, files: session.fileRows(), components: runLoop.components });
 
   editor.value = session.manifestText;
   editor.validateWith((text) => {
