@@ -160,7 +160,7 @@ async function main(): Promise<void> {
   void editor.upgrade().catch((error: unknown) => log('warn', 'editor', `Monaco did not load (${String(error)}); using a plain text area`));
 
   // An app written in the page: its Source editor, built by Run.
-  source = SourcePanel.mount(byId('source-panel'), record, { session, status, log, hook, buildTimeoutMs, tabView });
+  source = SourcePanel.mount(() => byId('source-panel'), record, { session, status, log, hook, buildTimeoutMs, tabView });
 
   const runLoop = new RunLoop({
     editor, session, source, seedForm, variablesForm, limitsPanel, kvExplorer, requestConsole, preview, progress, status, seeds,

@@ -44,9 +44,9 @@ export class SourcePanel {
   /** Set while a Run waits for its first response (to log firstResponse_ms). */
   #firstResponse: (() => void) | null = null;
 
-  /** The panel for an app written in the page, or null for any other project. */
-  static mount(panel: HTMLElement, record: ProjectRecord, deps: SourcePanelDeps): SourcePanel | null {
-    return record.authored ? new SourcePanel(panel, record, deps) : null;
+  /** The panel for an app written in the page, or null for any other project (whose page has no Source panel). */
+  static mount(panel: () => HTMLElement, record: ProjectRecord, deps: SourcePanelDeps): SourcePanel | null {
+    return record.authored ? new SourcePanel(panel(), record, deps) : null;
   }
 
   private constructor(panel: HTMLElement, record: ProjectRecord, deps: SourcePanelDeps) {
