@@ -1,7 +1,9 @@
 /**
- * The playground page: the only file that knows every UI part. It opens the project named by the
- * URL, starts its runner on the project's own preview origin, loads the app into the engine, and
- * wires the panels: Manifest, Files, Request, Trace, Logs, Preview and the Key-value explorer.
+ * The playground page: the only file that knows every part, and it only wires them. It opens the
+ * project named by the URL (page/open-project.ts), starts its runner on the project's own preview
+ * origin, and connects the panels (ui/) to the parts that hold the page's state (page/): the run
+ * loop, the Source panel, file import, pending seeds, the project controls and the test hook.
+ * docs/architecture.md §2 lists the parts.
  */
 import { previewOriginFor } from './runner/origins';
 import { parseManifest } from './manifest/parse';
@@ -120,7 +122,11 @@ async function main(): Promise<void> {
   // them, `?key-value=k=v` in the URL.
   const seedForm = new KvSeedForm(byId<HTMLDetailsElement>('kv-seed'), projectId);
   const limitsPanel = new LimitsPanel(byId<HTMLDetailsElement>('limits'), projectId, { limits, param: options.limitsParam, onChange: () => void run() });
-  const requestConsole = mountRequestConsole(byId('request-panel'), { send: async (request) => (await currentEngine()).request(request), openInPreview: (path) => preview.navigate(path), projectId });
+  const requestConsole = mountRequestConsole(byId('request-panel'), {
+    send: async (request) => (await currentEngine()).request(request),
+    openInPreview: (path) => preview.navigate(path),
+    projectId,
+  });
   const fillRequest = (request: ShareRequest) => requestConsole.fill({ ...request, time: Date.now() } as HistoryEntry);
   if (pending.request) fillRequest(pending.request);
   else if (options.path?.startsWith('/')) fillRequest({ method: 'GET', path: options.path, headers: [], body: '', bodyType: 'text' });
@@ -143,7 +149,8 @@ async function main(): Promise<void> {
   const seeds = new PendingSeeds(pending, { engine: currentEngine, log, refreshKv: () => void kvExplorer.refresh() });
 
   const showDraft = () => controls.showDraft();
-  const showFiles = () => filesPanel.render({ manifestBytes: new TextEncoder().encode(editor.value).byteLength, files: session.fileRows(), components: runLoop.components });
+  const showFiles = () =>
+    filesPanel.render({ manifestBytes: new TextEncoder().encode(editor.value).byteLength, files: session.fileRows(), components: runLoop.components });
 
   editor.value = session.manifestText;
   editor.validateWith((text) => {
@@ -154,14 +161,14 @@ async function main(): Promise<void> {
   void editor.upgrade().catch((error: unknown) => log('warn', 'editor', `Monaco did not load (${String(error)}); using a plain text area`));
 
   // An app written in the page: its Source editor, built by Run.
-  source = SourcePanel.mount(byId('source-panel'), record, { session, status, log, hook, buildTimeoutMs, tabView });
+  source = SourcePanel.mount(() => byId('source-panel'), record, { session, status, log, hook, buildTimeoutMs, tabView });
 
   const runLoop = new RunLoop({
     editor, session, source, seedForm, variablesForm, limitsPanel, kvExplorer, requestConsole, preview, progress, status, seeds,
     engine: currentEngine, log, previewOrigin, previewEnabled, responseOnly: embed && embedShow.has('response'), showDraft, showFiles,
   });
   /** Run, for every part wired above (a hoisted declaration); the loop queues runs one at a time. */
-  function run(): Promise<void> {
+  async function run(): Promise<void> {
     return runLoop.run();
   }
 

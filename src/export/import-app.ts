@@ -64,7 +64,8 @@ export function importAppZip(bytes: Uint8Array, SQL: SqlJsStatic): ImportedApp {
     if (error instanceof ZipError) throw new ImportError(error.message, error.reason);
     throw error;
   }
-  const manifestPath = [...all.keys()].filter((p) => /(^|\/)spin\.toml$/.test(p)).sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1))[0];
+  const manifests = [...all.keys()].filter((p) => /(^|\/)spin\.toml$/.test(p));
+  const manifestPath = manifests.sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1))[0];
   if (manifestPath === undefined) throw new ImportError('the zip has no spin.toml', 'no-manifest');
   const folder = manifestPath.slice(0, -'spin.toml'.length);
   const inApp = new Map<string, Uint8Array>();
@@ -79,7 +80,9 @@ export function importAppZip(bytes: Uint8Array, SQL: SqlJsStatic): ImportedApp {
     } catch (error) {
       warnings.push(`runtime-config.toml could not be read: ${error instanceof Error ? error.message : String(error)}`);
     }
-    for (const other of config.others) warnings.push(`runtime-config.toml: ${other} is not available in the browser; the playground keeps that store in its own database.`);
+    for (const other of config.others) {
+      warnings.push(`runtime-config.toml: ${other} is not available in the browser; the playground keeps that store in its own database.`);
+    }
   }
 
   const kv = new Map<string, KvRow>();

@@ -51,7 +51,8 @@ async function openShareLink(store: ProjectStore, page: OpenDeps): Promise<Opene
     page.status.problems([]);
     page.status.set('Loading app…');
   }
-  const state: SharedState | undefined = decoded.ok ? decoded.state : decoded.recovered?.base ? { ...decoded.recovered, base: decoded.recovered.base } : undefined;
+  const recoveredBase = decoded.ok ? undefined : decoded.recovered?.base;
+  const state: SharedState | undefined = decoded.ok ? decoded.state : recoveredBase ? { ...decoded.recovered, base: recoveredBase } : undefined;
   if (!state) return null;
   const fromShare = await projectFromShare(store, state, page);
   if (!fromShare) return null;

@@ -58,7 +58,12 @@ export class ProjectControls {
       duplicate: async () => {
         await session.setManifestText(deps.manifestText());
         const copy: ProjectRecord = {
-          ...structuredClone(record), id: newProjectId(), name: `${record.name} (copy)`, manifestText: deps.manifestText(), created: Date.now(), updated: Date.now(),
+          ...structuredClone(record),
+          id: newProjectId(),
+          name: `${record.name} (copy)`,
+          manifestText: deps.manifestText(),
+          created: Date.now(),
+          updated: Date.now(),
         };
         await store.put(copy);
         location.href = projectHref(copy, location.href);
@@ -101,7 +106,8 @@ export class ProjectControls {
   mountExamples(button: HTMLButtonElement, base: string): void {
     const { store, record, session } = this.#deps;
     void Promise.all([loadExamples(base), store.list()]).then(([examples, projects]) => {
-      const edited = new Set(projects.flatMap((p) => (p.base.kind === 'example' && p.id === `ex-${p.base.name}` && (p.manifestText !== undefined || Object.keys(p.files).length) ? [p.base.name] : [])));
+      const isEdited = (p: ProjectRecord) => p.manifestText !== undefined || Object.keys(p.files).length;
+      const edited = new Set(projects.flatMap((p) => (p.base.kind === 'example' && p.id === `ex-${p.base.name}` && isEdited(p) ? [p.base.name] : [])));
       mountExamplesGallery(button, examples, {
         current: record.base.kind === 'example' && record.id.startsWith('ex-') ? record.base.name : null,
         edited,

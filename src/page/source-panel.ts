@@ -44,9 +44,9 @@ export class SourcePanel {
   /** Set while a Run waits for its first response (to log firstResponse_ms). */
   #firstResponse: (() => void) | null = null;
 
-  /** The panel for an app written in the page, or null for any other project. */
-  static mount(panel: HTMLElement, record: ProjectRecord, deps: SourcePanelDeps): SourcePanel | null {
-    return record.authored ? new SourcePanel(panel, record, deps) : null;
+  /** The panel for an app written in the page, or null for any other project (whose page has no Source panel). */
+  static mount(panel: () => HTMLElement, record: ProjectRecord, deps: SourcePanelDeps): SourcePanel | null {
+    return record.authored ? new SourcePanel(panel(), record, deps) : null;
   }
 
   private constructor(panel: HTMLElement, record: ProjectRecord, deps: SourcePanelDeps) {
@@ -59,14 +59,16 @@ export class SourcePanel {
     const host = h('div', { className: 'editor', id: 'source-editor' });
     panel.append(
       h('div', { className: 'panel-head' }, h('h2', {}, fileName),
-        h('span', { className: 'muted', title: 'Run (Ctrl/Cmd+Enter) builds the component in this page and loads it' }, authored.language === 'typescript' ? 'TypeScript' : 'JavaScript'),
+        h('span', { className: 'muted', title: 'Run (Ctrl/Cmd+Enter) builds the component in this page and loads it' },
+          authored.language === 'typescript' ? 'TypeScript' : 'JavaScript'),
         h('div', { className: 'tools' }, exportButton)),
       host);
     const source = new SourceEditor(host, authored.language, HOST_TYPES);
     this.#editor = source;
     source.value = authored.source;
     source.onChange((text) => void deps.session.setSource(text));
-    void source.upgrade().catch((error: unknown) => deps.log('warn', 'editor', `Monaco did not load for the source (${String(error)}); using a plain text area`));
+    void source.upgrade().catch((error: unknown) =>
+      deps.log('warn', 'editor', `Monaco did not load for the source (${String(error)}); using a plain text area`));
     exportButton.addEventListener('click', () => void this.#exportWasm(exportButton));
   }
 
@@ -133,7 +135,8 @@ export class SourcePanel {
     if (!result.ok) {
       source.showErrors(result.errors);
       status.problems(result.errors.map((e) => `${fileName} line ${e.line}, column ${e.column}: ${e.message}`));
-      log('error', 'authoring', `${fileName}: ${result.errors.length} error${result.errors.length === 1 ? '' : 's'}; the last good build keeps serving`, 'load-error');
+      const errors = `${result.errors.length} error${result.errors.length === 1 ? '' : 's'}`;
+      log('error', 'authoring', `${fileName}: ${errors}; the last good build keeps serving`, 'load-error');
       status.set(`${fileName} has errors; the last good build keeps serving`, true);
       // A reopened project whose source no longer builds still serves its saved build.
       return !loadedOnce && this.#lastGoodCore !== null;

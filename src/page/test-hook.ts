@@ -45,7 +45,8 @@ export function reportKvRenders(hook: PlaygroundHook): (stats: KvRenderStats) =>
   return (stats) => {
     hook.kvExplorerRenderMs = stats.totalMs;
     hook.kvExplorerStats = stats;
-    console.info(`[kv-explorer] ${stats.keys} keys: ${stats.totalMs.toFixed(1)} ms (query ${stats.queryMs.toFixed(1)} ms, render ${stats.renderMs.toFixed(1)} ms)`);
+    const parts = `query ${stats.queryMs.toFixed(1)} ms, render ${stats.renderMs.toFixed(1)} ms`;
+    console.info(`[kv-explorer] ${stats.keys} keys: ${stats.totalMs.toFixed(1)} ms (${parts})`);
   };
 }
 
