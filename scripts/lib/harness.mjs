@@ -44,6 +44,8 @@ export function buildAll() {
   // Dependencies point one way (.dependency-cruiser.cjs, docs/architecture.md): no cycles, no
   // import against the layers.
   run(process.execPath, ['node_modules/dependency-cruiser/bin/dependency-cruise.mjs', 'src', '--config', '.dependency-cruiser.cjs']);
+  // Formatting, lint rules and line length (biome.json, scripts/lint.mjs).
+  run(process.execPath, ['scripts/lint.mjs']);
   run(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn']);
 }
 
