@@ -75,10 +75,16 @@ try {
   const bareHop = await measureBareHop(browser, `${files.url}/pages`, plan.warmup, plan.samples);
 
   step('component load steps (kv-basics), cold and cached');
-  const loadSteps = await measureLoadSteps(browser, `${files.url}/pages`, `${files.url}/examples/kv-basics/app.wasm`).catch((error: unknown) => ({ error: String(error) }));
+  const loadSteps = await measureLoadSteps(browser, `${files.url}/pages`, `${files.url}/examples/kv-basics/app.wasm`).catch((error: unknown) => ({
+    error: String(error),
+  }));
 
   step('in-page authoring: New JS app, then edit and Run');
-  const authoring = await measureAuthoring(browser, PG_URL, quick ? 2 : 3).catch((error: unknown) => ({ build_ms: null, firstResponse_ms: null, error: String(error) }));
+  const authoring = await measureAuthoring(browser, PG_URL, quick ? 2 : 3).catch((error: unknown) => ({
+    build_ms: null,
+    firstResponse_ms: null,
+    error: String(error),
+  }));
 
   step('key-value persistence at 100 KB, 10 MB, 50 MB');
   const persist = await measurePersistence(browser, `${root}bench/.build/pages`, quick ? 60 : 240, 100);
@@ -107,7 +113,7 @@ try {
       busyCoresDuringRun: busyCores(cpuAtStart, cpuAtEnd),
       benchCores: round(ownMs / wallMs, 2),
       otherCores: allBusyMs === null ? null : round(Math.max(0, allBusyMs - ownMs) / wallMs, 2),
-      note: 'loadAverage (1, 5, 15 min); busyCoresDuringRun: all processes, from /proc/stat; benchCores: the bench\'s own CPU (its Node process, the Node baseline server, every Chromium process); otherCores: the rest, i.e. other work on the machine, which inflates every number here.',
+      note: "loadAverage (1, 5, 15 min); busyCoresDuringRun: all processes, from /proc/stat; benchCores: the bench's own CPU (its Node process, the Node baseline server, every Chromium process); otherCores: the rest, i.e. other work on the machine, which inflates every number here.",
     },
     config: { ...plan, memory, starts, quick },
     js: {
@@ -119,7 +125,7 @@ try {
         cost_ms: js.breakdown.engineTiming?.instanceMs?.p50_ms ?? null,
         waited_ms: js.breakdown.engineTiming?.instantiateMs?.p50_ms ?? null,
         note:
-          'cost_ms: p50 of what making the instance that served each request took (the engine\'s instanceMs; made ahead while the engine is idle, ' +
+          "cost_ms: p50 of what making the instance that served each request took (the engine's instanceMs; made ahead while the engine is idle, " +
           'so it is the thread time of one instantiation); waited_ms: p50 of how long the request waited for its instance. From the request console path.',
       },
       ceilings: {
@@ -136,7 +142,13 @@ try {
       target_ms: round(bareHop.echo.p50_ms + 0.5),
       note: 'request p50 − direct p50; target: the bare service worker → Worker echo (js.breakdown.bareHop.echo) + 0.5 ms',
     },
-    tiny: { app: 'kv-tiny (WAT component; reads key count, appends x, writes it back)', request: tiny.request, direct: tiny.direct, engineTiming: tiny.engineTiming, uiAB: tiny.uiAB },
+    tiny: {
+      app: 'kv-tiny (WAT component; reads key count, appends x, writes it back)',
+      request: tiny.request,
+      direct: tiny.direct,
+      engineTiming: tiny.engineTiming,
+      uiAB: tiny.uiAB,
+    },
     p3: {
       echo1MiB: {
         app: 'p3-echo (WAT, WASI 0.3): POST of 1 MiB echoed, timed to the last byte',
@@ -154,7 +166,7 @@ try {
     engine: {
       restart_ms: restartMeasured ? restartMeasured.restart_ms : restartLine ? Number(restartLine[1]) : null,
       note: restartMeasured
-        ? 'median of 3 calls of the engine client\'s restart() on the JS app (fresh engine Worker, data reopened, app reloaded), as the host reports it; untilNextResponseMs adds the preview\'s next request'
+        ? "median of 3 calls of the engine client's restart() on the JS app (fresh engine Worker, data reopened, app reloaded), as the host reports it; untilNextResponseMs adds the preview's next request"
         : restartLine
           ? 'from the "engine restarted in N ms" log line'
           : 'comes with the robustness work (engine restart); neither restart() nor an "engine restarted in N ms" log line exists in this build',
@@ -181,29 +193,87 @@ function printTable(r: any) {
     ['js.request.p50_ms / p99_ms', `${r.js.request.p50_ms} / ${r.js.request.p99_ms}`, `through the service worker, sequential, n=${r.js.request.n}`],
     ['js.request.rps', `${r.js.request.rps}`, `${r.config.inFlight} in flight`],
     ['js.direct.p50_ms', `${r.js.direct.p50_ms}`, 'engine handle() inside the engine Worker'],
-    ['  health via SW / direct', `${r.js.breakdown.healthViaSw.p50_ms} / ${r.js.breakdown.healthDirect.p50_ms}`, `message hop ≈ ${r.js.breakdown.messageHop_ms} ms`],
-    ['  bare SW ping / →Worker / via page', `${r.js.breakdown.bareHop.ping.p50_ms} / ${r.js.breakdown.bareHop.echo.p50_ms} / ${r.js.breakdown.bareHop.relayAck.p50_ms}`, `platform hop ≈ ${r.js.breakdown.bareHop.hop_ms} ms; relaying via a page + ack adds ${round(r.js.breakdown.bareHop.relayExtra_ms + r.js.breakdown.bareHop.ackExtra_ms)} ms (no playground code)`],
-    ['  direct without / with browser headers', `${r.js.breakdown.headersAB.without.p50_ms} / ${r.js.breakdown.headersAB.with.p50_ms}`, `headers cost ≈ ${r.js.breakdown.headersAB.cost_ms} ms (interleaved)`],
-    ['  request with UI reacting / UI quiet', `${r.js.breakdown.uiAB.normal.p50_ms} / ${r.js.breakdown.uiAB.uiQuiet.p50_ms}`, `UI costs ≈ ${r.js.breakdown.uiAB.cost_ms} ms p50; rps ${r.js.breakdown.rpsAB.normal} vs ${r.js.breakdown.rpsAB.uiQuiet} (interleaved)`],
+    [
+      '  health via SW / direct',
+      `${r.js.breakdown.healthViaSw.p50_ms} / ${r.js.breakdown.healthDirect.p50_ms}`,
+      `message hop ≈ ${r.js.breakdown.messageHop_ms} ms`,
+    ],
+    [
+      '  bare SW ping / →Worker / via page',
+      `${r.js.breakdown.bareHop.ping.p50_ms} / ${r.js.breakdown.bareHop.echo.p50_ms} / ${r.js.breakdown.bareHop.relayAck.p50_ms}`,
+      `platform hop ≈ ${r.js.breakdown.bareHop.hop_ms} ms; relaying via a page + ack adds ${round(r.js.breakdown.bareHop.relayExtra_ms + r.js.breakdown.bareHop.ackExtra_ms)} ms (no playground code)`,
+    ],
+    [
+      '  direct without / with browser headers',
+      `${r.js.breakdown.headersAB.without.p50_ms} / ${r.js.breakdown.headersAB.with.p50_ms}`,
+      `headers cost ≈ ${r.js.breakdown.headersAB.cost_ms} ms (interleaved)`,
+    ],
+    [
+      '  request with UI reacting / UI quiet',
+      `${r.js.breakdown.uiAB.normal.p50_ms} / ${r.js.breakdown.uiAB.uiQuiet.p50_ms}`,
+      `UI costs ≈ ${r.js.breakdown.uiAB.cost_ms} ms p50; rps ${r.js.breakdown.rpsAB.normal} vs ${r.js.breakdown.rpsAB.uiQuiet} (interleaved)`,
+    ],
     ['js.instantiate.cost_ms / waited_ms', `${r.js.instantiate.cost_ms} / ${r.js.instantiate.waited_ms}`, 'p50 ms: making one instance / waiting for it'],
-    ['  engine split: instantiate / handler / persist', `${r.js.breakdown.engineTiming?.instantiateMs?.p50_ms} / ${r.js.breakdown.engineTiming?.handlerMs?.p50_ms} / ${r.js.breakdown.engineTiming?.persistMs?.p50_ms}`, 'p50 ms, from the engine\'s own timing'],
-    ['tiny.request.p50_ms / rps', `${r.tiny.request.p50_ms} / ${r.tiny.request.rps}`, `kv-tiny WAT; direct p50 ${r.tiny.direct.p50_ms}; with UI quiet p50 ${r.tiny.uiAB.uiQuiet.p50_ms}`],
+    [
+      '  engine split: instantiate / handler / persist',
+      `${r.js.breakdown.engineTiming?.instantiateMs?.p50_ms} / ${r.js.breakdown.engineTiming?.handlerMs?.p50_ms} / ${r.js.breakdown.engineTiming?.persistMs?.p50_ms}`,
+      "p50 ms, from the engine's own timing",
+    ],
+    [
+      'tiny.request.p50_ms / rps',
+      `${r.tiny.request.p50_ms} / ${r.tiny.request.rps}`,
+      `kv-tiny WAT; direct p50 ${r.tiny.direct.p50_ms}; with UI quiet p50 ${r.tiny.uiAB.uiQuiet.p50_ms}`,
+    ],
     ['p3.echo1MiB.p50_ms', `${r.p3.echo1MiB.p50_ms}`, r.p3.echo1MiB.reason ?? `1 MiB POST echoed by p3-echo, n=${r.p3.echo1MiB.n}`],
     ['p3.tiny.request.p50_ms', `${r.p3.tiny.request?.p50_ms ?? null}`, r.p3.tiny.reason ?? `${r.p3.tiny.app}, n=${r.p3.tiny.request.n}`],
     ['coldStart.ms / warmStart.ms', `${r.coldStart.ms} / ${r.warmStart.ms}`, 'navigation → preview first response (median)'],
-    ['  cold runs / warm runs', `${r.coldStart.runs.map((v: any) => v.ms).join(', ')} / ${r.warmStart.runs.map((v: any) => v.ms).join(', ')}`, `SW register() took ${r.warmStart.runs.map((v: any) => v.breakdown.runnerSwRegisterMs).join(', ')} ms in the warm runs (the runner waits for it)`],
-    ['transpile.ms / cached_ms', `${r.transpile.ms} / ${r.transpile.cached_ms}`, `compile ${r.transpile.compileCold_ms} ms cold, ${r.transpile.compileWarm_ms} ms warm`],
+    [
+      '  cold runs / warm runs',
+      `${r.coldStart.runs.map((v: any) => v.ms).join(', ')} / ${r.warmStart.runs.map((v: any) => v.ms).join(', ')}`,
+      `SW register() took ${r.warmStart.runs.map((v: any) => v.breakdown.runnerSwRegisterMs).join(', ')} ms in the warm runs (the runner waits for it)`,
+    ],
+    [
+      'transpile.ms / cached_ms',
+      `${r.transpile.ms} / ${r.transpile.cached_ms}`,
+      `compile ${r.transpile.compileCold_ms} ms cold, ${r.transpile.compileWarm_ms} ms warm`,
+    ],
     ['kv.opsPerSec get / set', `${r.kv.opsPerSec.get} / ${r.kv.opsPerSec.set}`, 'SqliteKvStore, Node'],
-    ['kv.persistPerWrite_ms', Object.entries(r.kv.persistPerWrite_ms).map(([k, v]) => `${k} ${v}`).join(', '), `checkpoint ${Object.entries(r.kv.persist.bySize).map(([k, v]: [string, any]) => `${k} ${v.checkpointMs}`).join(', ')} ms`],
-    ['memory.mb / growthPct', `${r.memory.mb} / ${r.memory.growthPct}%`, `engine Worker heap, requests ${r.memory.servedFirst} → ${r.memory.servedLast}; JS heap slope ${r.memory.usedSlopeBytesPerRequest} B/request (2nd half ${r.memory.usedSlopeSecondHalfBytesPerRequest})${r.memory.rendererRss ? `; app renderer RSS ${r.memory.rendererRss.firstMb} → ${r.memory.rendererRss.lastMb} MB` : ''}; UI DOM nodes ${r.memory.uiPage.domNodes.join(' → ')}`],
-    ['  UI main thread per request', `${r.js.breakdown.cpu.uiMainThread.sequential.taskMs}`, `ms of UI-page tasks per JS request (script ${r.js.breakdown.cpu.uiMainThread.sequential.scriptMs}, layout ${r.js.breakdown.cpu.uiMainThread.sequential.layoutMs}, style ${r.js.breakdown.cpu.uiMainThread.sequential.recalcStyleMs})`],
-    ['  CPU per request (8 in flight)', `${r.js.breakdown.cpu.inFlight.totalPerRequest_ms}`, `ms, all Chromium processes; ${r.js.breakdown.cpu.inFlight.coresBusy} cores busy`],
+    [
+      'kv.persistPerWrite_ms',
+      Object.entries(r.kv.persistPerWrite_ms)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+      `checkpoint ${Object.entries(r.kv.persist.bySize)
+        .map(([k, v]: [string, any]) => `${k} ${v.checkpointMs}`)
+        .join(', ')} ms`,
+    ],
+    [
+      'memory.mb / growthPct',
+      `${r.memory.mb} / ${r.memory.growthPct}%`,
+      `engine Worker heap, requests ${r.memory.servedFirst} → ${r.memory.servedLast}; JS heap slope ${r.memory.usedSlopeBytesPerRequest} B/request (2nd half ${r.memory.usedSlopeSecondHalfBytesPerRequest})${r.memory.rendererRss ? `; app renderer RSS ${r.memory.rendererRss.firstMb} → ${r.memory.rendererRss.lastMb} MB` : ''}; UI DOM nodes ${r.memory.uiPage.domNodes.join(' → ')}`,
+    ],
+    [
+      '  UI main thread per request',
+      `${r.js.breakdown.cpu.uiMainThread.sequential.taskMs}`,
+      `ms of UI-page tasks per JS request (script ${r.js.breakdown.cpu.uiMainThread.sequential.scriptMs}, layout ${r.js.breakdown.cpu.uiMainThread.sequential.layoutMs}, style ${r.js.breakdown.cpu.uiMainThread.sequential.recalcStyleMs})`,
+    ],
+    [
+      '  CPU per request (8 in flight)',
+      `${r.js.breakdown.cpu.inFlight.totalPerRequest_ms}`,
+      `ms, all Chromium processes; ${r.js.breakdown.cpu.inFlight.coresBusy} cores busy`,
+    ],
     ['node.rps', `${r.node.rps}`, `p50 ${r.node.request.p50_ms} ms sequential; server CPU ${r.node.serverCpuPerRequest_ms} ms/request`],
     ['engine.restart_ms', `${r.engine.restart_ms}`, r.engine.note],
-    ['authoring.build_ms / firstResponse_ms', `${r.authoring.build_ms} / ${r.authoring.firstResponse_ms}`, r.authoring.error ?? `median of edits; first build on open ${r.authoring.onOpen?.build_ms} / ${r.authoring.onOpen?.firstResponse_ms} ms`],
+    [
+      'authoring.build_ms / firstResponse_ms',
+      `${r.authoring.build_ms} / ${r.authoring.firstResponse_ms}`,
+      r.authoring.error ?? `median of edits; first build on open ${r.authoring.onOpen?.build_ms} / ${r.authoring.onOpen?.firstResponse_ms} ms`,
+    ],
   ];
   console.log(`\nSpin Playground benchmark — ${r.machine.browser}, ${r.machine.cpus} × ${r.machine.cpu}, Node ${r.machine.node}`);
-  console.log(`load average ${r.machine.loadAverage.atStart.join(' ')} at start, ${r.machine.loadAverage.atEnd.join(' ')} at end; on average ${r.machine.busyCoresDuringRun} of ${r.machine.cpus} cores busy: ${r.machine.benchCores} by the bench, ${r.machine.otherCores} by other work\n`);
+  console.log(
+    `load average ${r.machine.loadAverage.atStart.join(' ')} at start, ${r.machine.loadAverage.atEnd.join(' ')} at end; on average ${r.machine.busyCoresDuringRun} of ${r.machine.cpus} cores busy: ${r.machine.benchCores} by the bench, ${r.machine.otherCores} by other work\n`,
+  );
   const w0 = Math.max(...rows.map((x) => x[0].length));
   const w1 = Math.max(...rows.map((x) => x[1].length));
   for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`);

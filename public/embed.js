@@ -18,17 +18,15 @@
  * playground" link to the same app in a full tab. Plain ES2017 with no dependencies: this file
  * is served as it is, not bundled.
  */
-(function () {
-  'use strict';
-
+(() => {
   var TAG = 'spin-playground';
   if (window.customElements.get(TAG)) return;
 
   /** Where this script came from: the playground it belongs to (its files live under /__pg/). */
   // `currentScript` is null in a module script; then find the tag that loaded this file.
   var script = document.currentScript || document.querySelector('script[src$="/__pg/embed.js"]');
-  var DEFAULT_ROOT = (function () {
-    if (!script || !script.src) return location.origin + '/';
+  var DEFAULT_ROOT = (() => {
+    if (!script?.src) return `${location.origin}/`;
     var url = new URL(script.src);
     var at = url.pathname.lastIndexOf('/__pg/');
     url.pathname = at >= 0 ? url.pathname.slice(0, at + 1) : '/';
@@ -63,12 +61,16 @@
       var manifest;
       try {
         manifest = new URL(src, base);
-      } catch (e) {
+      } catch (_e) {
         return { error: 'src is not a URL' };
       }
       if (manifest.protocol !== 'http:' && manifest.protocol !== 'https:') return { error: 'the manifest URL must be http or https' };
       app.push(['app', manifest.href]);
-      label = manifest.pathname.replace(/\/spin\.toml$/, '').split('/').pop() || manifest.host;
+      label =
+        manifest.pathname
+          .replace(/\/spin\.toml$/, '')
+          .split('/')
+          .pop() || manifest.host;
     } else {
       return { error: 'set src to example:<name>, the URL of a spin.toml, or share:v1.…' };
     }
@@ -79,9 +81,10 @@
       if (path.charAt(0) !== '/') return { error: 'path must start with /' };
       extra.push(['path', path]);
     }
-    var show = (attrs.show || '').split(',').map(function (s) { return s.trim(); }).filter(function (s, i, all) {
-      return PANELS.indexOf(s) >= 0 && all.indexOf(s) === i;
-    });
+    var show = (attrs.show || '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s, i, all) => PANELS.indexOf(s) >= 0 && all.indexOf(s) === i);
 
     var embedParams = [['embed', '1']].concat(app, show.length ? [['show', show.join(',')]] : [], extra);
     return {
@@ -101,7 +104,7 @@
     var url;
     try {
       url = new URL(value.trim(), base);
-    } catch (e) {
+    } catch (_e) {
       return { error: 'playground is not a URL' };
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return { error: 'the playground URL must be http or https' };
@@ -111,14 +114,14 @@
   /** `root` with a query; commas stay readable (`show=request,kv`). */
   function withQuery(root, params, hash) {
     var url = new URL(root);
-    url.search = params.map(function (p) { return p[0] + '=' + encodeURIComponent(p[1]).replace(/%2C/g, ','); }).join('&');
+    url.search = params.map((p) => `${p[0]}=${encodeURIComponent(p[1]).replace(/%2C/g, ',')}`).join('&');
     url.hash = hash;
     return url.href;
   }
 
   function cssHeight(value) {
     var v = (value || '').trim();
-    if (/^\d+(\.\d+)?$/.test(v)) return v + 'px';
+    if (/^\d+(\.\d+)?$/.test(v)) return `${v}px`;
     if (/^\d+(\.\d+)?(px|em|rem|vh|svh|lvh|dvh)$/.test(v)) return v;
     return '480px';
   }
@@ -159,7 +162,7 @@
       message.className = 'error';
       message.setAttribute('role', 'alert');
       message.setAttribute('part', 'error');
-      message.textContent = 'spin-playground: ' + urls.error + '.';
+      message.textContent = `spin-playground: ${urls.error}.`;
       root.replaceChildren(style, message);
       return;
     }
@@ -168,7 +171,7 @@
     frame.setAttribute('part', 'frame');
     var iframe = document.createElement('iframe');
     iframe.setAttribute('part', 'iframe');
-    iframe.title = attrs.title || 'Spin Playground: ' + urls.label;
+    iframe.title = attrs.title || `Spin Playground: ${urls.label}`;
     iframe.loading = 'lazy';
     iframe.allow = 'clipboard-write';
     iframe.style.height = cssHeight(attrs.height);

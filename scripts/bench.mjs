@@ -39,7 +39,10 @@ for (let i = 0; i < 100 && !up; i++) {
 }
 if (!up) throw new Error(`vite preview did not answer on port ${port}`);
 
-const code = await runNode(['--import', 'tsx', process.env.BENCH_STARTUP === '1' ? 'bench/startup.ts' : 'bench/run.ts'], { PG_URL: `http://localhost:${port}`, CHROMIUM_PATH: chromium });
+const code = await runNode(['--import', 'tsx', process.env.BENCH_STARTUP === '1' ? 'bench/startup.ts' : 'bench/run.ts'], {
+  PG_URL: `http://localhost:${port}`,
+  CHROMIUM_PATH: chromium,
+});
 server.kill();
 console.log(`bench: ${code === 0 ? 'done' : `failed (exit ${code})`} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 process.exit(code);

@@ -197,7 +197,7 @@ export async function buildAuthoring({ force = false, log = console.log } = {}) 
     sha256: Object.fromEntries([...outputs].map(([name, data]) => [name, sha256(data)])),
     template: { bytes: template.byteLength, sha256: sha256(template), package: JSON.parse(readFileSync(path.join(TEMPLATE_DIR, 'package.json'), 'utf8')) },
   };
-  writeAtomic(path.join(OUT_DIR, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  writeAtomic(path.join(OUT_DIR, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   // Files of an earlier build that this one no longer writes.
   const keep = new Set([...outputs.keys(), 'manifest.json', '.gitignore']);
   for (const file of readdirSync(OUT_DIR)) if (!keep.has(file)) rmSync(path.join(OUT_DIR, file), { force: true, recursive: true });

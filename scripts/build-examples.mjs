@@ -34,16 +34,7 @@
 // needs nothing but `npm ci`.
 
 import { createHash } from 'node:crypto';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import TOML from '@iarna/toml';
@@ -162,7 +153,6 @@ class BuildError extends Error {}
 // ---------------------------------------------------------------------------
 // JS examples (j2w)
 
-
 function toolVersionsForJs() {
   const buildTools = packageDir('@spinframework/build-tools');
   return JSON.stringify({
@@ -226,9 +216,7 @@ async function buildJsApp({ label, dir, outDir, toolVersions, hashFilter, always
  */
 function mountedFiles(dir) {
   const manifest = TOML.parse(readFileSync(path.join(dir, 'spin.toml'), 'utf8'));
-  const components = Array.isArray(manifest.component)
-    ? manifest.component
-    : Object.values(manifest.component ?? {});
+  const components = Array.isArray(manifest.component) ? manifest.component : Object.values(manifest.component ?? {});
   const all = listFiles(dir);
   const out = new Set();
   for (const component of components) {
@@ -263,10 +251,7 @@ function discoverJsExtra() {
   if (!existsSync(JS_EXTRA_DIR)) return [];
   return readdirSync(JS_EXTRA_DIR, { withFileTypes: true })
     .filter(
-      (e) =>
-        e.isDirectory() &&
-        existsSync(path.join(JS_EXTRA_DIR, e.name, 'spin.toml')) &&
-        existsSync(path.join(JS_EXTRA_DIR, e.name, 'src', 'index.js')),
+      (e) => e.isDirectory() && existsSync(path.join(JS_EXTRA_DIR, e.name, 'spin.toml')) && existsSync(path.join(JS_EXTRA_DIR, e.name, 'src', 'index.js')),
     )
     .map((e) => e.name)
     .sort();
@@ -290,10 +275,7 @@ function discoverExamples() {
   if (!existsSync(EXAMPLES_DIR)) return [];
   return readdirSync(EXAMPLES_DIR, { withFileTypes: true })
     .filter(
-      (e) =>
-        e.isDirectory() &&
-        existsSync(path.join(EXAMPLES_DIR, e.name, 'spin.toml')) &&
-        existsSync(path.join(EXAMPLES_DIR, e.name, 'src', 'index.js')),
+      (e) => e.isDirectory() && existsSync(path.join(EXAMPLES_DIR, e.name, 'spin.toml')) && existsSync(path.join(EXAMPLES_DIR, e.name, 'src', 'index.js')),
     )
     .map((e) => e.name)
     .sort((a, b) => (a === DEFAULT_EXAMPLE ? -1 : b === DEFAULT_EXAMPLE ? 1 : a.localeCompare(b)));
@@ -302,11 +284,10 @@ function discoverExamples() {
 function writeExamplesIndex(names) {
   const index = names.map((name) => ({
     name,
-    description: manifestInfo(readFileSync(path.join(EXAMPLES_DIR, name, 'spin.toml'), 'utf8'))
-      .description,
+    description: manifestInfo(readFileSync(path.join(EXAMPLES_DIR, name, 'spin.toml'), 'utf8')).description,
     manifest: `examples/${name}/spin.toml`,
   }));
-  writeIfChanged(path.join(PUBLIC_EXAMPLES, 'index.json'), JSON.stringify(index, null, 2) + '\n');
+  writeIfChanged(path.join(PUBLIC_EXAMPLES, 'index.json'), `${JSON.stringify(index, null, 2)}\n`);
 }
 
 /** Remove outputs of examples that no longer exist (only folders holding nothing but our files). */
@@ -379,9 +360,7 @@ function discoverConformance() {
 function conformanceSideFiles(name) {
   const dir = path.join(CONFORMANCE_DIR, name);
   const outDir = path.join(CONFORMANCE_DIST, name);
-  return ['spin.toml', 'expect.json']
-    .filter((f) => existsSync(path.join(dir, f)))
-    .map((f) => [path.join(dir, f), path.join(outDir, f)]);
+  return ['spin.toml', 'expect.json'].filter((f) => existsSync(path.join(dir, f))).map((f) => [path.join(dir, f), path.join(outDir, f)]);
 }
 
 function buildConformance(name, toolVersions) {
@@ -419,11 +398,7 @@ function copyReusedConformance({ name, from }) {
   }
   for (const [src, dst] of conformanceSideFiles(name)) changed = copyIfChanged(src, dst) || changed;
   console.log(
-    !changed
-      ? `cached conformance/${name}`
-      : copiedWasm
-        ? `copied conformance/${name} (app.wasm of conformance/${from})`
-        : `copied conformance/${name}`,
+    !changed ? `cached conformance/${name}` : copiedWasm ? `copied conformance/${name} (app.wasm of conformance/${from})` : `copied conformance/${name}`,
   );
 }
 
@@ -441,11 +416,7 @@ function pruneConformance(names) {
 // ---------------------------------------------------------------------------
 // WAT fixtures
 
-const WASI_WIT = path.join(
-  packageDir('@spinframework/wasi-http-proxy'),
-  'wit',
-  'wasi-http@0.2.3.wit',
-);
+const WASI_WIT = path.join(packageDir('@spinframework/wasi-http-proxy'), 'wit', 'wasi-http@0.2.3.wit');
 
 function toolVersionsForWat() {
   return JSON.stringify({
@@ -602,9 +573,7 @@ async function main() {
   // Conformance names may be given bare or as conformance/<name>.
   const wantedConformance = (name) => wanted(name) || only.has(`conformance/${name}`);
   const reuseWanted = conformance.reuse.filter((r) => wantedConformance(r.name));
-  const conformanceJs = conformance.js.filter(
-    (name) => wantedConformance(name) || reuseWanted.some((r) => r.from === name),
-  );
+  const conformanceJs = conformance.js.filter((name) => wantedConformance(name) || reuseWanted.some((r) => r.from === name));
   const jsTools = toolVersionsForJs();
   const jsJobs = [
     ...examples.filter(wanted).map((name) => ({ item: name, run: () => buildExample(name, jsTools) })),
@@ -616,9 +585,7 @@ async function main() {
       .filter((name) => wanted(name) || only.has(`js-extra/${name}`))
       .map((name) => ({ item: `js-extra/${name}`, run: () => buildJsExtra(name, jsTools) })),
   ];
-  const jsDone = pool(jsJobs, MAX_PARALLEL_JS, (job) => job.run()).then((f) =>
-    failures.push(...f.map(([job, err]) => [job.item, err])),
-  );
+  const jsDone = pool(jsJobs, MAX_PARALLEL_JS, (job) => job.run()).then((f) => failures.push(...f.map(([job, err]) => [job.item, err])));
 
   // WAT fixtures, then fixture apps that reference them.
   const wats = listFiles(WAT_DIR)
@@ -699,7 +666,7 @@ async function main() {
 
   if (failures.length) {
     for (const [item, err] of failures) {
-      console.error(`\nFAILED ${item}\n${err instanceof BuildError ? err.message : err?.stack ?? err}`);
+      console.error(`\nFAILED ${item}\n${err instanceof BuildError ? err.message : (err?.stack ?? err)}`);
     }
     console.error(`\nbuild-examples: ${failures.length} item(s) failed`);
     process.exit(1);

@@ -16,7 +16,10 @@ import { buildAll, findChromium, prepareCrossBrowser, root, run, runNode, startP
 function testFiles(dir) {
   const full = join(root, dir);
   if (!existsSync(full)) return [];
-  return readdirSync(full).filter((f) => f.endsWith('.test.ts')).sort().map((f) => join(dir, f));
+  return readdirSync(full)
+    .filter((f) => f.endsWith('.test.ts'))
+    .sort()
+    .map((f) => join(dir, f));
 }
 
 const args = process.argv.slice(2);
@@ -31,7 +34,11 @@ for (const file of chosen) {
     process.exit(2);
   }
 }
-const files = chosen.length ? chosen : unitOnly ? testFiles('test/unit') : [...testFiles('test/unit'), ...testFiles('test/browser'), ...testFiles('test/cross-browser')];
+const files = chosen.length
+  ? chosen
+  : unitOnly
+    ? testFiles('test/unit')
+    : [...testFiles('test/unit'), ...testFiles('test/browser'), ...testFiles('test/cross-browser')];
 const needsBrowser = !unitOnly && files.some((f) => !f.startsWith('test/unit/'));
 
 const env = {};
@@ -54,10 +61,14 @@ if (needsBrowser) {
 if (files.some((f) => f.startsWith('test/cross-browser/'))) Object.assign(env, await prepareCrossBrowser());
 const code = await runNode(
   [
-    '--import', 'tsx',
-    '--test', '--test-concurrency=1',
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=./test/support/summary-reporter.mjs', '--test-reporter-destination=stdout',
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=1',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=./test/support/summary-reporter.mjs',
+    '--test-reporter-destination=stdout',
     ...patterns,
     ...files,
   ],

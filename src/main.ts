@@ -164,8 +164,25 @@ async function main(): Promise<void> {
   source = SourcePanel.mount(() => byId('source-panel'), record, { session, status, log, hook, buildTimeoutMs, tabView });
 
   const runLoop = new RunLoop({
-    editor, session, source, seedForm, variablesForm, limitsPanel, kvExplorer, requestConsole, preview, progress, status, seeds,
-    engine: currentEngine, log, previewOrigin, previewEnabled, responseOnly: embed && embedShow.has('response'), showDraft, showFiles,
+    editor,
+    session,
+    source,
+    seedForm,
+    variablesForm,
+    limitsPanel,
+    kvExplorer,
+    requestConsole,
+    preview,
+    progress,
+    status,
+    seeds,
+    engine: currentEngine,
+    log,
+    previewOrigin,
+    previewEnabled,
+    responseOnly: embed && embedShow.has('response'),
+    showDraft,
+    showFiles,
   });
   /** Run, for every part wired above (a hoisted declaration); the loop queues runs one at a time. */
   async function run(): Promise<void> {
@@ -173,11 +190,17 @@ async function main(): Promise<void> {
   }
 
   const addFiles = appImporter({
-    session, editor, variablesForm, pending, fillRequest,
+    session,
+    editor,
+    variablesForm,
+    pending,
+    fillRequest,
     selectFile: (path) => filesPanel.select(path),
     note: (text) => filesPanel.note(text),
     componentSources: () => runLoop.components.map((c) => c.source),
-    log, showDraft, run,
+    log,
+    showDraft,
+    run,
   });
   const filesPanel = new FilesPanel(byId('files-panel'), {
     add: (files) => void addFiles(files),
@@ -188,7 +211,12 @@ async function main(): Promise<void> {
   acceptDrops(byId('files-panel'), addFiles);
 
   const controls = new ProjectControls(byId<HTMLButtonElement>('project-button'), byId('draft-note'), {
-    store, record, session, manifestText: () => editor.value, resetKv: () => kvExplorer.resetAll(), log,
+    store,
+    record,
+    session,
+    manifestText: () => editor.value,
+    resetKv: () => kvExplorer.resetAll(),
+    log,
   });
   showDraft();
   showFiles();
@@ -199,7 +227,10 @@ async function main(): Promise<void> {
   await currentEngine();
 
   wireShareAndExport({
-    session, record, editor: () => editor.value, request: () => {
+    session,
+    record,
+    editor: () => editor.value,
+    request: () => {
       const entry = requestConsole.current();
       return { method: entry.method, path: entry.path, headers: entry.headers, body: entry.body, bodyType: entry.bodyType === 'json' ? 'json' : 'text' };
     },

@@ -9,7 +9,12 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, CDPSession } from 'playwright-core';
 
-export interface HeapSample { usedSize: number; totalSize: number; embedderHeapUsedSize?: number; backingStorageSize?: number }
+export interface HeapSample {
+  usedSize: number;
+  totalSize: number;
+  embedderHeapUsedSize?: number;
+  backingStorageSize?: number;
+}
 
 export interface WorkerSession {
   heap(): Promise<HeapSample>;
@@ -53,7 +58,12 @@ export async function attachToWorker(browser: Browser, match: (target: { type: s
   };
 }
 
-export interface ProcessSample { pid: number; type: string; cpuTime: number; rssBytes: number | null }
+export interface ProcessSample {
+  pid: number;
+  type: string;
+  cpuTime: number;
+  rssBytes: number | null;
+}
 
 /** Every Chromium process with its CPU time (s) and resident set size. */
 export async function processSamples(browser: Browser): Promise<ProcessSample[]> {
@@ -75,7 +85,12 @@ function rss(pid: number): number | null {
   }
 }
 
-export interface CpuUse { wallMs: number; perRequest_ms: Array<{ pid: number; type: string; ms: number }>; totalPerRequest_ms: number; coresBusy: number }
+export interface CpuUse {
+  wallMs: number;
+  perRequest_ms: Array<{ pid: number; type: string; ms: number }>;
+  totalPerRequest_ms: number;
+  coresBusy: number;
+}
 
 /** CPU time each Chromium process spent while `work` served `requests` requests (SystemInfo.getProcessInfo deltas). */
 export async function cpuDuring<T>(browser: Browser, requests: number, work: () => Promise<T>): Promise<{ result: T; cpu: CpuUse }> {
@@ -90,5 +105,13 @@ export async function cpuDuring<T>(browser: Browser, requests: number, work: () 
     .sort((a, b) => b.ms - a.ms)
     .map((p) => ({ ...p, ms: Math.round(p.ms * 100) / 100 }));
   const total = perRequest.reduce((s, p) => s + p.ms, 0);
-  return { result, cpu: { wallMs: Math.round(wallMs), perRequest_ms: perRequest, totalPerRequest_ms: Math.round(total * 100) / 100, coresBusy: Math.round(((total * requests) / wallMs) * 100) / 100 } };
+  return {
+    result,
+    cpu: {
+      wallMs: Math.round(wallMs),
+      perRequest_ms: perRequest,
+      totalPerRequest_ms: Math.round(total * 100) / 100,
+      coresBusy: Math.round(((total * requests) / wallMs) * 100) / 100,
+    },
+  };
 }

@@ -7,7 +7,12 @@ import type { Frame, Page } from 'playwright-core';
 import type { WireRequest } from '../../src/protocol/messages';
 
 /** Sequential fetches of `path` from inside `frame` (through its service worker), after a warm-up. */
-export async function timeFetches(frame: Frame, path: string, warmup: number, samples: number): Promise<{ durations: number[]; statuses: Record<number, number> }> {
+export async function timeFetches(
+  frame: Frame,
+  path: string,
+  warmup: number,
+  samples: number,
+): Promise<{ durations: number[]; statuses: Record<number, number> }> {
   return frame.evaluate(
     async ({ path, warmup, samples }) => {
       const durations: number[] = [];
@@ -29,7 +34,12 @@ export async function timeFetches(frame: Frame, path: string, warmup: number, sa
 }
 
 /** `total` fetches with `inFlight` outstanding at all times: requests per second, and their latencies. */
-export async function loadFetches(frame: Frame, path: string, total: number, inFlight: number): Promise<{ rps: number; durations: number[]; statuses: Record<number, number> }> {
+export async function loadFetches(
+  frame: Frame,
+  path: string,
+  total: number,
+  inFlight: number,
+): Promise<{ rps: number; durations: number[]; statuses: Record<number, number> }> {
   return frame.evaluate(
     async ({ path, total, inFlight }) => {
       let next = 0;
@@ -66,13 +76,19 @@ export async function timeDirect(page: Page, request: WireRequest, warmup: numbe
   );
 }
 
-export interface ConsoleSample { roundTripMs: number; status: number; timing: Record<string, number | string> | null }
+export interface ConsoleSample {
+  roundTripMs: number;
+  status: number;
+  timing: Record<string, number | string> | null;
+}
 
 /** Requests through the UI's port to the engine (the request console's path), with the engine's timing split. */
 export async function consoleRequests(page: Page, request: WireRequest, count: number): Promise<ConsoleSample[]> {
   return page.evaluate(
     async ({ request, count }) => {
-      const { engine } = (window as unknown as { spinPlayground: { engine: { request(r: unknown): Promise<{ status: number; timing?: Record<string, number | string> }> } } }).spinPlayground;
+      const { engine } = (
+        window as unknown as { spinPlayground: { engine: { request(r: unknown): Promise<{ status: number; timing?: Record<string, number | string> }> } } }
+      ).spinPlayground;
       const out: Array<{ roundTripMs: number; status: number; timing: Record<string, number | string> | null }> = [];
       for (let i = 0; i < count; i++) {
         const started = performance.now();
@@ -153,9 +169,14 @@ export const RUNNER_PROBE = `(() => {
 export async function runnerTrace(page: Page, uiTimeOrigin: number): Promise<Array<{ atMs: number; what: string }> | null> {
   const frame = page.frames().find((f) => f.url().includes('/__pg/runner.html'));
   if (!frame) return null;
-  const probe = await frame.evaluate(() => (window as unknown as { __runnerProbe?: { start: number; events: Array<{ at: number; what: string }> } }).__runnerProbe ?? null).catch(() => null);
+  const probe = await frame
+    .evaluate(() => (window as unknown as { __runnerProbe?: { start: number; events: Array<{ at: number; what: string }> } }).__runnerProbe ?? null)
+    .catch(() => null);
   if (!probe) return null;
-  return [{ atMs: Math.round((probe.start - uiTimeOrigin) * 10) / 10, what: 'runner navigation start' }, ...probe.events.map((e) => ({ atMs: Math.round((e.at - uiTimeOrigin) * 10) / 10, what: e.what }))];
+  return [
+    { atMs: Math.round((probe.start - uiTimeOrigin) * 10) / 10, what: 'runner navigation start' },
+    ...probe.events.map((e) => ({ atMs: Math.round((e.at - uiTimeOrigin) * 10) / 10, what: e.what })),
+  ];
 }
 
 export interface UiTrace {
@@ -192,7 +213,10 @@ export async function previewResponseEnd(frame: Frame): Promise<{ epoch: number;
 }
 
 /** Read every entry of the transpile cache (IndexedDB `spin-playground-components`) as getTranspiled does, timed. */
-export async function timeTranspileCacheReads(frame: Frame, repeats: number): Promise<{ readsMs: number[]; bytes: number; entries: number } | { error: string }> {
+export async function timeTranspileCacheReads(
+  frame: Frame,
+  repeats: number,
+): Promise<{ readsMs: number[]; bytes: number; entries: number } | { error: string }> {
   return frame.evaluate(async (repeats) => {
     try {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {

@@ -1,5 +1,11 @@
 /** Small statistics helpers for the benchmark (nearest-rank percentiles). */
-export interface Stats { p50_ms: number; p99_ms: number; mean_ms: number; min_ms: number; n: number }
+export interface Stats {
+  p50_ms: number;
+  p99_ms: number;
+  mean_ms: number;
+  min_ms: number;
+  n: number;
+}
 
 export const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
 

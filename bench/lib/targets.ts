@@ -40,15 +40,22 @@ export function targets(results: unknown): Target[] {
   const tiny = f('tiny.request.p50_ms');
   const ui = 'js.breakdown.cpu.uiMainThread';
 
-  add(`${ui}.sequential.taskMs`, f(`${ui}.sequential.taskMs`), 2, '≤ 2', `${ui}.health.taskMs`, 'the UI page\'s work per request that runs no component');
+  add(`${ui}.sequential.taskMs`, f(`${ui}.sequential.taskMs`), 2, '≤ 2', `${ui}.health.taskMs`, "the UI page's work per request that runs no component");
   const noFloor = 'not measured by the bench (BENCHMARKS.md has a one-off A/B of the core instance alone)';
   add('js.instantiate.cost_ms', f('js.instantiate.cost_ms'), 2, '≤ 2', null, noFloor);
-  add('js.request.rps', f('js.request.rps'), nodeRps === null ? null : 4 * nodeRps, `≥ 4 × node.rps = ${nodeRps === null ? '?' : 4 * nodeRps}`,
-    'js.ceilings.engineThreadRps', 'the engine thread\'s ceiling, 1000 / js.direct.mean_ms (a ceiling, not a floor)', true);
-  const hopWhat = 'the playground\'s service worker ↔ engine round trip with no component';
+  add(
+    'js.request.rps',
+    f('js.request.rps'),
+    nodeRps === null ? null : 4 * nodeRps,
+    `≥ 4 × node.rps = ${nodeRps === null ? '?' : 4 * nodeRps}`,
+    'js.ceilings.engineThreadRps',
+    "the engine thread's ceiling, 1000 / js.direct.mean_ms (a ceiling, not a floor)",
+    true,
+  );
+  const hopWhat = "the playground's service worker ↔ engine round trip with no component";
   add('js.request.p50 − js.direct.p50', minus(f('js.request.p50_ms'), f('js.direct.p50_ms')), hopLimit, hopTarget, 'js.breakdown.messageHop_ms', hopWhat);
   add('tiny.request.p50 − tiny.direct.p50', minus(tiny, f('tiny.direct.p50_ms')), hopLimit, hopTarget, 'js.breakdown.messageHop_ms', hopWhat);
-  add('warmStart.ms', f('warmStart.ms'), 800, '≤ 800', 'warmStart.traced.engineWorker.busy', 'the engine Worker\'s busy time in one traced warm visit');
+  add('warmStart.ms', f('warmStart.ms'), 800, '≤ 800', 'warmStart.traced.engineWorker.busy', "the engine Worker's busy time in one traced warm visit");
   add('coldStart.ms', f('coldStart.ms'), 2500, '≤ 2500', 'transpile.ms', 'the in-browser transpile a cold start waits for');
   add('authoring.onOpen.firstResponse_ms', f('authoring.onOpen.firstResponse_ms'), 2500, '≤ 2500', 'authoring.onOpen.build_ms', 'the first build alone');
   add('authoring.firstResponse_ms', f('authoring.firstResponse_ms'), 1000, '≤ 1000', 'authoring.build_ms', 'the build alone');

@@ -44,7 +44,7 @@ const ready = setUp();
   await ready;
   const out: Record<string, number[]> = { ping: [], echo: [], relay: [], relayAck: [] };
   const paths: Record<string, string> = { ping: './hop-ping', echo: './hop-echo', relay: './hop-relay', relayAck: './hop-relay-ack' };
-  for (const [name, path] of Object.entries(paths)) await time(path, warmup, 0);
+  for (const [_name, path] of Object.entries(paths)) await time(path, warmup, 0);
   // Interleaved rounds, so that load changes on the machine affect every path alike.
   const rounds = Math.max(1, Math.round(samples / 30));
   for (let r = 0; r < rounds; r++) {

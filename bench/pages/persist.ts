@@ -39,7 +39,11 @@ const api = {
     return step<{ rows: number; dbBytes: number; exportMs: number; checkpointMs: number }>({ cmd: 'fill', targetBytes });
   },
   async persistWrites(options: { count: number; warmup: number; valueBytes: number }) {
-    const result = await step<{ dbBytes: number; openMs: number; durations: number[]; setMs: number[] }>({ cmd: 'writes', count: options.warmup + options.count, valueBytes: options.valueBytes });
+    const result = await step<{ dbBytes: number; openMs: number; durations: number[]; setMs: number[] }>({
+      cmd: 'writes',
+      count: options.warmup + options.count,
+      valueBytes: options.valueBytes,
+    });
     return { ...result, durations: result.durations.slice(options.warmup), setMs: result.setMs.slice(options.warmup) };
   },
   persistCleanUp: deleteDatabase,

@@ -21,7 +21,8 @@ function handle() {
 `;
 
 // After "New JS app" the page navigates to the new project; the hook appears once its engine connects.
-const timings = (page: Page) => page.evaluate(() => (window as unknown as { spinPlayground?: { authoring: Timings } }).spinPlayground?.authoring ?? null).catch(() => null);
+const timings = (page: Page) =>
+  page.evaluate(() => (window as unknown as { spinPlayground?: { authoring: Timings } }).spinPlayground?.authoring ?? null).catch(() => null);
 
 async function waitForFirstResponse(page: Page, previous: Timings): Promise<NonNullable<Timings>> {
   for (let i = 0; i < 600; i++) {
@@ -37,7 +38,10 @@ export async function measureAuthoring(browser: Browser, pgUrl: string, edits: n
   try {
     const page = await context.newPage();
     await page.goto(`${pgUrl}/`);
-    await page.getByRole('status').filter({ hasText: /^Running$/ }).waitFor({ timeout: 120_000 });
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Running$/ })
+      .waitFor({ timeout: 120_000 });
     await page.getByRole('button', { name: 'New JS app' }).click();
     const onOpen = await waitForFirstResponse(page, null);
     const editor = page.getByRole('region', { name: 'Source' }).locator('.monaco-editor');

@@ -12,7 +12,10 @@ export async function measureBareHop(browser: Browser, pagesUrl: string, warmup:
   const page = await context.newPage();
   await page.goto(`${pagesUrl}/hop.html`);
   await page.waitForFunction(() => 'runHop' in window);
-  const raw = (await page.evaluate(({ warmup, samples }) => (window as unknown as { runHop(w: number, s: number): Promise<Record<string, number[]>> }).runHop(warmup, samples), { warmup, samples })) as Record<string, number[]>;
+  const raw = (await page.evaluate(
+    ({ warmup, samples }) => (window as unknown as { runHop(w: number, s: number): Promise<Record<string, number[]>> }).runHop(warmup, samples),
+    { warmup, samples },
+  )) as Record<string, number[]>;
   await context.close();
   const ping = stats(raw.ping!);
   const echo = stats(raw.echo!);

@@ -43,7 +43,9 @@ function transpileForNode(wasm: string): string {
     rmSync(out, { recursive: true, force: true });
     mkdirSync(out, { recursive: true });
     const jco = join(root, 'node_modules', '@bytecodealliance', 'jco', 'dist', 'jco.js');
-    const result = spawnSync(process.execPath, [jco, 'transpile', wasm, '--instantiation', 'sync', '--no-typescript', '--name', 'component', '-q', '-o', out], { stdio: 'inherit' });
+    const result = spawnSync(process.execPath, [jco, 'transpile', wasm, '--instantiation', 'sync', '--no-typescript', '--name', 'component', '-q', '-o', out], {
+      stdio: 'inherit',
+    });
     if (result.status !== 0) throw new Error(`jco transpile failed (exit ${result.status})`);
     writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
   }
@@ -72,7 +74,10 @@ async function load(url: string, total: number, inFlight: number) {
 
 export async function measureNodeBaseline(wasm: string, opts: { warmup: number; samples: number; rpsTotal: number; inFlight: number }) {
   const dir = transpileForNode(wasm);
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench', 'node', 'server.ts'), dir], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench', 'node', 'server.ts'), dir], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
     const port = await new Promise<number>((resolve, reject) => {
       let out = '';
@@ -110,7 +115,7 @@ export async function measureNodeBaseline(wasm: string, opts: { warmup: number; 
       statuses: loaded.statuses,
       serverCpuPerRequest_ms: cpuBefore !== null && cpuAfter !== null ? Math.round(((cpuAfter - cpuBefore) / opts.rpsTotal) * 100) / 100 : null,
       finalCounter: counter,
-      note: 'bench-kv-rw app.wasm under Node ' + process.version + ': jco 1.35 transpile --instantiation sync, preview2-shim 0.26.1 HTTPServer (as `jco serve --isolate-requests instance`), fresh instance per request, fermyon:spin/key-value@2.0.0 over SqliteKvStore (sql.js, in memory, no persistence). Load from Node fetch (undici, keep-alive) in the bench process.',
+      note: `bench-kv-rw app.wasm under Node ${process.version}: jco 1.35 transpile --instantiation sync, preview2-shim 0.26.1 HTTPServer (as \`jco serve --isolate-requests instance\`), fresh instance per request, fermyon:spin/key-value@2.0.0 over SqliteKvStore (sql.js, in memory, no persistence). Load from Node fetch (undici, keep-alive) in the bench process.`,
       transpiledTo: dir.replace(root, ''),
       serverCpuTotal_ms: processCpuMs(child.pid!),
     };

@@ -20,7 +20,9 @@ export type Measured = { request: Stats & { statuses: Record<number, number> }; 
 /** Open `app` (a folder under the fixtures' apps/) and run `measure` on its preview, or say why not. */
 async function withApp(context: BrowserContext, appsUrl: string, app: string, measure: (preview: Frame) => Promise<Measured>) {
   const manifestUrl = `${appsUrl}/${app}/spin.toml`;
-  const found = await fetch(manifestUrl).then((r) => r.status).catch((error: unknown) => String(error));
+  const found = await fetch(manifestUrl)
+    .then((r) => r.status)
+    .catch((error: unknown) => String(error));
   if (found !== 200) return { request: null, reason: `app ${app} is not built (GET ${manifestUrl}: ${found})` } satisfies Measured;
   try {
     const page = await openPlayground(context, `?app=${encodeURIComponent(manifestUrl)}`);

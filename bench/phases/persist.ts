@@ -26,9 +26,23 @@ const SIZES: Array<[string, number]> = [
 ];
 const MIN_CHECKPOINT_BYTES = 1 << 20; // src/storage/persistence.ts
 
-interface Fill { rows: number; dbBytes: number; exportMs: number; checkpointMs: number }
-interface Writes { dbBytes: number; openMs: number; durations: number[]; setMs: number[] }
-type Api = { persistFill(bytes: number): Promise<Fill>; persistWrites(o: { count: number; warmup: number; valueBytes: number }): Promise<Writes>; persistCleanUp(): Promise<void> };
+interface Fill {
+  rows: number;
+  dbBytes: number;
+  exportMs: number;
+  checkpointMs: number;
+}
+interface Writes {
+  dbBytes: number;
+  openMs: number;
+  durations: number[];
+  setMs: number[];
+}
+type Api = {
+  persistFill(bytes: number): Promise<Fill>;
+  persistWrites(o: { count: number; warmup: number; valueBytes: number }): Promise<Writes>;
+  persistCleanUp(): Promise<void>;
+};
 
 export async function measurePersistence(browser: Browser, pagesDir: string, writes: number, valueBytes: number, rounds = 4) {
   const servers = await Promise.all(SIZES.map(() => serveStatic({ pages: pagesDir })));

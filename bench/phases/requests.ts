@@ -18,7 +18,12 @@ import { attachToWorker, cpuDuring, processSamples, type CpuUse, type HeapSample
 import { INSTRUMENT_UI, consoleRequests, loadFetches, timeDirect, timeFetches, uiTrace } from '../lib/page.ts';
 import { mean, median, round, stats } from '../lib/stats.ts';
 
-export interface Plan { warmup: number; samples: number; rpsTotal: number; inFlight: number }
+export interface Plan {
+  warmup: number;
+  samples: number;
+  rpsTotal: number;
+  inFlight: number;
+}
 
 const GET = (pathWithQuery: string, headers: Array<[string, string]> = []): WireRequest => ({ method: 'GET', pathWithQuery, headers, body: null });
 const HEALTH = '/.well-known/spin/health';
@@ -95,14 +100,20 @@ async function rendererOf(browser: Browser, frame: Frame | Page): Promise<number
 function label(cpu: CpuUse, pids: { ui: number | null; app: number | null }) {
   return {
     ...cpu,
-    perRequest_ms: cpu.perRequest_ms.map((p) => ({ ...p, role: p.pid === pids.ui ? 'UI page' : p.pid === pids.app ? 'app (preview frame, runner, service worker, engine Worker)' : p.type })),
+    perRequest_ms: cpu.perRequest_ms.map((p) => ({
+      ...p,
+      role: p.pid === pids.ui ? 'UI page' : p.pid === pids.app ? 'app (preview frame, runner, service worker, engine Worker)' : p.type,
+    })),
   };
 }
 
 /** Every engine log entry the instrumented UI received, plus the Logs panel's text. */
 async function logLines(page: Page): Promise<string[]> {
   const received = (await uiTrace(page).catch(() => null))?.logs.map((l) => `${l.level} ${l.source}: ${l.message}`) ?? [];
-  const panel = await page.locator('#log-lines li, #logs-panel li, [aria-label="Logs"] li').allTextContents().catch(() => []);
+  const panel = await page
+    .locator('#log-lines li, #logs-panel li, [aria-label="Logs"] li')
+    .allTextContents()
+    .catch(() => []);
   return [...received, ...panel];
 }
 
@@ -112,12 +123,16 @@ async function logLines(page: Page): Promise<string[]> {
  * the UI until the preview's next request is answered. Null where it does not exist yet.
  */
 async function measureRestart(page: Page, preview: Frame, times: number) {
-  const has = await page.evaluate(() => typeof (window as unknown as { spinPlayground?: { engine?: { restart?: unknown } } }).spinPlayground?.engine?.restart === 'function');
+  const has = await page.evaluate(
+    () => typeof (window as unknown as { spinPlayground?: { engine?: { restart?: unknown } } }).spinPlayground?.engine?.restart === 'function',
+  );
   if (!has) return null;
   const runs: Array<{ restartMs: number; untilNextResponseMs: number; status: number }> = [];
   for (let i = 0; i < times; i++) {
     const startedAt = Date.now();
-    const restartMs = await page.evaluate(() => (window as unknown as { spinPlayground: { engine: { restart(): Promise<number> } } }).spinPlayground.engine.restart());
+    const restartMs = await page.evaluate(() =>
+      (window as unknown as { spinPlayground: { engine: { restart(): Promise<number> } } }).spinPlayground.engine.restart(),
+    );
     const status = await preview.evaluate(async () => (await fetch('/')).status);
     runs.push({ restartMs: round(restartMs, 1), untilNextResponseMs: Date.now() - startedAt, status });
   }
@@ -166,12 +181,15 @@ export async function measureJs(browser: Browser, context: BrowserContext, manif
   };
   const uiCdp = await page.context().newCDPSession(page);
   await uiCdp.send('Performance.enable');
-  const uiMetrics = async () => Object.fromEntries((await uiCdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value])) as Record<string, number>;
+  const uiMetrics = async () =>
+    Object.fromEntries((await uiCdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value])) as Record<string, number>;
 
   // The browser's floor, then the measured path (sequential).
   const swFloor = await timeFetches(preview, '/__pg/sw-ping', plan.warmup, plan.samples);
   let uiBefore = await uiMetrics();
-  const seqRun = await cpuDuring(browser, plan.warmup + plan.samples, () => component(plan.warmup + plan.samples, timeFetches(preview, '/', plan.warmup, plan.samples)));
+  const seqRun = await cpuDuring(browser, plan.warmup + plan.samples, () =>
+    component(plan.warmup + plan.samples, timeFetches(preview, '/', plan.warmup, plan.samples)),
+  );
   const seq = seqRun.result;
   const uiPerRequestSeq = uiDelta(uiBefore, await uiMetrics(), plan.warmup + plan.samples);
 
@@ -273,7 +291,7 @@ export async function measureJs(browser: Browser, context: BrowserContext, manif
     js,
     swFloor: swFloorStats,
     breakdown: {
-      note: 'p50s in ms. healthViaSw: /.well-known/spin/health through the service worker, answered by the engine without any component; messageHop_ms = healthViaSw − swFloor − healthDirect is the service worker <-> engine round trip as the playground makes it. headersAB: time-direct without and with the exact client headers a preview fetch brings (read back from the component), interleaved. uiAB: the same sequential fetches with the UI page reacting to the engine\'s log/trace/kv-changed messages (normal) and with them dropped before the UI sees them (uiQuiet), interleaved; rpsAB likewise at 8 in flight. engineTiming: the engine\'s own split of handle(), from the request console path.',
+      note: "p50s in ms. healthViaSw: /.well-known/spin/health through the service worker, answered by the engine without any component; messageHop_ms = healthViaSw − swFloor − healthDirect is the service worker <-> engine round trip as the playground makes it. headersAB: time-direct without and with the exact client headers a preview fetch brings (read back from the component), interleaved. uiAB: the same sequential fetches with the UI page reacting to the engine's log/trace/kv-changed messages (normal) and with them dropped before the UI sees them (uiQuiet), interleaved; rpsAB likewise at 8 in flight. engineTiming: the engine's own split of handle(), from the request console path.",
       healthViaSw: healthSw,
       healthDirect: healthEngine,
       messageHop_ms: round(healthSw.p50_ms - swFloorStats.p50_ms - healthEngine.p50_ms),
@@ -283,7 +301,7 @@ export async function measureJs(browser: Browser, context: BrowserContext, manif
       engineTiming: splitTimings(consoleSamples.map((s) => s.timing)),
       consoleRoundTrip: stats(consoleSamples.map((s) => s.roundTripMs)),
       cpu: {
-        note: 'CPU time per request of each Chromium process (SystemInfo.getProcessInfo deltas), sequential and with 8 in flight; roles found by a 300 ms busy loop in the UI page and in the preview frame. coresBusy = CPU time / wall time (2 cores). uiMainThread: the UI page\'s main-thread work per request (CDP Performance.getMetrics deltas): what the UI does with the log, trace and kv-changed messages the engine posts to it.',
+        note: "CPU time per request of each Chromium process (SystemInfo.getProcessInfo deltas), sequential and with 8 in flight; roles found by a 300 ms busy loop in the UI page and in the preview frame. coresBusy = CPU time / wall time (2 cores). uiMainThread: the UI page's main-thread work per request (CDP Performance.getMetrics deltas): what the UI does with the log, trace and kv-changed messages the engine posts to it.",
         pids,
         sequential: label(seqRun.cpu, pids),
         inFlight: label(loadRun.cpu, pids),
@@ -293,7 +311,12 @@ export async function measureJs(browser: Browser, context: BrowserContext, manif
     },
     memory: {
       ...memoryResult(heapFirst, heapLast, procFirst, procLast, servedFirst, served, pids.app),
-      series: series.map((p) => ({ served: p.served, usedKb: Math.round(p.usedSize / 1024), embedderKb: Math.round(p.embedderHeapUsedSize / 1024), backingKb: Math.round(p.backingStorageSize / 1024) })),
+      series: series.map((p) => ({
+        served: p.served,
+        usedKb: Math.round(p.usedSize / 1024),
+        embedderKb: Math.round(p.embedderHeapUsedSize / 1024),
+        backingKb: Math.round(p.backingStorageSize / 1024),
+      })),
       usedSlopeBytesPerRequest: slope(series.map((p) => [p.served, p.usedSize])),
       usedSlopeSecondHalfBytesPerRequest: slope(series.filter((p) => p.served >= (servedFirst + served) / 2).map((p) => [p.served, p.usedSize])),
       uiPage: {
@@ -342,7 +365,15 @@ function splitTimings(timings: Array<Record<string, number | string> | null>) {
 const MB = 1024 * 1024;
 const heapBytes = (h: HeapSample) => h.usedSize + (h.embedderHeapUsedSize ?? 0) + (h.backingStorageSize ?? 0);
 
-function memoryResult(first: HeapSample, last: HeapSample, procFirst: ProcessSample[], procLast: ProcessSample[], servedFirst: number, servedLast: number, appPid: number | null) {
+function memoryResult(
+  first: HeapSample,
+  last: HeapSample,
+  procFirst: ProcessSample[],
+  procLast: ProcessSample[],
+  servedFirst: number,
+  servedLast: number,
+  appPid: number | null,
+) {
   const a = procFirst.find((p) => p.pid === appPid);
   const b = procLast.find((p) => p.pid === appPid);
   const growth = (x: number, y: number) => round(((y - x) / x) * 100, 1);
@@ -354,7 +385,10 @@ function memoryResult(first: HeapSample, last: HeapSample, procFirst: ProcessSam
     servedLast,
     first: { ...first, mb: round(heapBytes(first) / MB, 2) },
     last: { ...last, mb: round(heapBytes(last) / MB, 2) },
-    rendererRss: a?.rssBytes && b?.rssBytes ? { pid: appPid, firstMb: round(a.rssBytes / MB, 1), lastMb: round(b.rssBytes / MB, 1), growthPct: growth(a.rssBytes, b.rssBytes) } : null,
+    rendererRss:
+      a?.rssBytes && b?.rssBytes
+        ? { pid: appPid, firstMb: round(a.rssBytes / MB, 1), lastMb: round(b.rssBytes / MB, 1), growthPct: growth(a.rssBytes, b.rssBytes) }
+        : null,
   };
 }
 

@@ -41,7 +41,11 @@ async function visit(context: BrowserContext, pgUrl: string, cacheReads: boolean
   const engine = worker
     ? await worker.evaluate(() => ({
         timeOrigin: performance.timeOrigin,
-        resources: (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((e) => ({ name: e.name, end: e.responseEnd, bytes: e.encodedBodySize })),
+        resources: (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((e) => ({
+          name: e.name,
+          end: e.responseEnd,
+          bytes: e.encodedBodySize,
+        })),
       }))
     : null;
   const runner = await runnerTrace(page, ui.timeOrigin);

@@ -8,7 +8,15 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { previewFrame, waitForStatus } from '../../test/support/playground.ts';
 import { round } from '../lib/stats.ts';
 
-interface TraceEvent { name: string; ph: string; ts: number; dur?: number; pid: number; tid: number; args?: Record<string, any> }
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+  args?: Record<string, any>;
+}
 
 const CATEGORIES = ['devtools.timeline', 'v8', 'v8.wasm', 'blink', 'toplevel', 'disabled-by-default-devtools.timeline', 'disabled-by-default-v8.compile'];
 
@@ -42,13 +50,20 @@ function summarise(events: TraceEvent[]) {
     const sorted = [...list].sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
     const out: TraceEvent[] = [];
     let end = -Infinity;
-    for (const e of sorted) if (e.ts >= end) (out.push(e), (end = e.ts + e.dur!));
+    for (const e of sorted) if (e.ts >= end) out.push(e), (end = e.ts + e.dur!);
     return out;
   };
   const workers = [...byThread.entries()].filter(([key]) => threadNames.get(key) === 'DedicatedWorker thread');
   const engine = workers.sort((a, b) => sum(b[1], ['wasm.CompileLazy']) - sum(a[1], ['wasm.CompileLazy']))[0];
-  const uiKey = [...byThread.entries()].find(([key, list]) => threadNames.get(key) === 'CrRendererMain' && list.some((e) => e.name === 'v8.compileModule' && String(e.args?.data?.url ?? e.args?.url ?? '').includes('/assets/main')))?.[0]
-    ?? [...byThread.entries()].find(([key, list]) => threadNames.get(key) === 'CrRendererMain' && list.some((e) => JSON.stringify(e.args ?? {}).includes('/assets/main')))?.[0];
+  const uiKey =
+    [...byThread.entries()].find(
+      ([key, list]) =>
+        threadNames.get(key) === 'CrRendererMain' &&
+        list.some((e) => e.name === 'v8.compileModule' && String(e.args?.data?.url ?? e.args?.url ?? '').includes('/assets/main')),
+    )?.[0] ??
+    [...byThread.entries()].find(
+      ([key, list]) => threadNames.get(key) === 'CrRendererMain' && list.some((e) => JSON.stringify(e.args ?? {}).includes('/assets/main')),
+    )?.[0];
   /** Self time (duration minus direct children) per event name, top `n`. */
   const selfTimes = (list: TraceEvent[], n: number) => {
     const sorted = [...list].sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
@@ -62,7 +77,12 @@ function summarise(events: TraceEvent[]) {
       stack.push(e);
     }
     for (const e of sorted) self.set(e.name, (self.get(e.name) ?? 0) + Math.max(0, e.dur! - (childSum.get(e) ?? 0)));
-    return Object.fromEntries([...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => [k, round(v / 1000, 1)]));
+    return Object.fromEntries(
+      [...self.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, n)
+        .map(([k, v]) => [k, round(v / 1000, 1)]),
+    );
   };
   const engineList = engine?.[1] ?? [];
   const engineTop = topLevel(engineList);
@@ -80,7 +100,12 @@ function summarise(events: TraceEvent[]) {
           deserialize: sum(engineList, ['SerializedScriptValueFactory::deserialize']),
           instantiate: sum(engineList, ['wasm.SyncInstantiate']),
           longestTask: longest ? round(longest.dur! / 1000, 1) : null,
-          longestTaskWasmLazyCompile: longest ? sum(engineList.filter((e) => e.ts >= longest.ts && e.ts + e.dur! <= longest.ts + longest.dur!), ['wasm.CompileLazy']) : null,
+          longestTaskWasmLazyCompile: longest
+            ? sum(
+                engineList.filter((e) => e.ts >= longest.ts && e.ts + e.dur! <= longest.ts + longest.dur!),
+                ['wasm.CompileLazy'],
+              )
+            : null,
           topSelfTime: selfTimes(engineList, 10),
         }
       : null,

@@ -57,10 +57,13 @@ export function runJ2w(cwd, outFile, makeError = (message) => new Error(message)
     child.on('close', (code, signal) => {
       // j2w catches its own errors, prints them and still exits 0: check the log and the output too.
       const reason =
-        code !== 0 || signal ? `exit ${signal ?? code}`
-        : /An error occurred during the componentization process/.test(log) ? 'it reported an error'
-        : !existsSync(path.resolve(cwd, outFile)) ? 'no output written'
-        : null;
+        code !== 0 || signal
+          ? `exit ${signal ?? code}`
+          : /An error occurred during the componentization process/.test(log)
+            ? 'it reported an error'
+            : !existsSync(path.resolve(cwd, outFile))
+              ? 'no output written'
+              : null;
       if (reason) reject(makeError(`j2w failed in ${path.relative(ROOT, cwd) || '.'} (${reason}):\n${log.trim()}`));
       else resolve(log);
     });

@@ -43,7 +43,8 @@ export interface GlueTemplate {
 /** Imports an ES module from its source text: a Blob URL in browsers and Workers, a data: URL in Node. */
 export async function importModuleSource(source: string): Promise<unknown> {
   const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
-  if (node !== undefined && typeof document === 'undefined') return import(/* @vite-ignore */ `data:text/javascript;base64,${toBase64(new TextEncoder().encode(source))}`);
+  if (node !== undefined && typeof document === 'undefined')
+    return import(/* @vite-ignore */ `data:text/javascript;base64,${toBase64(new TextEncoder().encode(source))}`);
   const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
   try {
     return await import(/* @vite-ignore */ url);
@@ -55,7 +56,11 @@ export async function importModuleSource(source: string): Promise<unknown> {
 const templates = new Map<string, Promise<GlueTemplate>>();
 
 /** The glue template for `bridge`, loaded and compiled once per artifact set. */
-export function loadGlueTemplate(source: ArtifactSource, bridge: Bridge, importModule: (source: string) => Promise<unknown> = importModuleSource): Promise<GlueTemplate> {
+export function loadGlueTemplate(
+  source: ArtifactSource,
+  bridge: Bridge,
+  importModule: (source: string) => Promise<unknown> = importModuleSource,
+): Promise<GlueTemplate> {
   const key = `${source.manifest.hash}:${bridge}`;
   let entry = templates.get(key);
   if (!entry) {
@@ -83,7 +88,11 @@ export interface AuthoredComponentOptions {
 }
 
 /** A `PreparedComponent` for a core module made by the in-page builder. */
-export async function prepareAuthoredComponent(template: GlueTemplate, coreModule: Uint8Array, options: AuthoredComponentOptions = {}): Promise<PreparedComponent> {
+export async function prepareAuthoredComponent(
+  template: GlueTemplate,
+  coreModule: Uint8Array,
+  options: AuthoredComponentOptions = {},
+): Promise<PreparedComponent> {
   const compileStart = performance.now();
   const main = options.compiled ?? (await WebAssembly.compile(coreModule as Uint8Array<ArrayBuffer>));
   const compileMs = performance.now() - compileStart;
@@ -133,7 +142,11 @@ let defaultArtifacts: Promise<ArtifactSource> | undefined;
  * The engine's entry point: a `PreparedComponent` for core module bytes from `buildJsComponent`,
  * with the glue template of this page's artifacts (public/authoring/, fetched and compiled once).
  */
-export async function prepareAuthored(coreModule: Uint8Array, bridge: Bridge, options: AuthoredComponentOptions & { artifacts?: ArtifactSource } = {}): Promise<PreparedComponent> {
+export async function prepareAuthored(
+  coreModule: Uint8Array,
+  bridge: Bridge,
+  options: AuthoredComponentOptions & { artifacts?: ArtifactSource } = {},
+): Promise<PreparedComponent> {
   let artifacts = options.artifacts;
   if (!artifacts) {
     defaultArtifacts ??= fetchArtifacts();

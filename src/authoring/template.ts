@@ -121,9 +121,7 @@ export function authoredAppFiles(options: AuthoredAppFilesOptions): Record<strin
   };
   if (options.language === 'typescript') {
     files['src/index.ts'] = encode(options.source);
-    files['src/index.js'] = encode(
-      `// Generated from src/index.ts by Spin Playground (types stripped); j2w builds this file.\n${options.javascript ?? ''}`,
-    );
+    files['src/index.js'] = encode(`// Generated from src/index.ts by Spin Playground (types stripped); j2w builds this file.\n${options.javascript ?? ''}`);
     files['spin-host.d.ts'] = encode(HOST_TYPES);
   } else {
     files['src/index.js'] = encode(options.source);

@@ -6,7 +6,11 @@
 import type { ScriptError } from './embedding';
 
 export type StripResult =
-  | { ok: true; code: string; /** Maps a 1-based position in `code` back to the TypeScript source. */ original(line: number, column: number): { line: number; column: number } }
+  | {
+      ok: true;
+      code: string /** Maps a 1-based position in `code` back to the TypeScript source. */;
+      original(line: number, column: number): { line: number; column: number };
+    }
   | { ok: false; errors: ScriptError[] };
 
 export async function stripTypes(code: string, fileName = 'source.ts'): Promise<StripResult> {

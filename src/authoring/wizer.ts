@@ -14,8 +14,20 @@
  * and reused for every build (`WizerTemplate`).
  */
 import {
-  countImports, customSectionName, describeDataSegments, encodeDataSection, encodeExports, encodeGlobals, encodeMemories,
-  ExternKind, readExports, readGlobalTypes, readMemories, SectionId, type GlobalType, type MemoryType,
+  countImports,
+  customSectionName,
+  describeDataSegments,
+  encodeDataSection,
+  encodeExports,
+  encodeGlobals,
+  encodeMemories,
+  ExternKind,
+  readExports,
+  readGlobalTypes,
+  readMemories,
+  SectionId,
+  type GlobalType,
+  type MemoryType,
 } from '../wasm/core-module';
 import { uleb } from '../wasm/leb128';
 import { readSections, writeBinary, type Section } from '../wasm/sections';

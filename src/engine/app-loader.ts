@@ -67,7 +67,10 @@ export function closeApp(app: LoadedApp): void {
 }
 
 export class LoadError extends Error {
-  constructor(message: string, readonly where: { file?: string; line?: number; column?: number } = {}) {
+  constructor(
+    message: string,
+    readonly where: { file?: string; line?: number; column?: number } = {},
+  ) {
     super(message);
   }
 }
@@ -106,13 +109,24 @@ export async function loadApp(bundle: AppBundle, log: Log, bridge: Bridge, autho
       const allowedHosts = parseHosts(app, component, provided);
       const mounts = mountFiles(component, bundle);
       const loaded = await prepareOne(component, bundle, log, bridge, authoredCores);
-      components.set(id, { ...loaded, component, variables, allowedHosts, ...(mounts ? { mounts, files: toFileTree(mounts) } : {}), ...(loaded.kind === 'wasi-http-p3' ? { instanceLimits } : {}) });
+      components.set(id, {
+        ...loaded,
+        component,
+        variables,
+        allowedHosts,
+        ...(mounts ? { mounts, files: toFileTree(mounts) } : {}),
+        ...(loaded.kind === 'wasi-http-p3' ? { instanceLimits } : {}),
+      });
     }),
   );
   for (const [id, { component }] of components) {
     for (const label of component.keyValueStores) {
       if (label !== 'default') {
-        log({ level: 'info', source: id, message: `key-value store "${label}" is created in the browser; spin up would need it defined in runtime-config.toml` });
+        log({
+          level: 'info',
+          source: id,
+          message: `key-value store "${label}" is created in the browser; spin up would need it defined in runtime-config.toml`,
+        });
       }
     }
   }
@@ -121,7 +135,11 @@ export async function loadApp(bundle: AppBundle, log: Log, bridge: Bridge, autho
   if (tooManyStores) throw new LoadError(tooManyStores, { file: 'spin.toml' });
   if (kvLimits.cloud) {
     const { keyBytes, valueBytes, keysPerStore, stores } = CLOUD_KV_LIMITS;
-    log({ level: 'info', source: 'loader', message: `Fermyon Cloud limits are on: keys up to ${keyBytes} bytes, values up to ${valueBytes} bytes, ${keysPerStore} keys per store, ${stores} stores (spin up enforces none)` });
+    log({
+      level: 'info',
+      source: 'loader',
+      message: `Fermyon Cloud limits are on: keys up to ${keyBytes} bytes, values up to ${valueBytes} bytes, ${keysPerStore} keys per store, ${stores} stores (spin up enforces none)`,
+    });
   }
   return { app, router, components, kvLimits };
 }
@@ -132,11 +150,16 @@ function parseInstanceLimits(bundle: AppBundle): InstanceLimits {
   try {
     return {
       reuse: limits.instanceReuse === undefined ? SPIN4_INSTANCE_LIMITS.reuse : parseRange(limits.instanceReuse, 'instanceReuse', 1),
-      concurrency: limits.instanceConcurrency === undefined ? SPIN4_INSTANCE_LIMITS.concurrency : parseRange(limits.instanceConcurrency, 'instanceConcurrency', 1),
-      idleTimeoutMs: limits.idleInstanceTimeoutMs === undefined ? SPIN4_INSTANCE_LIMITS.idleTimeoutMs : parseRange(limits.idleInstanceTimeoutMs, 'idleInstanceTimeout (ms)', 0),
+      concurrency:
+        limits.instanceConcurrency === undefined ? SPIN4_INSTANCE_LIMITS.concurrency : parseRange(limits.instanceConcurrency, 'instanceConcurrency', 1),
+      idleTimeoutMs:
+        limits.idleInstanceTimeoutMs === undefined
+          ? SPIN4_INSTANCE_LIMITS.idleTimeoutMs
+          : parseRange(limits.idleInstanceTimeoutMs, 'idleInstanceTimeout (ms)', 0),
     };
   } catch (error) {
-    if (error instanceof LimitError) throw new LoadError(`instance limits (?instanceReuse=, ?instanceConcurrency=, ?idleInstanceTimeout= or the bundle's limits): ${error.message}`);
+    if (error instanceof LimitError)
+      throw new LoadError(`instance limits (?instanceReuse=, ?instanceConcurrency=, ?idleInstanceTimeout= or the bundle's limits): ${error.message}`);
     throw error;
   }
 }
@@ -155,7 +178,11 @@ function resolveVariables(app: SpinApp, component: SpinComponent, provided: Reco
   try {
     return resolveComponentVariables(app, component.id, provided);
   } catch (error) {
-    throw new LoadError(`component "${component.id}": ${error instanceof Error ? error.message : String(error)}`, { file: 'spin.toml', line: component.line, column: 1 });
+    throw new LoadError(`component "${component.id}": ${error instanceof Error ? error.message : String(error)}`, {
+      file: 'spin.toml',
+      line: component.line,
+      column: 1,
+    });
   }
 }
 
@@ -186,7 +213,10 @@ async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log,
   const where = { file: 'spin.toml', line: component.line, column: 1 };
   const source = component.source;
   if (source.kind === 'registry') {
-    throw new LoadError(`component "${component.id}": registry (OCI) sources like ${source.package}@${source.version} are not supported in the browser; use a file or { url, digest } source`, where);
+    throw new LoadError(
+      `component "${component.id}": registry (OCI) sources like ${source.package}@${source.version} are not supported in the browser; use a file or { url, digest } source`,
+      where,
+    );
   }
   const key = source.kind === 'file' ? source.path : source.url;
   const buffer = getOwn(bundle.files, key);
@@ -195,7 +225,10 @@ async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log,
   if (source.kind === 'url') {
     const actual = await sha256Digest(bytes);
     if (actual !== source.digest.toLowerCase()) {
-      throw new LoadError(`component "${component.id}": the digest of ${source.url} does not match: the manifest expects ${source.digest}, the downloaded file is ${actual}`, where);
+      throw new LoadError(
+        `component "${component.id}": the digest of ${source.url} does not match: the manifest expects ${source.digest}, the downloaded file is ${actual}`,
+        where,
+      );
     }
   }
   // A core built in the page (in-page authoring) runs with the prebuilt glue template.
@@ -218,10 +251,14 @@ async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log,
       { file: key },
     );
   }
-  if (handlers.length > 1) throw new LoadError(`${at}: component exports multiple different handlers but it's expected to export only one (${handlers.join(', ')})`, { file: key });
+  if (handlers.length > 1)
+    throw new LoadError(`${at}: component exports multiple different handlers but it's expected to export only one (${handlers.join(', ')})`, { file: key });
   const handler = handlerKind(handlers[0]!);
   if (handler === 'unsupported-handler') {
-    throw new LoadError(`${at} exports ${handlers[0]}, which the playground cannot run; wasi:http/incoming-handler@0.2.x, wasi:http/handler@0.3.0-rc-2026-03-15 and @0.3.0, and fermyon:spin/inbound-http are supported`, { file: key });
+    throw new LoadError(
+      `${at} exports ${handlers[0]}, which the playground cannot run; wasi:http/incoming-handler@0.2.x, wasi:http/handler@0.3.0-rc-2026-03-15 and @0.3.0, and fermyon:spin/inbound-http are supported`,
+      { file: key },
+    );
   }
   const missing = unsupportedImports(prepared.world.imports);
   if (missing.length > 0) throw new LoadError(missing.map((m) => `${at} imports ${m.name}: ${m.reason}`).join('\n'), { file: key });
@@ -263,12 +300,18 @@ async function prepareCoreModule(component: SpinComponent, key: string, bytes: U
   try {
     coreModule = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
   } catch (error) {
-    throw new LoadError(`component "${component.id}": ${key} is not valid WebAssembly: ${error instanceof Error ? error.message : String(error)}`, { file: key });
+    throw new LoadError(`component "${component.id}": ${key} is not valid WebAssembly: ${error instanceof Error ? error.message : String(error)}`, {
+      file: key,
+    });
   }
   const check = isSpin1CoreModule(coreModule, bytes);
   if (!check.ok) {
     throw new LoadError(`component "${component.id}": ${describeNonComponent(bytes, key)}, and ${check.reason}`, { file: key });
   }
-  log({ level: 'info', source: component.id, message: `loaded ${key} (${formatBytes(bytes.byteLength)}; a Spin 1 core module, run through the Spin 1 adapter)` });
+  log({
+    level: 'info',
+    source: component.id,
+    message: `loaded ${key} (${formatBytes(bytes.byteLength)}; a Spin 1 core module, run through the Spin 1 adapter)`,
+  });
   return { kind: 'spin1-core', coreModule };
 }

@@ -39,7 +39,6 @@ export function jspiAvailable(): boolean {
   return typeof wasm.Suspending === 'function' && typeof wasm.promising === 'function';
 }
 
-
 /** Prepared components by content hash and bridge: the same bytes are transpiled and compiled once. */
 const prepared = new Map<string, Promise<PreparedComponent>>();
 
@@ -120,7 +119,6 @@ async function prepare(bytes: Uint8Array, hash: string, bridge: Bridge): Promise
     },
   };
 }
-
 
 async function transpile(bytes: Uint8Array, bridge: Bridge): Promise<Transpiled> {
   // Loaded only on a cache miss: its 3.4 MB wasm would otherwise be fetched and compiled on every

@@ -112,8 +112,7 @@ export function parseSetCookie(header: string, requestPath: string, now: number)
     else if (name === 'samesite') {
       const mode = value.toLowerCase();
       cookie.sameSite = mode === 'strict' || mode === 'none' ? mode : 'lax';
-    }
-    else if (name === 'expires') {
+    } else if (name === 'expires') {
       const time = Date.parse(value);
       if (!Number.isNaN(time)) cookie.expires = time;
     }

@@ -4,7 +4,18 @@
  * Spin's rules, serves `static_response` triggers, and runs components (see invoke.ts). It also
  * keeps the project's cookie jar, because a service worker can neither set nor read cookies.
  */
-import type { AppBundle, KvAdminOp, KvAdminResult, LoadResult, LogEntry, RequestTrace, SqliteAdminOp, SqliteAdminResult, WireRequest, WireResponse } from '../protocol/messages';
+import type {
+  AppBundle,
+  KvAdminOp,
+  KvAdminResult,
+  LoadResult,
+  LogEntry,
+  RequestTrace,
+  SqliteAdminOp,
+  SqliteAdminResult,
+  WireRequest,
+  WireResponse,
+} from '../protocol/messages';
 import type { SqliteKvStore } from '../storage/sqlite-store';
 import type { SqliteDatabases } from '../storage/sqlite-databases';
 import type { InternalRequest, InternalResponse } from '../host/outbound-http';
@@ -104,23 +115,31 @@ export class Engine {
     const result = await this.#dispatch({ ...request, headers, body: request.body ? new Uint8Array(request.body) : empty() }, trace);
     const setCookies = result.response.headers.filter(([n]) => n.toLowerCase() === 'set-cookie').map(([, v]) => v);
     if (setCookies.length > 0) this.#cookies.store(setCookies, path, Date.now(), cookieContext);
-    const wire = toWireResponse(result.response, started, result.timing, (message) => this.#deps.log({ level: 'warn', source: result.timing.handledBy ?? 'engine', message }));
+    const wire = toWireResponse(result.response, started, result.timing, (message) =>
+      this.#deps.log({ level: 'warn', source: result.timing.handledBy ?? 'engine', message }),
+    );
     trace?.finish(wire.status, wire.timing, wire.body instanceof ReadableStream);
     return wire;
   }
 
   /** `trace` gets the host calls; only the outermost dispatch (not a `self` request) records the route. */
-  async #dispatch(request: InternalRequest, trace?: TraceRecorder, outer = true): Promise<{ response: PlainResponse; timing: Parameters<typeof toWireResponse>[2] }> {
+  async #dispatch(
+    request: InternalRequest,
+    trace?: TraceRecorder,
+    outer = true,
+  ): Promise<{ response: PlainResponse; timing: Parameters<typeof toWireResponse>[2] }> {
     const routed = (kind: RequestTrace['kind'], handledBy?: string, route?: string) => {
       if (outer) trace?.routed(kind, handledBy, route);
     };
     const loaded = this.#app;
-    if (!loaded) return { response: { status: 503, headers: [['content-type', 'text/plain; charset=utf-8']], body: text('No Spin app is loaded yet.\n') }, timing: {} };
+    if (!loaded)
+      return { response: { status: 503, headers: [['content-type', 'text/plain; charset=utf-8']], body: text('No Spin app is loaded yet.\n') }, timing: {} };
     const routeStart = performance.now();
     const path = request.pathWithQuery.split('?')[0] || '/';
     const reserved = reservedPath(path);
     if (reserved) routed('reserved', reserved === 'other-reserved' ? undefined : reserved);
-    if (reserved === 'health') return { response: { status: 200, headers: [['content-type', 'text/plain']], body: text('OK') }, timing: { handledBy: 'health' } };
+    if (reserved === 'health')
+      return { response: { status: 200, headers: [['content-type', 'text/plain']], body: text('OK') }, timing: { handledBy: 'health' } };
     if (reserved === 'info') {
       const info = JSON.stringify({ name: loaded.app.name, ...(loaded.app.version ? { version: loaded.app.version } : {}) }, null, 2);
       return { response: { status: 200, headers: [['content-type', 'application/json']], body: text(info) }, timing: { handledBy: 'info' } };
@@ -132,7 +151,11 @@ export class Engine {
       routed('no-route');
       if (!this.#warnedUnmatched.has(path)) {
         this.#warnedUnmatched.add(path);
-        this.#deps.log({ level: 'warn', source: 'router', message: `Request to ${path} matched no pattern, and received a generic 404 response. To serve a more informative 404 page, add a catch-all (/...) route.` });
+        this.#deps.log({
+          level: 'warn',
+          source: 'router',
+          message: `Request to ${path} matched no pattern, and received a generic 404 response. To serve a more informative 404 page, add a catch-all (/...) route.`,
+        });
       }
       return { response: { status: 404, headers: [], body: empty() }, timing: { routeMs } };
     }
@@ -186,7 +209,12 @@ export class Engine {
     const entry = loaded.components.get(componentId)!;
     return invoke(entry, match, request, {
       ...this.#invokeDeps(loaded, trace),
-      ...(trace ? { onHostCall: (call: string, outcome: string, startedAt?: number) => trace.call(componentId, call, outcome, startedAt), onInstance: (info: NonNullable<RequestTrace['instance']>) => trace.instance(info) } : {}),
+      ...(trace
+        ? {
+            onHostCall: (call: string, outcome: string, startedAt?: number) => trace.call(componentId, call, outcome, startedAt),
+            onInstance: (info: NonNullable<RequestTrace['instance']>) => trace.instance(info),
+          }
+        : {}),
     });
   }
 

@@ -35,8 +35,8 @@ interface Edit {
   max: number;
 }
 
-const ws = (text: string) => new RegExp(text.split(/\s+/).filter(Boolean).map(escape).join('\\s*'), 'g');
-function escape(token: string): string {
+const ws = (text: string) => new RegExp(text.split(/\s+/).filter(Boolean).map(escapeRegExp).join('\\s*'), 'g');
+function escapeRegExp(token: string): string {
   return token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
@@ -259,7 +259,7 @@ export function rewriteGlue(source: string, edits: Edit[] = EDITS): GlueRewriteR
         applied: [],
         problem:
           `jco's glue does not have the shape the stream rewrite "${edit.name}" expects (${expected} matches, found ${found}); ` +
-          'streams run on jco\'s own element-by-element code (slow, but correct). See docs/spin4.md.',
+          "streams run on jco's own element-by-element code (slow, but correct). See docs/spin4.md.",
       };
     }
     // A function replacer, so that `$` in the new text is literal; `$1` stands for the first group.

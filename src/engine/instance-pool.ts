@@ -219,6 +219,10 @@ export class InstancePool<T> {
     if (slot.idleTimer !== undefined) this.#timers.clearTimeout(slot.idleTimer);
     this.#live = this.#live.filter((s) => s !== slot);
     if (slot.made) this.#destroy(slot.value);
-    else void slot.ready.then(() => this.#destroy(slot.value), () => {});
+    else
+      void slot.ready.then(
+        () => this.#destroy(slot.value),
+        () => {},
+      );
   }
 }

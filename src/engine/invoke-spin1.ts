@@ -25,7 +25,12 @@ export async function invokeSpin1(
     result = { status: 405, headers: [], body: new Uint8Array() };
   } else if (entry.kind === 'spin1-core') {
     const handler = createSpin1CoreHandler(entry.coreModule!, {
-      kv: createKeyValueCore({ store: deps.kv, allowedStores: entry.component.keyValueStores, onWrite: deps.onKvWrite, ...(deps.kvLimits ? { limits: deps.kvLimits.forComponent(id) } : {}) }),
+      kv: createKeyValueCore({
+        store: deps.kv,
+        allowedStores: entry.component.keyValueStores,
+        onWrite: deps.onKvWrite,
+        ...(deps.kvLimits ? { limits: deps.kvLimits.forComponent(id) } : {}),
+      }),
       config: (key) => spin1Config(entry, key),
       files: entry.mounts ?? new Map(),
       env: entry.component.environment,
@@ -42,7 +47,12 @@ export async function invokeSpin1(
       // The handler returned and the body is copied out: this instance never runs again.
       entry.prepared!.release?.(instance);
     } catch (error) {
-      result = { status: 500, headers: [], body: new Uint8Array(), failure: `Error processing request: ${error instanceof Error ? error.message : String(error)}` };
+      result = {
+        status: 500,
+        headers: [],
+        body: new Uint8Array(),
+        failure: `Error processing request: ${error instanceof Error ? error.message : String(error)}`,
+      };
     }
   }
   finish();

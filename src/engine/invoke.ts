@@ -75,9 +75,20 @@ export async function invoke(entry: LoadedComponent, match: RouteMatch, request:
   };
 
   if (entry.kind !== 'wasi-http' && entry.kind !== 'wasi-http-p3') {
-    return invokeSpin1(entry, { method: request.method, uri: request.pathWithQuery, headers: [['host', authority], ...client.map(([n, v]): [string, string] => [n.toLowerCase(), v]), ...spin], body: request.body }, imports, finish, deps);
+    return invokeSpin1(
+      entry,
+      {
+        method: request.method,
+        uri: request.pathWithQuery,
+        headers: [['host', authority], ...client.map(([n, v]): [string, string] => [n.toLowerCase(), v]), ...spin],
+        body: request.body,
+      },
+      imports,
+      finish,
+      deps,
+    );
   }
-  const prepared = entry.prepared!;
+  const _prepared = entry.prepared!;
 
   const instantiateStart = performance.now();
   let run;
@@ -96,7 +107,10 @@ export async function invoke(entry: LoadedComponent, match: RouteMatch, request:
       run = startIncomingHandler(findIncomingHandler(made.value.exports), init);
     }
   } catch (error) {
-    return failed(`Error processing request: ${error instanceof Error ? error.message : String(error)}`, { instantiateMs: performance.now() - instantiateStart, handlerMs: 0 });
+    return failed(`Error processing request: ${error instanceof Error ? error.message : String(error)}`, {
+      instantiateMs: performance.now() - instantiateStart,
+      handlerMs: 0,
+    });
   }
   const handlerStart = performance.now();
   const instantiateMs = handlerStart - instantiateStart;

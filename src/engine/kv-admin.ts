@@ -39,7 +39,10 @@ export async function runKvAdmin(op: KvAdminOp, deps: KvAdminDeps): Promise<KvAd
         kv.deleteMany(op.store, op.keys);
         return await written(deps, [op.store], op.keys.length);
       case 'import':
-        kv.setMany(op.store, op.entries.map(([key, value]): [string, Uint8Array] => [key, new Uint8Array(value)]));
+        kv.setMany(
+          op.store,
+          op.entries.map(([key, value]): [string, Uint8Array] => [key, new Uint8Array(value)]),
+        );
         return await written(deps, [op.store], op.entries.length);
       case 'clear': {
         const stores = op.store === null ? kv.stores() : [op.store];

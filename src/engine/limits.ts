@@ -53,7 +53,12 @@ export function installMemoryCap(ceilingBytes: () => number): void {
   WebAssembly.compile = (source: BufferSource) => {
     const ceiling = ceilingBytes();
     if (!(ceiling > 0)) return original(source);
-    const view = source instanceof Uint8Array ? source : ArrayBuffer.isView(source) ? new Uint8Array(source.buffer, source.byteOffset, source.byteLength) : new Uint8Array(source);
+    const view =
+      source instanceof Uint8Array
+        ? source
+        : ArrayBuffer.isView(source)
+          ? new Uint8Array(source.buffer, source.byteOffset, source.byteLength)
+          : new Uint8Array(source);
     return original(capMemory(view, ceiling) as Uint8Array<ArrayBuffer>);
   };
 }

@@ -33,7 +33,10 @@ const SECTION = { import: 2, memory: 5, start: 8, data: 11 } as const;
 const PAGE = 65536;
 
 class Reader {
-  constructor(readonly bytes: Uint8Array, public offset: number) {}
+  constructor(
+    readonly bytes: Uint8Array,
+    public offset: number,
+  ) {}
   byte(): number {
     if (this.offset >= this.bytes.length) throw new RangeError('unexpected end');
     return this.bytes[this.offset++]!;

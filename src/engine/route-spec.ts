@@ -4,12 +4,7 @@
  * so precedence ties and edge cases come out as they do under `spin up`.
  */
 
-export type Segment =
-  | { kind: 'slash' }
-  | { kind: 'dot' }
-  | { kind: 'exact'; text: string }
-  | { kind: 'param'; name: string }
-  | { kind: 'wildcard' };
+export type Segment = { kind: 'slash' } | { kind: 'dot' } | { kind: 'exact'; text: string } | { kind: 'param'; name: string } | { kind: 'wildcard' };
 
 /**
  * Parses a pattern such as `/users/:id/...` (already rewritten to `/users/:id/*`). Leading and

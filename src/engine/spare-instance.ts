@@ -59,7 +59,10 @@ export class SpareInstances<T> {
     this.#closed = true;
     const spare = this.#spare;
     this.#spare = null;
-    void spare?.then((made) => this.#destroy(made.value), () => {});
+    void spare?.then(
+      (made) => this.#destroy(made.value),
+      () => {},
+    );
   }
 
   #scheduleNext(): void {

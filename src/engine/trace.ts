@@ -87,7 +87,8 @@ export class TraceRecorder {
 
   #send(): void {
     const calls = this.trace.calls.slice();
-    if (this.#dropped > 0) calls.push({ component: '', call: `… ${this.#dropped} more calls not recorded`, outcome: '', atMs: performance.now() - this.#started });
+    if (this.#dropped > 0)
+      calls.push({ component: '', call: `… ${this.#dropped} more calls not recorded`, outcome: '', atMs: performance.now() - this.#started });
     this.#emit({ ...this.trace, calls });
   }
 }

@@ -41,9 +41,6 @@ export function transpileOptions(bridge: Bridge) {
     noTypescript: true,
     noNodejsCompat: true,
     base64Cutoff: 0,
-    asyncMode:
-      bridge === 'jspi'
-        ? { tag: 'jspi' as const, val: { imports: ASYNC_IMPORTS, exports: ASYNC_EXPORTS } }
-        : { tag: 'sync' as const },
+    asyncMode: bridge === 'jspi' ? { tag: 'jspi' as const, val: { imports: ASYNC_IMPORTS, exports: ASYNC_EXPORTS } } : { tag: 'sync' as const },
   };
 }

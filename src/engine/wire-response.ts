@@ -24,12 +24,7 @@ export function browserStatus(status: number): number {
 /** Statuses whose responses cannot have a body in the fetch standard ("null body status"). */
 export const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
-export function toWireResponse(
-  original: PlainResponse,
-  started: number,
-  timing: Partial<RequestTiming>,
-  warn?: (message: string) => void,
-): WireResponse {
+export function toWireResponse(original: PlainResponse, started: number, timing: Partial<RequestTiming>, warn?: (message: string) => void): WireResponse {
   let response = original;
   const status = browserStatus(response.status);
   if (status !== response.status) {
@@ -48,7 +43,8 @@ export function toWireResponse(
   if (!has('date')) headers.push(['date', new Date().toUTCString()]);
   let body: ArrayBuffer | ReadableStream<Uint8Array> | null = null;
   if (response.body instanceof ReadableStream) body = response.body;
-  else if (response.body.byteLength > 0) body = response.body.buffer.slice(response.body.byteOffset, response.body.byteOffset + response.body.byteLength) as ArrayBuffer;
+  else if (response.body.byteLength > 0)
+    body = response.body.buffer.slice(response.body.byteOffset, response.body.byteOffset + response.body.byteLength) as ArrayBuffer;
   return {
     status,
     headers,

@@ -115,7 +115,11 @@ async function start(): Promise<Engine> {
   const lock = await holdEngineLock();
   const waited = performance.now() - lockWait;
   if (lock === 'stolen') {
-    log({ level: 'warn', source: 'engine', message: `the previous engine did not stop within ${LOCK_STEAL_AFTER_MS / 1000} s of being terminated (a browser that cannot interrupt a guest's loop); this engine took over its data` });
+    log({
+      level: 'warn',
+      source: 'engine',
+      message: `the previous engine did not stop within ${LOCK_STEAL_AFTER_MS / 1000} s of being terminated (a browser that cannot interrupt a guest's loop); this engine took over its data`,
+    });
   }
   // Chromium stops a Worker busy in a guest's loop only about 2 s after terminate().
   if (waited > 100) log({ level: 'info', source: 'engine', message: `waited ${Math.round(waited)} ms for the previous engine to stop` });

@@ -18,15 +18,7 @@ import { parseManifest } from '../manifest/parse';
 import type { SpinApp } from '../manifest/types';
 import { normalizeAppPath as normalizePath } from '../loader/unzip';
 import { fileNameForUrl, rewriteUrlSources } from './manifest-sources';
-import {
-  KV_DB_PATH,
-  RUNTIME_CONFIG_PATH,
-  buildKeyValueDb,
-  dotEnv,
-  runtimeConfigToml,
-  sqliteDbPath,
-  type KvRow,
-} from './spin-state';
+import { KV_DB_PATH, RUNTIME_CONFIG_PATH, buildKeyValueDb, dotEnv, runtimeConfigToml, sqliteDbPath, type KvRow } from './spin-state';
 import { getOwn } from '../protocol/own-keys';
 
 export interface ExportInput {
@@ -76,7 +68,8 @@ export function buildAppZip(input: ExportInput): ExportResult {
   const missing: string[] = [];
   const parsed = parseManifest(input.manifestText);
   const app = parsed.ok ? parsed.app : undefined;
-  if (!parsed.ok) warnings.push(`spin.toml has errors (${parsed.errors[0]?.message ?? 'unknown'}); it was exported as it is, and spin up will report them too.`);
+  if (!parsed.ok)
+    warnings.push(`spin.toml has errors (${parsed.errors[0]?.message ?? 'unknown'}); it was exported as it is, and spin up will report them too.`);
 
   const entries = new Map<string, Uint8Array>();
   const fileKeys = Object.keys(input.files);
@@ -101,8 +94,10 @@ export function buildAppZip(input: ExportInput): ExportResult {
   }
   for (const component of Object.values(app?.components ?? {})) {
     const source = component.source;
-    if (source.kind === 'url' && !getOwn(input.files, source.url)) warnings.push(`component "${component.id}": ${source.url} is kept as { url, digest }; spin up downloads it.`);
-    if (source.kind === 'registry') warnings.push(`component "${component.id}": the registry source ${source.package}@${source.version} is kept; spin up fetches it.`);
+    if (source.kind === 'url' && !getOwn(input.files, source.url))
+      warnings.push(`component "${component.id}": ${source.url} is kept as { url, digest }; spin up downloads it.`);
+    if (source.kind === 'registry')
+      warnings.push(`component "${component.id}": the registry source ${source.package}@${source.version} is kept; spin up fetches it.`);
     if (source.kind === 'file') {
       const path = normalizePath(source.path);
       if (path === undefined) warnings.push(`component "${component.id}": its source ${source.path} is outside the app's folder and is not in the zip.`);

@@ -6,16 +6,7 @@
 import type { SqlJsStatic } from 'sql.js';
 import { normalizeAppPath as normalizePath, unzipCapped, ZipError } from '../loader/unzip';
 import type { AppBundle } from '../protocol/messages';
-import {
-  KV_DB_PATH,
-  PLAYGROUND_LINK_PATH,
-  RUNTIME_CONFIG_PATH,
-  SQLITE_DB_PATH,
-  readDotEnv,
-  readKeyValueDb,
-  readRuntimeConfig,
-  type KvRow,
-} from './spin-state';
+import { KV_DB_PATH, PLAYGROUND_LINK_PATH, RUNTIME_CONFIG_PATH, SQLITE_DB_PATH, readDotEnv, readKeyValueDb, readRuntimeConfig, type KvRow } from './spin-state';
 import { setOwn } from '../protocol/own-keys';
 
 export class ImportError extends Error {

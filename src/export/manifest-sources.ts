@@ -27,7 +27,14 @@ export function rewriteUrlSources(text: string, paths: ReadonlyMap<string, strin
       return whole;
     }
     const source = value as { url?: unknown; digest?: unknown };
-    if (typeof source !== 'object' || source === null || typeof source.url !== 'string' || typeof source.digest !== 'string' || Object.keys(source).length !== 2) return whole;
+    if (
+      typeof source !== 'object' ||
+      source === null ||
+      typeof source.url !== 'string' ||
+      typeof source.digest !== 'string' ||
+      Object.keys(source).length !== 2
+    )
+      return whole;
     const path = paths.get(source.url);
     if (path === undefined) return whole;
     replaced.push(source.url);

@@ -71,7 +71,9 @@ export function readKeyValueDb(SQL: SqlJsStatic, bytes: Uint8Array): KvRow[] {
 /** Where a non-default SQLite database goes: `.spin/sqlite_db.<label>.db`, the label made file-safe. */
 export function sqliteDbPath(label: string, taken: ReadonlySet<string> = new Set()): string {
   if (label === 'default') return SQLITE_DB_PATH;
-  const safe = /^[A-Za-z0-9_-]{1,64}$/.test(label) ? label : `x${Array.from(new TextEncoder().encode(label).subarray(0, 24), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  const safe = /^[A-Za-z0-9_-]{1,64}$/.test(label)
+    ? label
+    : `x${Array.from(new TextEncoder().encode(label).subarray(0, 24), (b) => b.toString(16).padStart(2, '0')).join('')}`;
   let path = `${STATE_DIR}/sqlite_db.${safe}.db`;
   for (let n = 2; taken.has(path); n++) path = `${STATE_DIR}/sqlite_db.${safe}-${n}.db`;
   return path;
@@ -106,7 +108,10 @@ export function runtimeConfigToml(kvLabels: Iterable<string>, sqlite: ReadonlyMa
 export function readRuntimeConfig(text: string): { kv: Map<string, string | undefined>; sqlite: Map<string, string | undefined>; others: string[] } {
   const doc = TOML.parse(text) as Record<string, unknown>;
   const out = { kv: new Map<string, string | undefined>(), sqlite: new Map<string, string | undefined>(), others: [] as string[] };
-  for (const [table, target] of [['key_value_store', out.kv], ['sqlite_database', out.sqlite]] as const) {
+  for (const [table, target] of [
+    ['key_value_store', out.kv],
+    ['sqlite_database', out.sqlite],
+  ] as const) {
     const labels = doc[table];
     if (typeof labels !== 'object' || labels === null) continue;
     for (const [label, config] of Object.entries(labels as Record<string, unknown>)) {
@@ -147,7 +152,10 @@ export function readDotEnv(text: string): Record<string, string> {
 function envValue(value: string): string {
   if (/^[A-Za-z0-9_./:@+-]*$/.test(value)) return value;
   if (!/['\n\r]/.test(value)) return `'${value}'`;
-  return `"${value.replace(/[\\"$]/g, (c) => `\\${c}`).replace(/\n/g, '\\n').replace(/\r/g, '\\r')}"`;
+  return `"${value
+    .replace(/[\\"$]/g, (c) => `\\${c}`)
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')}"`;
 }
 
 function unquoteEnv(value: string): string {

@@ -9,7 +9,12 @@
 export interface AllowedHost {
   original: string;
   scheme: '*' | string;
-  host: { kind: 'any' } | { kind: 'subdomain'; suffix: string } | { kind: 'self' } | { kind: 'exact'; name: string } | { kind: 'cidr'; base: number[]; bits: number; v6: boolean };
+  host:
+    | { kind: 'any' }
+    | { kind: 'subdomain'; suffix: string }
+    | { kind: 'self' }
+    | { kind: 'exact'; name: string }
+    | { kind: 'cidr'; base: number[]; bits: number; v6: boolean };
   port: { kind: 'any' } | { kind: 'list'; ranges: Array<[number, number]> };
 }
 
@@ -71,7 +76,8 @@ function parseHost(raw: string): AllowedHost['host'] {
 function parsePort(port: string, scheme: string): AllowedHost['port'] {
   if (port === '') {
     const known = wellKnownPort(scheme);
-    if (known === undefined) throw new AllowedHostError(`no port was provided and the scheme ${JSON.stringify(scheme)} does not have a known default port number`);
+    if (known === undefined)
+      throw new AllowedHostError(`no port was provided and the scheme ${JSON.stringify(scheme)} does not have a known default port number`);
     return { kind: 'list', ranges: [[known, known + 1]] };
   }
   if (port === '*') return { kind: 'any' };
@@ -154,7 +160,7 @@ function hostAllows(host: AllowedHost['host'], name: string): boolean {
       const bytes = host.v6 ? parseIpv6(name.replace(/^\[|\]$/g, '')) : parseIpv4(name);
       if (!bytes || bytes.length !== host.base.length) return false;
       for (let bit = 0; bit < host.bits; bit++) {
-        const mask = 0x80 >> bit % 8;
+        const mask = 0x80 >> (bit % 8);
         if ((bytes[bit >> 3]! & mask) !== (host.base[bit >> 3]! & mask)) return false;
       }
       return true;

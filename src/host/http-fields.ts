@@ -19,8 +19,15 @@ const immutable = { tag: 'immutable' } as const;
 
 /** Headers a guest may not set (wasmtime-wasi-http `DEFAULT_FORBIDDEN_HEADERS`). */
 const FORBIDDEN_HEADERS = new Set([
-  'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection',
-  'te', 'transfer-encoding', 'upgrade', 'http2-settings',
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'transfer-encoding',
+  'upgrade',
+  'http2-settings',
 ]);
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 

@@ -57,7 +57,13 @@ export function buildImports(importNames: string[], ctx: InstanceContext): { imp
     onStderr: ctx.onStderr,
   });
   const finishers: Array<() => void> = [wasi.finish];
-  const kvContext: KeyValueContext = { store: ctx.kv, allowedStores: ctx.component.keyValueStores, onCall: ctx.onHostCall, onWrite: ctx.onKvWrite, ...(ctx.kvLimits ? { limits: ctx.kvLimits } : {}) };
+  const kvContext: KeyValueContext = {
+    store: ctx.kv,
+    allowedStores: ctx.component.keyValueStores,
+    onCall: ctx.onHostCall,
+    onWrite: ctx.onKvWrite,
+    ...(ctx.kvLimits ? { limits: ctx.kvLimits } : {}),
+  };
   const sqliteContext = { databases: ctx.sqlite, allowedDatabases: ctx.component.sqliteDatabases, onCall: ctx.onHostCall, onWrite: ctx.onSqliteWrite };
   const variablesContext = { resolver: ctx.variables, onCall: ctx.onHostCall };
   const outbound = { ...ctx.outbound, onWarning: ctx.onWarning, onCall: ctx.onHostCall };
@@ -114,7 +120,12 @@ export function buildImports(importNames: string[], ctx: InstanceContext): { imp
   const keyOf = (name: string) => name.split('@')[0]!;
   const isP3 = (name: string) => P3_VERSIONS.has(name.split('@')[1] ?? '');
   // Keys imported in both generations (e.g. wasi:cli/stdout@0.2.6 and @0.3.0-rc-2026-03-15).
-  const mixed = new Set(importNames.filter(isP3).map(keyOf).filter((key) => importNames.some((n) => keyOf(n) === key && !isP3(n))));
+  const mixed = new Set(
+    importNames
+      .filter(isP3)
+      .map(keyOf)
+      .filter((key) => importNames.some((n) => keyOf(n) === key && !isP3(n))),
+  );
   for (const name of importNames) {
     const support = supportFor(name);
     if (!support.supported) throw new Error(`unsupported import ${name}: ${support.reason}`);

@@ -66,17 +66,24 @@ export function supportFor(name: string): Support {
   if (HOSTED.has(name) || SPIN1_EXTRA.has(name)) return { supported: true, key };
   if (ns === 'wasi' && P3_VERSIONS.has(version ?? '') && P3_HOSTED.has(key)) return { supported: true, key };
   if (version?.startsWith('0.3.')) {
-    return { supported: false, reason: `the playground does not provide this WASI 0.3 interface yet (it provides ${[...P3_HOSTED].map((k) => `${k}@0.3.x`).join(', ')})` };
+    return {
+      supported: false,
+      reason: `the playground does not provide this WASI 0.3 interface yet (it provides ${[...P3_HOSTED].map((k) => `${k}@0.3.x`).join(', ')})`,
+    };
   }
-  if ( (ns === 'spin' && /^[34]\./.test(version ?? '') && !SYNC_SPIN3.has(name))) {
+  if (ns === 'spin' && /^[34]\./.test(version ?? '') && !SYNC_SPIN3.has(name)) {
     return { supported: false, reason: 'this Spin 4 async interface is not provided yet ("unsupported: WASIp3 / async interface")' };
   }
   if (ns === 'wasi' && WASI_02_PACKAGES.has(pkg) && version?.startsWith('0.2.')) {
-    if (version.includes('-rc-')) return { supported: false, reason: `the WASI ${version} release candidate is not supported; rebuild with a current Spin SDK` };
+    if (version.includes('-rc-'))
+      return { supported: false, reason: `the WASI ${version} release candidate is not supported; rebuild with a current Spin SDK` };
     return { supported: true, key };
   }
   if (ns === 'fermyon' || ns === 'spin' || (ns === 'wasi' && (pkg === 'keyvalue' || pkg === 'config'))) {
-    return { supported: false, reason: `this version of the interface is not one the playground provides (it has: ${[...HOSTED].filter((h) => h.startsWith(`${key}@`) || h === key).join(', ') || 'none'})` };
+    return {
+      supported: false,
+      reason: `this version of the interface is not one the playground provides (it has: ${[...HOSTED].filter((h) => h.startsWith(`${key}@`) || h === key).join(', ') || 'none'})`,
+    };
   }
   return { supported: false, reason: 'it is not a Spin or WASI interface the playground provides' };
 }

@@ -75,7 +75,10 @@ export class KvLimits {
   readonly #warned = new Set<KvLimitKind>();
   readonly #log: Log;
 
-  constructor(readonly cloud: boolean, log: Log) {
+  constructor(
+    readonly cloud: boolean,
+    log: Log,
+  ) {
     this.#log = log;
   }
 
@@ -94,7 +97,11 @@ export class KvLimits {
     const what = `the app's components name ${labels.length} distinct key-value stores (${named})`;
     const limit = `limit of ${CLOUD_KV_LIMITS.stores} stores per app`;
     if (this.cloud) return `${what}, over the ${limit}; ${CLOUD_LIMITS_NOTE}`;
-    this.#warnOnce('stores', 'loader', `${what}, over the documented ${limit} (${KV_LIMIT_SOURCES.stores}). spin up enforces none, so the app runs; turn on "Fermyon Cloud limits" to enforce it.`);
+    this.#warnOnce(
+      'stores',
+      'loader',
+      `${what}, over the documented ${limit} (${KV_LIMIT_SOURCES.stores}). spin up enforces none, so the app runs; turn on "Fermyon Cloud limits" to enforce it.`,
+    );
     return undefined;
   }
 
@@ -106,7 +113,12 @@ export class KvLimits {
         found.push({ kind: 'key size', key, actual: `key is ${keyBytes} bytes (UTF-8)`, limit: `key size limit of ${CLOUD_KV_LIMITS.keyBytes} bytes` });
       }
       if (valueBytes > CLOUD_KV_LIMITS.valueBytes) {
-        found.push({ kind: 'value size', key, actual: `value is ${valueBytes} bytes`, limit: `value size limit of ${CLOUD_KV_LIMITS.valueBytes} bytes (1 MB)` });
+        found.push({
+          kind: 'value size',
+          key,
+          actual: `value is ${valueBytes} bytes`,
+          limit: `value size limit of ${CLOUD_KV_LIMITS.valueBytes} bytes (1 MB)`,
+        });
       }
       if (this.cloud && found.length > 0) break;
     }
@@ -128,7 +140,8 @@ export class KvLimits {
       }
     }
     if (found.length === 0) return undefined;
-    const where = (v: Violation) => `component ${JSON.stringify(component)}, store ${JSON.stringify(write.store)}${v.key === undefined ? '' : `, key ${shortKey(v.key)}`}`;
+    const where = (v: Violation) =>
+      `component ${JSON.stringify(component)}, store ${JSON.stringify(write.store)}${v.key === undefined ? '' : `, key ${shortKey(v.key)}`}`;
     if (this.cloud) {
       const first = found[0]!;
       const message = `${first.actual}, over the ${first.limit}; ${CLOUD_LIMITS_NOTE}`;

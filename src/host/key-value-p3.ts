@@ -73,9 +73,10 @@ export function createKeyValueV3(ctx: KeyValueContext) {
           }
         } finally {
           // Reached at the end of the keys, or when the guest drops the stream early.
-          const outcome = verdict.tag === 'err'
-            ? `err(${verdict.val.tag}${verdict.val.val === undefined ? '' : `: ${String(verdict.val.val)}`})`
-            : `ok(${describe(keys.slice(0, sent))}${sent < keys.length ? `, stream dropped after ${sent} of ${keys.length}` : ''})`;
+          const outcome =
+            verdict.tag === 'err'
+              ? `err(${verdict.val.tag}${verdict.val.val === undefined ? '' : `: ${String(verdict.val.val)}`})`
+              : `ok(${describe(keys.slice(0, sent))}${sent < keys.length ? `, stream dropped after ${sent} of ${keys.length}` : ''})`;
           ctx.onCall?.('get-keys()', outcome, startedAt);
           settle(verdict);
         }

@@ -128,15 +128,27 @@ export function createKeyValueCore(ctx: KeyValueContext) {
       return found;
     },
     setMany(label: string, entries: ReadonlyArray<readonly [string, Uint8Array]>): void {
-      withinLimits(label, entries.map(([key, value]) => [key, value.byteLength] as const));
-      written(label, backend(() => ctx.store.setMany(label, entries)));
+      withinLimits(
+        label,
+        entries.map(([key, value]) => [key, value.byteLength] as const),
+      );
+      written(
+        label,
+        backend(() => ctx.store.setMany(label, entries)),
+      );
     },
     deleteMany(label: string, keys: readonly string[]): void {
-      written(label, backend(() => ctx.store.deleteMany(label, keys)));
+      written(
+        label,
+        backend(() => ctx.store.deleteMany(label, keys)),
+      );
     },
     increment(label: string, key: string, delta: bigint): bigint {
       withinLimits(label, [[key, 8]]);
-      return written(label, backend(() => ctx.store.increment(label, key, delta)));
+      return written(
+        label,
+        backend(() => ctx.store.increment(label, key, delta)),
+      );
     },
     /** Writes `value` if the stored value is still `old` (or unconditionally when `old` is none). */
     compareAndSwap(label: string, key: string, old: Uint8Array | undefined, value: Uint8Array): boolean {
@@ -188,7 +200,10 @@ export const accessDeniedOr = (other: (message: string) => { tag: string; val: u
 /** `fermyon:spin/key-value@2.0.0`: a `store` resource; a missing key is `none`. */
 export function createKeyValueV2(ctx: KeyValueContext) {
   const core = createKeyValueCore(ctx);
-  const call = tracer(ctx, accessDeniedOr((message) => ({ tag: 'other', val: message })));
+  const call = tracer(
+    ctx,
+    accessDeniedOr((message) => ({ tag: 'other', val: message })),
+  );
 
   class Store {
     readonly #label: string;
@@ -227,7 +242,10 @@ export function createKeyValueV2(ctx: KeyValueContext) {
  */
 export function createKeyValueSpin1(ctx: KeyValueContext) {
   const core = createKeyValueCore(ctx);
-  const call = tracer(ctx, accessDeniedOr((message) => ({ tag: 'io', val: message })));
+  const call = tracer(
+    ctx,
+    accessDeniedOr((message) => ({ tag: 'io', val: message })),
+  );
   const handles = new Map<number, string>();
   let next = 0;
   const label = (store: number): string => {
@@ -282,7 +300,10 @@ const symbolDispose: symbol = (Symbol as unknown as { dispose?: symbol }).dispos
  */
 export function createWasiKeyValue(ctx: KeyValueContext) {
   const core = createKeyValueCore(ctx);
-  const call = tracer(ctx, accessDeniedOr((message) => ({ tag: 'other', val: message })));
+  const call = tracer(
+    ctx,
+    accessDeniedOr((message) => ({ tag: 'other', val: message })),
+  );
   const noSuchStore = new WitError({ tag: 'no-such-store' });
 
   class Bucket {
@@ -325,7 +346,11 @@ export function createWasiKeyValue(ctx: KeyValueContext) {
   class Cas {
     /** What `current()` last read; none until then, which makes `swap` an unconditional upsert. */
     remembered: Uint8Array | undefined;
-    private constructor(readonly bucket: Bucket, readonly label: string, readonly key: string) {}
+    private constructor(
+      readonly bucket: Bucket,
+      readonly label: string,
+      readonly key: string,
+    ) {}
     static new(bucket: Bucket, key: string): Cas {
       return call(`cas.new(${JSON.stringify(key)})`, () => new Cas(bucket, bucket.label(), key));
     }

@@ -36,7 +36,12 @@ export interface OutboundHttpContext {
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
-export function denied(ctx: Pick<OutboundHttpContext, 'onWarning' | 'onCall'>, scheme: string, authority: string, error: unknown = { tag: 'HTTP-request-denied' }): never {
+export function denied(
+  ctx: Pick<OutboundHttpContext, 'onWarning' | 'onCall'>,
+  scheme: string,
+  authority: string,
+  error: unknown = { tag: 'HTTP-request-denied' },
+): never {
   const pattern = `${scheme}://${authority}`;
   ctx.onWarning(
     (scheme.startsWith('http') && authority === 'self'
@@ -90,7 +95,9 @@ export function createOutgoingHandler(ctx: OutboundHttpContext) {
         return settle(body().then((b) => ctx.internal({ self: true }, { method: out.method, pathWithQuery: target.pathWithQuery, headers, body: b })));
       }
       if (target.kind === 'component') {
-        return settle(body().then((b) => ctx.internal({ component: target.component }, { method: out.method, pathWithQuery: target.pathWithQuery, headers, body: b })));
+        return settle(
+          body().then((b) => ctx.internal({ component: target.component }, { method: out.method, pathWithQuery: target.pathWithQuery, headers, body: b })),
+        );
       }
       const url = target.url;
       const timeoutNs = options?.firstByteTimeout() ?? options?.connectTimeout();
@@ -104,7 +111,9 @@ export function createOutgoingHandler(ctx: OutboundHttpContext) {
             response = await ctx.fetch(url.href, init);
           } catch (error) {
             const reason = error instanceof Error ? error.message : String(error);
-            ctx.onWarning(`outbound request to ${url.href} failed: ${reason}. In the browser, the server must allow this origin with CORS headers (Access-Control-Allow-Origin).`);
+            ctx.onWarning(
+              `outbound request to ${url.href} failed: ${reason}. In the browser, the server must allow this origin with CORS headers (Access-Control-Allow-Origin).`,
+            );
             throw new Error(`${reason} (the server may not send CORS headers)`);
           }
           if (isRedirect(response)) {
@@ -159,7 +168,9 @@ function handleSync(ctx: OutboundHttpContext, out: ReturnType<typeof describeOut
     return { tag: 'err', val: { tag: 'internal-error', val: message } };
   };
   if (target.kind !== 'network') {
-    return host.lazyIncomingResponse(() => fail('requests to the app itself and service chaining need JSPI (WebAssembly.Suspending), which this browser lacks'));
+    return host.lazyIncomingResponse(() =>
+      fail('requests to the app itself and service chaining need JSPI (WebAssembly.Suspending), which this browser lacks'),
+    );
   }
   return host.lazyIncomingResponse(() => sendSync(ctx, out, target.url, label, fail));
 }
@@ -189,7 +200,9 @@ function sendSync(
     xhr.send(out.method === 'GET' || out.method === 'HEAD' ? null : body);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    ctx.onWarning(`outbound request to ${url.href} failed: ${reason}. In the browser, the server must allow this origin with CORS headers (Access-Control-Allow-Origin).`);
+    ctx.onWarning(
+      `outbound request to ${url.href} failed: ${reason}. In the browser, the server must allow this origin with CORS headers (Access-Control-Allow-Origin).`,
+    );
     return fail(`${reason} (the server may not send CORS headers)`);
   }
   // Synchronous XHR always follows redirects; whatever the browser reached, the guest gets the

@@ -67,7 +67,7 @@ export function isValidAuthority(text: string): boolean {
   if (hostPort.includes('%') || hostPort.includes('@')) return false;
   const open = hostPort.indexOf('[');
   const close = hostPort.indexOf(']');
-  if ((open >= 0) !== (close >= 0)) return false;
+  if (open >= 0 !== close >= 0) return false;
   if (open >= 0 && (open !== 0 || close < open || hostPort.indexOf('[', open + 1) >= 0 || hostPort.indexOf(']', close + 1) >= 0)) return false;
   const afterHost = close >= 0 ? hostPort.slice(close + 1) : hostPort;
   if ((afterHost.match(/:/g) ?? []).length > 1) return false;
@@ -126,7 +126,8 @@ export function resolveOutboundRequest(parts: OutboundRequestParts, allowedHosts
 /** A request to the app itself: allowed only by `http://self` (or a host `*`), and the path must be absolute. */
 export function resolveSelf(scheme: string, pathWithQuery: string, allowedHosts: readonly AllowedHost[]): OutboundTarget {
   if (!allowsSelf([...allowedHosts])) throw denied(scheme, 'self');
-  if (!pathWithQuery.startsWith('/')) throw new OutboundRefusal('HTTP-request-URI-invalid', `a request to the app itself needs a path starting with '/', not ${JSON.stringify(pathWithQuery)}`);
+  if (!pathWithQuery.startsWith('/'))
+    throw new OutboundRefusal('HTTP-request-URI-invalid', `a request to the app itself needs a path starting with '/', not ${JSON.stringify(pathWithQuery)}`);
   return { kind: 'self', pathWithQuery: pathWithQuery.split('#')[0]! };
 }
 

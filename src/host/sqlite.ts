@@ -134,9 +134,7 @@ function utf8Length(text: string): number {
 }
 
 function describe(value: unknown): string {
-  return JSON.stringify(value, (_, v: unknown) =>
-    typeof v === 'bigint' ? `${v}` : v instanceof Uint8Array ? `<${v.byteLength} bytes>` : v,
-  ) ?? 'none';
+  return JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? `${v}` : v instanceof Uint8Array ? `<${v.byteLength} bytes>` : v)) ?? 'none';
 }
 
 function tracer(ctx: SqliteContext) {
@@ -278,9 +276,7 @@ export function createSqliteSpin1(ctx: SqliteContext) {
       });
     },
     execute(conn: number, statement: string, parameters: SqlValue[]): QueryResult {
-      return call(`execute(${conn}, ${JSON.stringify(statement)}, ${describe(parameters)})`, () =>
-        core.execute(label(conn), statement, parameters),
-      );
+      return call(`execute(${conn}, ${JSON.stringify(statement)}, ${describe(parameters)})`, () => core.execute(label(conn), statement, parameters));
     },
     close(conn: number): void {
       call(`close(${conn})`, () => {

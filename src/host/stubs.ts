@@ -18,16 +18,36 @@ export function unavailableMessage(iface: string): string {
 /** `fermyon:spin/redis@2.0.0`: every call is `other(…)`. */
 function redisV2(fail: Failure) {
   class Connection {
-    static open(_address: string): Connection { return fail('connection.open'); }
-    publish(_channel: string, _payload: Uint8Array): void { fail('publish'); }
-    get(_key: string): Uint8Array | undefined { return fail('get'); }
-    set(_key: string, _value: Uint8Array): void { fail('set'); }
-    incr(_key: string): bigint { return fail('incr'); }
-    del(_keys: string[]): number { return fail('del'); }
-    sadd(_key: string, _values: string[]): number { return fail('sadd'); }
-    smembers(_key: string): string[] { return fail('smembers'); }
-    srem(_key: string, _values: string[]): number { return fail('srem'); }
-    execute(_command: string, _arguments: unknown[]): unknown[] { return fail('execute'); }
+    static open(_address: string): Connection {
+      return fail('connection.open');
+    }
+    publish(_channel: string, _payload: Uint8Array): void {
+      fail('publish');
+    }
+    get(_key: string): Uint8Array | undefined {
+      return fail('get');
+    }
+    set(_key: string, _value: Uint8Array): void {
+      fail('set');
+    }
+    incr(_key: string): bigint {
+      return fail('incr');
+    }
+    del(_keys: string[]): number {
+      return fail('del');
+    }
+    sadd(_key: string, _values: string[]): number {
+      return fail('sadd');
+    }
+    smembers(_key: string): string[] {
+      return fail('smembers');
+    }
+    srem(_key: string, _values: string[]): number {
+      return fail('srem');
+    }
+    execute(_command: string, _arguments: unknown[]): unknown[] {
+      return fail('execute');
+    }
   }
   return { Connection };
 }
@@ -35,26 +55,39 @@ function redisV2(fail: Failure) {
 /** `fermyon:spin/{mysql,postgres}@2.0.0` and `spin:postgres/postgres@3.0.0|4.0.0|4.1.0`. */
 function rdbmsConnection(fail: Failure, openFail: Failure) {
   return class Connection {
-    static open(_address: string): Connection { return openFail('connection.open'); }
-    query(_statement: string, _params: unknown[]): unknown { return fail('query'); }
-    execute(_statement: string, _params: unknown[]): bigint | undefined { return fail('execute'); }
+    static open(_address: string): Connection {
+      return openFail('connection.open');
+    }
+    query(_statement: string, _params: unknown[]): unknown {
+      return fail('query');
+    }
+    execute(_statement: string, _params: unknown[]): bigint | undefined {
+      return fail('execute');
+    }
   };
 }
 
 /** `spin:postgres/postgres@4.1.0` adds a `connection-builder` resource with a constructor. */
 function connectionBuilder(fail: Failure, openFail: Failure) {
   return class ConnectionBuilder {
-    constructor(_address: string) {}
-    setCaRoot(_certificate: string): void { fail('connection-builder.set-ca-root'); }
-    build(): never { return openFail('connection-builder.build'); }
+    setCaRoot(_certificate: string): void {
+      fail('connection-builder.set-ca-root');
+    }
+    build(): never {
+      return openFail('connection-builder.build');
+    }
   };
 }
 
 /** `fermyon:spin/mqtt@2.0.0`: every call is `other(…)`. */
 function mqttV2(fail: Failure) {
   class Connection {
-    static open(_address: string, _username: string, _password: string, _keepAlive: bigint): Connection { return fail('connection.open'); }
-    publish(_topic: string, _payload: Uint8Array, _qos: string): void { fail('publish'); }
+    static open(_address: string, _username: string, _password: string, _keepAlive: bigint): Connection {
+      return fail('connection.open');
+    }
+    publish(_topic: string, _payload: Uint8Array, _qos: string): void {
+      fail('publish');
+    }
   }
   return { Connection };
 }
@@ -83,21 +116,44 @@ function rdbmsSpin1(fail: Failure) {
 
 /** An `async func`: the failure arrives as a rejected Promise, a turn later. */
 type AsyncFailure = (name: string) => Promise<never>;
-const later = (fail: Failure): AsyncFailure => (name) => Promise.resolve().then(() => fail(name));
+const later =
+  (fail: Failure): AsyncFailure =>
+  (name) =>
+    Promise.resolve().then(() => fail(name));
 
 /** `spin:redis/redis@3.0.0`: every function is async; every call is `other(…)`. */
 function redisV3(fail: AsyncFailure) {
   class Connection {
-    static open(_address: string): Promise<Connection> { return fail('connection.open'); }
-    publish(_channel: string, _payload: Uint8Array): Promise<void> { return fail('publish'); }
-    get(_key: string): Promise<Uint8Array | undefined> { return fail('get'); }
-    set(_key: string, _value: Uint8Array): Promise<void> { return fail('set'); }
-    incr(_key: string): Promise<bigint> { return fail('incr'); }
-    del(_keys: string[]): Promise<number> { return fail('del'); }
-    sadd(_key: string, _values: string[]): Promise<number> { return fail('sadd'); }
-    smembers(_key: string): Promise<string[]> { return fail('smembers'); }
-    srem(_key: string, _values: string[]): Promise<number> { return fail('srem'); }
-    execute(_command: string, _arguments: unknown[]): Promise<unknown[]> { return fail('execute'); }
+    static open(_address: string): Promise<Connection> {
+      return fail('connection.open');
+    }
+    publish(_channel: string, _payload: Uint8Array): Promise<void> {
+      return fail('publish');
+    }
+    get(_key: string): Promise<Uint8Array | undefined> {
+      return fail('get');
+    }
+    set(_key: string, _value: Uint8Array): Promise<void> {
+      return fail('set');
+    }
+    incr(_key: string): Promise<bigint> {
+      return fail('incr');
+    }
+    del(_keys: string[]): Promise<number> {
+      return fail('del');
+    }
+    sadd(_key: string, _values: string[]): Promise<number> {
+      return fail('sadd');
+    }
+    smembers(_key: string): Promise<string[]> {
+      return fail('smembers');
+    }
+    srem(_key: string, _values: string[]): Promise<number> {
+      return fail('srem');
+    }
+    execute(_command: string, _arguments: unknown[]): Promise<unknown[]> {
+      return fail('execute');
+    }
   }
   return { Connection };
 }
@@ -105,9 +161,15 @@ function redisV3(fail: AsyncFailure) {
 /** `spin:mysql/mysql@3.0.0`: async `open` (connection-failed), `query` and `execute` (other). */
 function mysqlV3(fail: AsyncFailure, openFail: AsyncFailure) {
   class Connection {
-    static open(_address: string): Promise<Connection> { return openFail('connection.open'); }
-    query(_statement: string, _params: unknown[]): Promise<never> { return fail('query'); }
-    execute(_statement: string, _params: unknown[]): Promise<void> { return fail('execute'); }
+    static open(_address: string): Promise<Connection> {
+      return openFail('connection.open');
+    }
+    query(_statement: string, _params: unknown[]): Promise<never> {
+      return fail('query');
+    }
+    execute(_statement: string, _params: unknown[]): Promise<void> {
+      return fail('execute');
+    }
   }
   return { Connection };
 }
@@ -117,15 +179,29 @@ function postgresV42(fail: Failure, openFail: Failure) {
   const failLater = later(fail);
   const openLater = later(openFail);
   class Connection {
-    static open(_address: string): Connection { return openFail('connection.open'); }
-    static openAsync(_address: string): Promise<Connection> { return openLater('connection.open-async'); }
-    query(_statement: string, _params: unknown[]): unknown { return fail('query'); }
-    queryAsync(_statement: string, _params: unknown[]): Promise<never> { return failLater('query-async'); }
-    execute(_statement: string, _params: unknown[]): bigint { return fail('execute'); }
-    executeAsync(_statement: string, _params: unknown[]): Promise<bigint> { return failLater('execute-async'); }
+    static open(_address: string): Connection {
+      return openFail('connection.open');
+    }
+    static openAsync(_address: string): Promise<Connection> {
+      return openLater('connection.open-async');
+    }
+    query(_statement: string, _params: unknown[]): unknown {
+      return fail('query');
+    }
+    queryAsync(_statement: string, _params: unknown[]): Promise<never> {
+      return failLater('query-async');
+    }
+    execute(_statement: string, _params: unknown[]): bigint {
+      return fail('execute');
+    }
+    executeAsync(_statement: string, _params: unknown[]): Promise<bigint> {
+      return failLater('execute-async');
+    }
   }
   class ConnectionBuilder extends connectionBuilder(fail, openFail) {
-    buildAsync(): Promise<Connection> { return openLater('connection-builder.build-async'); }
+    buildAsync(): Promise<Connection> {
+      return openLater('connection-builder.build-async');
+    }
   }
   return { Connection, ConnectionBuilder };
 }
@@ -133,8 +209,12 @@ function postgresV42(fail: Failure, openFail: Failure) {
 /** `spin:mqtt/mqtt@3.0.0`: async `open` and `publish`, both `other(…)` as in 2.0.0. */
 function mqttV3(fail: AsyncFailure) {
   class Connection {
-    static open(_address: string, _username: string, _password: string, _keepAlive: bigint): Promise<Connection> { return fail('connection.open'); }
-    publish(_topic: string, _payload: Uint8Array, _qos: string): Promise<void> { return fail('publish'); }
+    static open(_address: string, _username: string, _password: string, _keepAlive: bigint): Promise<Connection> {
+      return fail('connection.open');
+    }
+    publish(_topic: string, _payload: Uint8Array, _qos: string): Promise<void> {
+      return fail('publish');
+    }
   }
   return { Connection };
 }
@@ -147,12 +227,14 @@ type ErrorCase = { tag: string } | string;
  * `onCall` with the error it returns.
  */
 export function createUnavailableHosts(onCall?: OnCall): Record<string, Record<string, unknown>> {
-  const failing = (iface: string, error: (message: string) => ErrorCase): Failure => (name) => {
-    const message = unavailableMessage(iface);
-    const value = error(message);
-    onCall?.(`${iface} ${name}`, `err(${typeof value === 'string' ? value : value.tag}: ${message})`);
-    throw value;
-  };
+  const failing =
+    (iface: string, error: (message: string) => ErrorCase): Failure =>
+    (name) => {
+      const message = unavailableMessage(iface);
+      const value = error(message);
+      onCall?.(`${iface} ${name}`, `err(${typeof value === 'string' ? value : value.tag}: ${message})`);
+      throw value;
+    };
   const other = (iface: string) => failing(iface, (val) => ({ tag: 'other', val }));
   const connectionFailed = (iface: string) => failing(iface, (val) => ({ tag: 'connection-failed', val }));
   const rdbms = (iface: string) => ({ Connection: rdbmsConnection(other(iface), connectionFailed(iface)) });

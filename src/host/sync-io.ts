@@ -16,7 +16,9 @@ function spinUntil(isReady: () => boolean, what: string): void {
   const deadline = performance.now() + MAX_BLOCKING_WAIT_MS;
   while (!isReady()) {
     if (performance.now() > deadline) {
-      throw new Error(`${what} waited more than ${MAX_BLOCKING_WAIT_MS} ms; without JSPI (WebAssembly.Suspending) the playground cannot wait for browser events inside a request`);
+      throw new Error(
+        `${what} waited more than ${MAX_BLOCKING_WAIT_MS} ms; without JSPI (WebAssembly.Suspending) the playground cannot wait for browser events inside a request`,
+      );
     }
   }
 }
@@ -48,8 +50,7 @@ export function syncPoll() {
 
 /** `wasi:clocks/monotonic-clock` whose subscriptions become ready by deadline, not by timer. */
 export function syncMonotonicClock() {
-  const at = (deadline: bigint) =>
-    pollableCreate({ ready: () => monotonicClock.now() >= deadline, wait: () => Promise.resolve() });
+  const at = (deadline: bigint) => pollableCreate({ ready: () => monotonicClock.now() >= deadline, wait: () => Promise.resolve() });
   return {
     ...monotonicClock,
     subscribeInstant: (instant: bigint) => at(instant),

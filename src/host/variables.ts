@@ -168,7 +168,12 @@ function isWitError(value: unknown): value is { tag: string; val: string } {
 export function createVariablesV2(ctx: VariablesContext) {
   return {
     get(name: string): string {
-      return traced(ctx, `variables.get(${JSON.stringify(name)})`, () => ctx.resolver.get(name), (error) => error);
+      return traced(
+        ctx,
+        `variables.get(${JSON.stringify(name)})`,
+        () => ctx.resolver.get(name),
+        (error) => error,
+      );
     },
   };
 }
@@ -181,7 +186,15 @@ export function createVariablesV3(ctx: VariablesContext) {
   return {
     get(name: string): Promise<string> {
       const startedAt = performance.now();
-      return Promise.resolve().then(() => traced(ctx, `variables.get(${JSON.stringify(name)})`, () => ctx.resolver.get(name), (error) => error, startedAt));
+      return Promise.resolve().then(() =>
+        traced(
+          ctx,
+          `variables.get(${JSON.stringify(name)})`,
+          () => ctx.resolver.get(name),
+          (error) => error,
+          startedAt,
+        ),
+      );
     },
   };
 }
@@ -194,8 +207,11 @@ export function createWasiConfig(ctx: VariablesContext) {
   const upstreamOrIo = (error: VariablesError) => ({ tag: error.tag === 'provider' ? 'upstream' : 'io', val: error.val });
   return {
     get(key: string): string | undefined {
-      return traced<string | undefined>(ctx, `store.get(${JSON.stringify(key)})`, () => ctx.resolver.get(key), (error) =>
-        error.tag === 'undefined' || error.tag === 'invalid-name' ? undefined : upstreamOrIo(error),
+      return traced<string | undefined>(
+        ctx,
+        `store.get(${JSON.stringify(key)})`,
+        () => ctx.resolver.get(key),
+        (error) => (error.tag === 'undefined' || error.tag === 'invalid-name' ? undefined : upstreamOrIo(error)),
       );
     },
     getAll(): Array<[string, string]> {
@@ -213,11 +229,16 @@ export function createSpinConfigV1(ctx: VariablesContext) {
   const display = { 'invalid-name': 'InvalidName', undefined: 'Undefined', provider: 'Provider', other: 'Other' } as const;
   return {
     getConfig(key: string): string {
-      return traced(ctx, `config.get-config(${JSON.stringify(key)})`, () => ctx.resolver.get(key), (error) => {
-        if (error.tag === 'invalid-name') return { tag: 'invalid-key', val: error.val };
-        if (error.tag === 'undefined') return { tag: 'provider', val: error.val };
-        return { tag: 'other', val: `Error::${display[error.tag]}(${rustDebug(error.val)})` };
-      });
+      return traced(
+        ctx,
+        `config.get-config(${JSON.stringify(key)})`,
+        () => ctx.resolver.get(key),
+        (error) => {
+          if (error.tag === 'invalid-name') return { tag: 'invalid-key', val: error.val };
+          if (error.tag === 'undefined') return { tag: 'provider', val: error.val };
+          return { tag: 'other', val: `Error::${display[error.tag]}(${rustDebug(error.val)})` };
+        },
+      );
     },
   };
 }

@@ -6,12 +6,7 @@
  * that is the interface's import object (for example `createWasiKeyValue(ctx).atomics`).
  */
 
-export type HostFamily =
-  | 'key-value'
-  | 'wasi-keyvalue'
-  | 'variables'
-  | 'sqlite'
-  | 'unavailable';
+export type HostFamily = 'key-value' | 'wasi-keyvalue' | 'variables' | 'sqlite' | 'unavailable';
 
 export interface HostInterface {
   /** The import name as a component spells it, e.g. `wasi:keyvalue/store@0.2.0-draft2`. */

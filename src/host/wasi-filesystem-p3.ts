@@ -18,7 +18,7 @@ const fail = (tag: string): ErrorCode => ({ tag });
 const ok = { tag: 'ok', val: undefined } as const;
 const isDir = (node: Node): node is { dir: Record<string, Node> } => 'dir' in node;
 const typeOf = (node: Node): DescriptorType => (isDir(node) ? { tag: 'directory' } : { tag: 'regular-file' });
-const has = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
+const has = (o: object, key: string) => Object.hasOwn(o, key);
 
 /** Resolves `path` below `base`, never above the mount's root (`stack[0]`). */
 function resolve(stack: Node[], path: string): Node {
@@ -81,9 +81,12 @@ export function createFilesystemP3(files: { dir: Record<string, unknown> } | und
       const node = this.#node;
       if (isDir(node)) return [(async function* () {})(), Promise.resolve({ tag: 'err', val: fail('is-directory') })];
       const bytes = node.source.subarray(Math.min(Number(offset), node.source.byteLength));
-      return [(async function* () {
-        for (let at = 0; at < bytes.byteLength; at += 65536) yield bytes.slice(at, at + 65536);
-      })(), Promise.resolve(ok)];
+      return [
+        (async function* () {
+          for (let at = 0; at < bytes.byteLength; at += 65536) yield bytes.slice(at, at + 65536);
+        })(),
+        Promise.resolve(ok),
+      ];
     }
     writeViaStream(data: { [Symbol.dispose]?(): void }, _offset?: bigint): Promise<unknown> {
       data[Symbol.dispose]?.();
@@ -113,10 +116,15 @@ export function createFilesystemP3(files: { dir: Record<string, unknown> } | und
     readDirectory(): [AsyncIterable<{ type: DescriptorType; name: string }>, Promise<unknown>] {
       const node = this.#node;
       if (!isDir(node)) return [(async function* () {})(), Promise.resolve({ tag: 'err', val: fail('not-directory') })];
-      const entries = Object.keys(node.dir).sort().map((name) => ({ type: typeOf(node.dir[name]!), name }));
-      return [(async function* () {
-        yield* entries;
-      })(), Promise.resolve(ok)];
+      const entries = Object.keys(node.dir)
+        .sort()
+        .map((name) => ({ type: typeOf(node.dir[name]!), name }));
+      return [
+        (async function* () {
+          yield* entries;
+        })(),
+        Promise.resolve(ok),
+      ];
     }
     async stat() {
       return stat(this.#node);

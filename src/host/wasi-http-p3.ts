@@ -73,12 +73,24 @@ export class RequestOptions {
   #connect: bigint | undefined;
   #firstByte: bigint | undefined;
   #betweenBytes: bigint | undefined;
-  getConnectTimeout() { return this.#connect; }
-  setConnectTimeout(d: bigint | undefined) { this.#connect = d; }
-  getFirstByteTimeout() { return this.#firstByte; }
-  setFirstByteTimeout(d: bigint | undefined) { this.#firstByte = d; }
-  getBetweenBytesTimeout() { return this.#betweenBytes; }
-  setBetweenBytesTimeout(d: bigint | undefined) { this.#betweenBytes = d; }
+  getConnectTimeout() {
+    return this.#connect;
+  }
+  setConnectTimeout(d: bigint | undefined) {
+    this.#connect = d;
+  }
+  getFirstByteTimeout() {
+    return this.#firstByte;
+  }
+  setFirstByteTimeout(d: bigint | undefined) {
+    this.#firstByte = d;
+  }
+  getBetweenBytesTimeout() {
+    return this.#betweenBytes;
+  }
+  setBetweenBytesTimeout(d: bigint | undefined) {
+    this.#betweenBytes = d;
+  }
   clone(): RequestOptions {
     const copy = new RequestOptions();
     copy.#connect = this.#connect;
@@ -137,16 +149,36 @@ export class Request {
     return request;
   }
 
-  getMethod(): Method { return this.#method; }
-  setMethod(method: Method): void { this.#method = method; }
-  getPathWithQuery(): string | undefined { return this.#pathWithQuery; }
-  setPathWithQuery(value: string | undefined): void { this.#pathWithQuery = value; }
-  getScheme(): Scheme | undefined { return this.#scheme; }
-  setScheme(value: Scheme | undefined): void { this.#scheme = value; }
-  getAuthority(): string | undefined { return this.#authority; }
-  setAuthority(value: string | undefined): void { this.#authority = value; }
-  getOptions(): RequestOptions | undefined { return this.#options; }
-  getHeaders(): Fields { return Fields[internal](this.#headers.copyAll(), true); }
+  getMethod(): Method {
+    return this.#method;
+  }
+  setMethod(method: Method): void {
+    this.#method = method;
+  }
+  getPathWithQuery(): string | undefined {
+    return this.#pathWithQuery;
+  }
+  setPathWithQuery(value: string | undefined): void {
+    this.#pathWithQuery = value;
+  }
+  getScheme(): Scheme | undefined {
+    return this.#scheme;
+  }
+  setScheme(value: Scheme | undefined): void {
+    this.#scheme = value;
+  }
+  getAuthority(): string | undefined {
+    return this.#authority;
+  }
+  setAuthority(value: string | undefined): void {
+    this.#authority = value;
+  }
+  getOptions(): RequestOptions | undefined {
+    return this.#options;
+  }
+  getHeaders(): Fields {
+    return Fields[internal](this.#headers.copyAll(), true);
+  }
 
   /**
    * Host: what `wasi:http/client.send` sends. Takes the body, as `consume-body` does, so a request
@@ -204,13 +236,17 @@ export class Response {
     return response;
   }
 
-  getStatusCode(): number { return this.#status; }
+  getStatusCode(): number {
+    return this.#status;
+  }
   setStatusCode(status: number): void {
     // Spin (http::StatusCode) accepts 100..=999.
     if (!Number.isInteger(status) || status < 100 || status > 999) throw undefined;
     this.#status = status;
   }
-  getHeaders(): Fields { return Fields[internal](this.#headers.copyAll(), true); }
+  getHeaders(): Fields {
+    return Fields[internal](this.#headers.copyAll(), true);
+  }
 
   static consumeBody(response: Response, res: Promise<unknown>): [AsyncIterable<Bytes>, Promise<Outcome<Fields | undefined>>] {
     void Promise.resolve(res).catch(() => {});

@@ -38,9 +38,7 @@ export class Fields extends HttpFields {
   }
 }
 
-export type Method =
-  | { tag: 'get' | 'head' | 'post' | 'put' | 'delete' | 'connect' | 'options' | 'trace' | 'patch' }
-  | { tag: 'other'; val: string };
+export type Method = { tag: 'get' | 'head' | 'post' | 'put' | 'delete' | 'connect' | 'options' | 'trace' | 'patch' } | { tag: 'other'; val: string };
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH']);
 
@@ -244,12 +242,24 @@ export class RequestOptions {
   #connect: bigint | undefined;
   #firstByte: bigint | undefined;
   #betweenBytes: bigint | undefined;
-  connectTimeout(): bigint | undefined { return this.#connect; }
-  setConnectTimeout(ns: bigint | undefined): void { this.#connect = ns; }
-  firstByteTimeout(): bigint | undefined { return this.#firstByte; }
-  setFirstByteTimeout(ns: bigint | undefined): void { this.#firstByte = ns; }
-  betweenBytesTimeout(): bigint | undefined { return this.#betweenBytes; }
-  setBetweenBytesTimeout(ns: bigint | undefined): void { this.#betweenBytes = ns; }
+  connectTimeout(): bigint | undefined {
+    return this.#connect;
+  }
+  setConnectTimeout(ns: bigint | undefined): void {
+    this.#connect = ns;
+  }
+  firstByteTimeout(): bigint | undefined {
+    return this.#firstByte;
+  }
+  setFirstByteTimeout(ns: bigint | undefined): void {
+    this.#firstByte = ns;
+  }
+  betweenBytesTimeout(): bigint | undefined {
+    return this.#betweenBytes;
+  }
+  setBetweenBytesTimeout(ns: bigint | undefined): void {
+    this.#betweenBytes = ns;
+  }
 }
 
 export class OutgoingRequest {
@@ -268,26 +278,38 @@ export class OutgoingRequest {
     this.#bodyTaken = true;
     return this.#body;
   }
-  method(): Method { return this.#method; }
-  setMethod(method: Method): void { this.#method = method; }
-  pathWithQuery(): string | undefined { return this.#pathWithQuery; }
+  method(): Method {
+    return this.#method;
+  }
+  setMethod(method: Method): void {
+    this.#method = method;
+  }
+  pathWithQuery(): string | undefined {
+    return this.#pathWithQuery;
+  }
   /** The setters fail (`err`, by throwing) where wasmtime-wasi-http's do; see `outbound-url.ts`. */
   setPathWithQuery(value: string | undefined): void {
     if (value !== undefined && !isValidPathWithQuery(value)) throw undefined;
     this.#pathWithQuery = value;
   }
-  scheme(): Scheme | undefined { return this.#scheme; }
+  scheme(): Scheme | undefined {
+    return this.#scheme;
+  }
   setScheme(value: Scheme | undefined): void {
     if (value?.tag === 'other' && !isValidScheme(value.val)) throw undefined;
     this.#scheme = value;
   }
-  authority(): string | undefined { return this.#authority; }
+  authority(): string | undefined {
+    return this.#authority;
+  }
   setAuthority(value: string | undefined): void {
     // An empty authority stays accepted and means the app itself, as before.
     if (value && !isValidAuthority(value)) throw undefined;
     this.#authority = value;
   }
-  headers(): Fields { return this.#headers; }
+  headers(): Fields {
+    return this.#headers;
+  }
   /** Host: the request body, whether or not the guest took it. */
   static bodyOf(request: OutgoingRequest): OutgoingBody {
     return request.#body;

@@ -46,7 +46,11 @@ function lineSink(emit: (line: string) => void) {
 function structuredCopy(tree: { dir: Record<string, unknown> }): { dir: Record<string, unknown> } {
   const dir: Record<string, unknown> = {};
   for (const [name, entry] of Object.entries(tree.dir)) {
-    setOwn(dir, name, entry && typeof entry === 'object' && 'dir' in entry ? structuredCopy(entry as { dir: Record<string, unknown> }) : { ...(entry as object) });
+    setOwn(
+      dir,
+      name,
+      entry && typeof entry === 'object' && 'dir' in entry ? structuredCopy(entry as { dir: Record<string, unknown> }) : { ...(entry as object) },
+    );
   }
   return { dir };
 }
@@ -57,19 +61,45 @@ function structuredCopy(tree: { dir: Record<string, unknown> }): { dir: Record<s
  * shared byte arrays in place, so every mutating method is refused before it reaches it. All of
  * the playground's mounts are read-only, so the guard is applied to the class once.
  */
-const MUTATING = ['write', 'writeViaStream', 'appendViaStream', 'setSize', 'setTimes', 'setTimesAt', 'createDirectoryAt', 'removeDirectoryAt', 'renameAt', 'unlinkFileAt', 'symlinkAt', 'linkAt'] as const;
+const MUTATING = [
+  'write',
+  'writeViaStream',
+  'appendViaStream',
+  'setSize',
+  'setTimes',
+  'setTimesAt',
+  'createDirectoryAt',
+  'removeDirectoryAt',
+  'renameAt',
+  'unlinkFileAt',
+  'symlinkAt',
+  'linkAt',
+] as const;
 let readOnlyApplied = false;
 function makeDescriptorsReadOnly(): void {
   if (readOnlyApplied) return;
   readOnlyApplied = true;
   const proto = filesystemTypes.Descriptor.prototype as unknown as Record<string, unknown>;
   for (const name of MUTATING) {
-    if (typeof proto[name] === 'function') proto[name] = () => {
-      throw 'not-permitted';
-    };
+    if (typeof proto[name] === 'function')
+      proto[name] = () => {
+        throw 'not-permitted';
+      };
   }
-  const openAt = proto.openAt as (this: unknown, pathFlags: unknown, path: string, openFlags: Record<string, boolean> | undefined, flags: Record<string, boolean> | undefined) => unknown;
-  proto.openAt = function (this: unknown, pathFlags: unknown, path: string, openFlags: Record<string, boolean> | undefined, flags: Record<string, boolean> | undefined) {
+  const openAt = proto.openAt as (
+    this: unknown,
+    pathFlags: unknown,
+    path: string,
+    openFlags: Record<string, boolean> | undefined,
+    flags: Record<string, boolean> | undefined,
+  ) => unknown;
+  proto.openAt = function (
+    this: unknown,
+    pathFlags: unknown,
+    path: string,
+    openFlags: Record<string, boolean> | undefined,
+    flags: Record<string, boolean> | undefined,
+  ) {
     if (openFlags?.create || openFlags?.truncate || flags?.write || flags?.mutateDirectory) throw 'not-permitted';
     return openAt.call(this, pathFlags, path, openFlags, flags);
   };
@@ -94,7 +124,7 @@ export function createWasiHost(options: WasiHostOptions): {
     adapter: new InMemoryFilesystemAdapter(),
     // A fresh copy of the tree per instance: the shim's tree objects record writes and opens.
     preopens: (options.files ? { '/': structuredCopy(options.files) } : {}) as Parameters<typeof createFilesystem>[0]['preopens'],
-  });;
+  });
   const imports = {
     'wasi:cli/environment': cli.environment,
     'wasi:cli/exit': cli.exit,

@@ -76,7 +76,9 @@ export async function fetchSources(bundle: AppBundle, fetchFn: typeof fetch = fe
       } catch (error) {
         const isFolder = !/\.[A-Za-z0-9]+$/.test(key);
         throw isFolder
-          ? new FetchAppError(`${(error as Error).message}. If "${key}" is a folder: HTTP cannot list folders; open the app as a folder or zip, or list its files explicitly.`)
+          ? new FetchAppError(
+              `${(error as Error).message}. If "${key}" is a folder: HTTP cannot list folders; open the app as a folder or zip, or list its files explicitly.`,
+            )
           : error;
       }
     }),

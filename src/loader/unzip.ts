@@ -79,7 +79,10 @@ export function unzipCapped(bytes: Uint8Array, caps: UnzipCaps = IMPORT_CAPS): U
 
 /** A path inside the app's folder (`./a//b`, `a\b` → `a/b`), or `undefined` if it leaves it. */
 export function normalizeAppPath(path: string): string | undefined {
-  const segments = path.replace(/\\/g, '/').split('/').filter((s) => s !== '' && s !== '.');
+  const segments = path
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((s) => s !== '' && s !== '.');
   if (/^[\\/]/.test(path) || segments.length === 0 || segments.some((s) => s === '..') || /^[A-Za-z]:$/.test(segments[0]!)) return undefined;
   return segments.join('/');
 }

@@ -15,10 +15,7 @@ const ALLOW_ALL_HOSTS = 'insecure:allow-all';
  * @example convertAllowedHttpHosts([], true)
  *   // { hosts: ['redis://*:*', 'mysql://*:*', 'postgres://*:*'] }
  */
-export function convertAllowedHttpHosts(
-  allowedHttpHosts: readonly string[],
-  allowDatabaseAccess: boolean,
-): { hosts: string[] } | { error: string } {
+export function convertAllowedHttpHosts(allowedHttpHosts: readonly string[], allowDatabaseAccess: boolean): { hosts: string[] } | { error: string } {
   const hosts = allowDatabaseAccess ? ['redis://*:*', 'mysql://*:*', 'postgres://*:*'] : [];
   if (allowedHttpHosts.includes(ALLOW_ALL_HOSTS)) {
     return { hosts: [...hosts, 'http://*:*', 'https://*:*', 'http://self'] };

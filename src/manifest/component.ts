@@ -7,17 +7,42 @@ import type { ComponentSource, FileMount, SpinComponent } from './types';
 import { convertAllowedHttpHosts } from './allowed-http-hosts';
 import { isKebabOrSnake, lowerSnakeIdError } from './ids';
 import {
-  type Diagnostics, type Path, type Table, denyUnknownFields, expectTable, invalidType, isTable,
-  missingField, optBool, optString, optStringList, optStringMap, optTableOfTables,
+  type Diagnostics,
+  type Path,
+  type Table,
+  denyUnknownFields,
+  expectTable,
+  invalidType,
+  isTable,
+  missingField,
+  optBool,
+  optString,
+  optStringList,
+  optStringMap,
+  optTableOfTables,
 } from './serde';
 
 /** A component before its id is known (inline components get theirs during normalization). */
 export type ComponentBody = Omit<SpinComponent, 'id'>;
 
 const V2_COMPONENT_FIELDS = [
-  'source', 'description', 'variables', 'environment', 'files', 'exclude_files', 'allowed_http_hosts',
-  'allowed_outbound_hosts', 'key_value_stores', 'sqlite_databases', 'ai_models', 'targets', 'build',
-  'tool', 'dependencies_inherit_configuration', 'dependencies', 'profile',
+  'source',
+  'description',
+  'variables',
+  'environment',
+  'files',
+  'exclude_files',
+  'allowed_http_hosts',
+  'allowed_outbound_hosts',
+  'key_value_stores',
+  'sqlite_databases',
+  'ai_models',
+  'targets',
+  'build',
+  'tool',
+  'dependencies_inherit_configuration',
+  'dependencies',
+  'profile',
 ] as const;
 
 const untagged = (name: string) => `data did not match any variant of untagged enum ${name}`;
@@ -121,8 +146,12 @@ export function readFiles(diag: Diagnostics, table: Table, path: Path): FileMoun
   const mounts: FileMount[] = [];
   value.forEach((item: unknown, i) => {
     if (typeof item === 'string') mounts.push({ kind: 'glob', pattern: item });
-    else if (isTable(item) && Object.keys(item).sort().join(',') === 'destination,source'
-      && typeof item.source === 'string' && typeof item.destination === 'string') {
+    else if (
+      isTable(item) &&
+      Object.keys(item).sort().join(',') === 'destination,source' &&
+      typeof item.source === 'string' &&
+      typeof item.destination === 'string'
+    ) {
       mounts.push({ kind: 'mapping', source: item.source, destination: item.destination });
     } else diag.error(untagged('WasiFilesMount'), [...path, 'files', i], 'value');
   });
@@ -163,8 +192,7 @@ export function readTargets(diag: Diagnostics, table: Table, path: Path): void {
     return;
   }
   table.targets.forEach((t: unknown, i) => {
-    const ok = typeof t === 'string' || (isTable(t) && Object.keys(t).length === 1
-      && (typeof t.url === 'string' || typeof t.path === 'string'));
+    const ok = typeof t === 'string' || (isTable(t) && Object.keys(t).length === 1 && (typeof t.url === 'string' || typeof t.path === 'string'));
     if (!ok) diag.error(untagged('TargetEnvironmentRef'), [...path, 'targets', i], 'value');
   });
 }
@@ -182,4 +210,3 @@ function readProfiles(diag: Diagnostics, table: Table, path: Path): void {
     readBuild(diag, profile, at, ['command']);
   }
 }
-

@@ -4,10 +4,7 @@
  * v2's `[[trigger.http]]`.
  */
 import type { Executor, HttpTrigger, StaticResponse, TriggerRoute } from './types';
-import {
-  type Diagnostics, type Path, type Table, denyUnknownFields, expectTable, invalidType, isTable,
-  missingField, optString, optStringMap,
-} from './serde';
+import { type Diagnostics, type Path, type Table, denyUnknownFields, expectTable, invalidType, isTable, missingField, optString, optStringMap } from './serde';
 
 const HTTP_TRIGGER_FIELDS = ['component', 'static_response', 'route', 'executor'] as const;
 
@@ -18,13 +15,7 @@ const HTTP_TRIGGER_FIELDS = ['component', 'static_response', 'route', 'executor'
  * @example readHttpTrigger(diag, { route: '/...' }, ['trigger', 'http', 0], 'hello-http-trigger', 'hello')
  *   // { id: 'hello-http-trigger', route: { kind: 'path', route: '/...' }, component: 'hello', executor: { type: 'http' }, line: 9 }
  */
-export function readHttpTrigger(
-  diag: Diagnostics,
-  config: Table,
-  path: Path,
-  id: string,
-  component: string | undefined,
-): HttpTrigger | undefined {
+export function readHttpTrigger(diag: Diagnostics, config: Table, path: Path, id: string, component: string | undefined): HttpTrigger | undefined {
   const errorsBefore = diag.errors.length;
   denyUnknownFields(diag, config, path, HTTP_TRIGGER_FIELDS);
 
@@ -127,7 +118,10 @@ export function checkHttpTriggerMetadata(diag: Diagnostics, metadata: Table, pat
   if (base === '/') {
     diag.warn("This application has the deprecated trigger 'base' set to the default value '/'. This may be an error in the future!", [...path, 'base']);
   } else {
-    diag.error("This application is using the deprecated trigger 'base' field. The base must be prepended to each [[trigger.http]]'s 'route'.", [...path, 'base']);
+    diag.error("This application is using the deprecated trigger 'base' field. The base must be prepended to each [[trigger.http]]'s 'route'.", [
+      ...path,
+      'base',
+    ]);
   }
 }
 

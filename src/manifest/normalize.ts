@@ -58,10 +58,7 @@ export function normalizeTriggerIds(triggers: readonly RawTrigger[]): void {
  * component and that id is valid and free, else `inline-component<N>`. Returns the hoisted
  * components in order; `componentIds` gains their ids.
  */
-export function hoistInlineComponents(
-  triggers: readonly RawTrigger[],
-  componentIds: Set<string>,
-): Array<[string, ComponentBody | undefined]> {
+export function hoistInlineComponents(triggers: readonly RawTrigger[], componentIds: Set<string>): Array<[string, ComponentBody | undefined]> {
   const hoisted: Array<[string, ComponentBody | undefined]> = [];
   for (const trigger of triggers) {
     const specs = [...(trigger.component ? [trigger.component] : []), ...trigger.otherComponents];

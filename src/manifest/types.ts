@@ -17,9 +17,7 @@ export type ComponentSource =
   | { kind: 'url'; url: string; digest: string }
   | { kind: 'registry'; registry?: string; package: string; version: string };
 
-export type FileMount =
-  | { kind: 'glob'; pattern: string }
-  | { kind: 'mapping'; source: string; destination: string };
+export type FileMount = { kind: 'glob'; pattern: string } | { kind: 'mapping'; source: string; destination: string };
 
 export interface SpinComponent {
   id: string;

@@ -8,19 +8,35 @@ import { optional, readBuild, readFiles, readSource, readStoreLabels } from './c
 import { checkHttpTriggerMetadata, readHttpTrigger, unsupportedTriggerType } from './http-trigger';
 import { kebabIdError, lowerSnakeIdError } from './ids';
 import {
-  type Diagnostics, type Table, denyUnknownFields, expectTable, invalidType, missingField,
-  optString, optStringList, optStringMap, reqString,
+  type Diagnostics,
+  type Table,
+  denyUnknownFields,
+  expectTable,
+  invalidType,
+  missingField,
+  optString,
+  optStringList,
+  optStringMap,
+  reqString,
 } from './serde';
 import { readVariables } from './variables';
 
-const MANIFEST_FIELDS = [
-  'spin_manifest_version', 'spin_version', 'name', 'version', 'description', 'authors', 'trigger',
-  'variables', 'component',
-] as const;
+const MANIFEST_FIELDS = ['spin_manifest_version', 'spin_version', 'name', 'version', 'description', 'authors', 'trigger', 'variables', 'component'] as const;
 const COMPONENT_FIELDS = [
-  'id', 'source', 'trigger', 'description', 'config', 'environment', 'files', 'exclude_files',
-  'allowed_http_hosts', 'allowed_outbound_hosts', 'key_value_stores', 'sqlite_databases',
-  'ai_models', 'build',
+  'id',
+  'source',
+  'trigger',
+  'description',
+  'config',
+  'environment',
+  'files',
+  'exclude_files',
+  'allowed_http_hosts',
+  'allowed_outbound_hosts',
+  'key_value_stores',
+  'sqlite_databases',
+  'ai_models',
+  'build',
 ] as const;
 
 /** Spin's `Error::InvalidID` text, used where v1 names are converted. */
@@ -48,22 +64,23 @@ export function readManifestV1(diag: Diagnostics, doc: Table): Omit<SpinApp, 'wa
   const triggers: HttpTrigger[] = [];
   const list = doc.component ?? [];
   if (!Array.isArray(list)) invalidType(diag, list, ['component'], 'a sequence');
-  else list.forEach((value: unknown, index) => {
-    const path = ['component', index];
-    const table = expectTable(diag, value, path, 'struct ComponentV1');
-    if (!table) return;
-    const component = readComponentV1(diag, table, path);
-    if (!component) return;
-    components[component.id] = component;
-    if (table.trigger === undefined) {
-      missingField(diag, path, 'trigger');
-      return;
-    }
-    const config = expectTable(diag, table.trigger, [...path, 'trigger'], 'a map');
-    if (!config || triggerType !== 'http') return;
-    const trigger = readHttpTrigger(diag, config, [...path, 'trigger'], `trigger-${component.id}`, component.id);
-    if (trigger) triggers.push(trigger);
-  });
+  else
+    list.forEach((value: unknown, index) => {
+      const path = ['component', index];
+      const table = expectTable(diag, value, path, 'struct ComponentV1');
+      if (!table) return;
+      const component = readComponentV1(diag, table, path);
+      if (!component) return;
+      components[component.id] = component;
+      if (table.trigger === undefined) {
+        missingField(diag, path, 'trigger');
+        return;
+      }
+      const config = expectTable(diag, table.trigger, [...path, 'trigger'], 'a map');
+      if (!config || triggerType !== 'http') return;
+      const trigger = readHttpTrigger(diag, config, [...path, 'trigger'], `trigger-${component.id}`, component.id);
+      if (trigger) triggers.push(trigger);
+    });
 
   if (name === undefined) return undefined;
   return { manifestVersion: 1, name, ...details, variables, triggers, components };

@@ -8,8 +8,17 @@ import { checkHttpTriggerMetadata, readHttpTrigger, unsupportedTriggerType } fro
 import { kebabIdError, lowerSnakeIdError } from './ids';
 import { type ComponentSpec, type RawTrigger, hoistInlineComponents, normalizeTriggerIds } from './normalize';
 import {
-  type Diagnostics, type Path, type Table, denyUnknownFields, expectTable, invalidType, missingField,
-  optString, optStringList, optTableOfTables, reqString,
+  type Diagnostics,
+  type Path,
+  type Table,
+  denyUnknownFields,
+  expectTable,
+  invalidType,
+  missingField,
+  optString,
+  optStringList,
+  optTableOfTables,
+  reqString,
 } from './serde';
 import { readVariables } from './variables';
 
@@ -29,7 +38,7 @@ export function readManifestV2(diag: Diagnostics, doc: Table): Omit<SpinApp, 'wa
 
   const components: Record<string, SpinComponent> = {};
   const componentIds = new Set<string>();
-  const declared = doc.component === undefined ? {} : expectTable(diag, doc.component, ['component'], 'a map') ?? {};
+  const declared = doc.component === undefined ? {} : (expectTable(diag, doc.component, ['component'], 'a map') ?? {});
   for (const [id, value] of Object.entries(declared)) {
     const reason = kebabIdError(id);
     if (reason) {

@@ -4,9 +4,7 @@
  * required-or-default rule is enforced by `crates/loader`).
  */
 import type { AppVariable } from './types';
-import {
-  type Diagnostics, type Table, denyUnknownFields, expectTable, optBool, optString,
-} from './serde';
+import { type Diagnostics, type Table, denyUnknownFields, expectTable, optBool, optString } from './serde';
 
 const VARIABLE_FIELDS = ['description', 'required', 'default', 'secret'] as const;
 
@@ -17,11 +15,7 @@ const VARIABLE_FIELDS = ['description', 'required', 'default', 'secret'] as cons
  * @example readVariables(diag, { variables: { api_key: { required: true, secret: true } } }, lowerSnakeIdError)
  *   // { api_key: { required: true, secret: true } }
  */
-export function readVariables(
-  diag: Diagnostics,
-  doc: Table,
-  nameError: (name: string) => string | undefined,
-): Record<string, AppVariable> {
+export function readVariables(diag: Diagnostics, doc: Table, nameError: (name: string) => string | undefined): Record<string, AppVariable> {
   const variables: Record<string, AppVariable> = {};
   if (doc.variables === undefined) return variables;
   const table = expectTable(diag, doc.variables, ['variables'], 'a map');
@@ -36,7 +30,7 @@ export function readVariables(
     const required = optBool(diag, variable, path, 'required') ?? false;
     const defaultValue = optString(diag, variable, path, 'default');
     const secret = optBool(diag, variable, path, 'secret') ?? false;
-    if (required === ('default' in variable)) {
+    if (required === 'default' in variable) {
       diag.error('must be `required` OR have a `default`', path);
       continue;
     }

@@ -81,8 +81,10 @@ export class PendingSeeds {
 /** `?key-value=k=v` in a link: asks first, then puts the pairs in the seed form and runs. */
 export function offerLinkSeed(pairs: string[], seedForm: KvSeedForm, run: () => void): void {
   if (pairs.length === 0) return;
-  document.body.append(askToApplyLinkSeed(pairs, () => {
-    seedForm.useLinkPairs(pairs);
-    run();
-  }));
+  document.body.append(
+    askToApplyLinkSeed(pairs, () => {
+      seedForm.useLinkPairs(pairs);
+      run();
+    }),
+  );
 }

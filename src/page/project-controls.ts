@@ -49,42 +49,46 @@ export class ProjectControls {
     this.#draftNote = draftNote;
     const { store, record, session } = deps;
     const projectId = record.id;
-    this.#menu = new ProjectMenu(menuButton, { id: projectId, name: record.name, edited: session.edited, canRevert: false }, {
-      list: () => store.list(),
-      rename: async (name) => {
-        await session.rename(name);
-        this.showDraft();
-      },
-      duplicate: async () => {
-        await session.setManifestText(deps.manifestText());
-        const copy: ProjectRecord = {
-          ...structuredClone(record),
-          id: newProjectId(),
-          name: `${record.name} (copy)`,
-          manifestText: deps.manifestText(),
-          created: Date.now(),
-          updated: Date.now(),
-        };
-        await store.put(copy);
-        location.href = projectHref(copy, location.href);
-      },
-      revert: async () => {
-        await session.revert();
-        location.reload();
-      },
-      resetKv: async () => {
-        await deps.resetKv();
-        deps.log('info', 'key-value', 'every store was emptied (reset to the seed: no keys)');
-      },
-      remove: async (id) => {
-        await store.delete(id);
-        if (id === projectId) {
+    this.#menu = new ProjectMenu(
+      menuButton,
+      { id: projectId, name: record.name, edited: session.edited, canRevert: false },
+      {
+        list: () => store.list(),
+        rename: async (name) => {
+          await session.rename(name);
+          this.showDraft();
+        },
+        duplicate: async () => {
+          await session.setManifestText(deps.manifestText());
+          const copy: ProjectRecord = {
+            ...structuredClone(record),
+            id: newProjectId(),
+            name: `${record.name} (copy)`,
+            manifestText: deps.manifestText(),
+            created: Date.now(),
+            updated: Date.now(),
+          };
+          await store.put(copy);
+          location.href = projectHref(copy, location.href);
+        },
+        revert: async () => {
+          await session.revert();
+          location.reload();
+        },
+        resetKv: async () => {
           await deps.resetKv();
-          location.href = projectHref({ id: 'ex-kv-basics', base: { kind: 'example', name: 'kv-basics' } }, location.href);
-        }
+          deps.log('info', 'key-value', 'every store was emptied (reset to the seed: no keys)');
+        },
+        remove: async (id) => {
+          await store.delete(id);
+          if (id === projectId) {
+            await deps.resetKv();
+            location.href = projectHref({ id: 'ex-kv-basics', base: { kind: 'example', name: 'kv-basics' } }, location.href);
+          }
+        },
+        open: (other) => (location.href = projectHref(other, location.href)),
       },
-      open: (other) => (location.href = projectHref(other, location.href)),
-    });
+    );
   }
 
   /** The draft note and the menu's state after an edit, a save or a rename. */
@@ -105,18 +109,20 @@ export class ProjectControls {
   /** The Examples gallery, marking the current example and those with saved edits. */
   mountExamples(button: HTMLButtonElement, base: string): void {
     const { store, record, session } = this.#deps;
-    void Promise.all([loadExamples(base), store.list()]).then(([examples, projects]) => {
-      const isEdited = (p: ProjectRecord) => p.manifestText !== undefined || Object.keys(p.files).length;
-      const edited = new Set(projects.flatMap((p) => (p.base.kind === 'example' && p.id === `ex-${p.base.name}` && isEdited(p) ? [p.base.name] : [])));
-      mountExamplesGallery(button, examples, {
-        current: record.base.kind === 'example' && record.id.startsWith('ex-') ? record.base.name : null,
-        edited,
-        open: async (name) => {
-          // The current edits are already a saved draft; make sure the last keystrokes are too.
-          await session.setManifestText(this.#deps.manifestText());
-          location.href = projectHref({ id: `ex-${name}`, base: { kind: 'example', name } }, location.href);
-        },
-      });
-    }).catch((error: unknown) => this.#deps.log('warn', 'examples', `the examples list did not load: ${String(error)}`));
+    void Promise.all([loadExamples(base), store.list()])
+      .then(([examples, projects]) => {
+        const isEdited = (p: ProjectRecord) => p.manifestText !== undefined || Object.keys(p.files).length;
+        const edited = new Set(projects.flatMap((p) => (p.base.kind === 'example' && p.id === `ex-${p.base.name}` && isEdited(p) ? [p.base.name] : [])));
+        mountExamplesGallery(button, examples, {
+          current: record.base.kind === 'example' && record.id.startsWith('ex-') ? record.base.name : null,
+          edited,
+          open: async (name) => {
+            // The current edits are already a saved draft; make sure the last keystrokes are too.
+            await session.setManifestText(this.#deps.manifestText());
+            location.href = projectHref({ id: `ex-${name}`, base: { kind: 'example', name } }, location.href);
+          },
+        });
+      })
+      .catch((error: unknown) => this.#deps.log('warn', 'examples', `the examples list did not load: ${String(error)}`));
   }
 }

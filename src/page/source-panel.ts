@@ -32,7 +32,9 @@ export interface SourcePanelDeps {
 
 /** Start the in-page builder's Worker early, so the first Run does not wait for it. */
 export function warmBuilder(log: Log): void {
-  void authoringClient().warm().catch((error: unknown) => log('warn', 'authoring', `the JS builder did not warm up: ${String(error)}`));
+  void authoringClient()
+    .warm()
+    .catch((error: unknown) => log('warn', 'authoring', `the JS builder did not warm up: ${String(error)}`));
 }
 
 export class SourcePanel {
@@ -58,17 +60,26 @@ export class SourcePanel {
     const exportButton = h('button', { type: 'button', className: 'quiet', title: 'The component Run built, as spin build makes it' }, 'Export .wasm');
     const host = h('div', { className: 'editor', id: 'source-editor' });
     panel.append(
-      h('div', { className: 'panel-head' }, h('h2', {}, fileName),
-        h('span', { className: 'muted', title: 'Run (Ctrl/Cmd+Enter) builds the component in this page and loads it' },
-          authored.language === 'typescript' ? 'TypeScript' : 'JavaScript'),
-        h('div', { className: 'tools' }, exportButton)),
-      host);
+      h(
+        'div',
+        { className: 'panel-head' },
+        h('h2', {}, fileName),
+        h(
+          'span',
+          { className: 'muted', title: 'Run (Ctrl/Cmd+Enter) builds the component in this page and loads it' },
+          authored.language === 'typescript' ? 'TypeScript' : 'JavaScript',
+        ),
+        h('div', { className: 'tools' }, exportButton),
+      ),
+      host,
+    );
     const source = new SourceEditor(host, authored.language, HOST_TYPES);
     this.#editor = source;
     source.value = authored.source;
     source.onChange((text) => void deps.session.setSource(text));
-    void source.upgrade().catch((error: unknown) =>
-      deps.log('warn', 'editor', `Monaco did not load for the source (${String(error)}); using a plain text area`));
+    void source
+      .upgrade()
+      .catch((error: unknown) => deps.log('warn', 'editor', `Monaco did not load for the source (${String(error)}); using a plain text area`));
     exportButton.addEventListener('click', () => void this.#exportWasm(exportButton));
   }
 

@@ -91,7 +91,14 @@ export interface EngineLimits {
   idleInstanceTimeoutMs?: number | string;
 }
 
-export const DEFAULT_LIMITS: Readonly<Required<EngineLimits>> = { timeoutMs: 10_000, memoryLimitMiB: 256, cloudLimits: false, instanceReuse: 128, instanceConcurrency: 16, idleInstanceTimeoutMs: 1000 };
+export const DEFAULT_LIMITS: Readonly<Required<EngineLimits>> = {
+  timeoutMs: 10_000,
+  memoryLimitMiB: 256,
+  cloudLimits: false,
+  instanceReuse: 128,
+  instanceConcurrency: 16,
+  idleInstanceTimeoutMs: 1000,
+};
 
 /** Fermyon Cloud's documented key-value limits, which the "Fermyon Cloud limits" switch enforces. */
 export const CLOUD_KV_LIMITS = {
@@ -206,10 +213,7 @@ export type KvAdminResult =
  * The app's SQLite databases (`sqlite_databases` labels) as whole files, for "Export app" and
  * import. `replace` is checked (sql.js must open it) and saved before the answer, like an app write.
  */
-export type SqliteAdminOp =
-  | { op: 'labels' }
-  | { op: 'export'; label: string }
-  | { op: 'replace'; label: string; bytes: ArrayBuffer };
+export type SqliteAdminOp = { op: 'labels' } | { op: 'export'; label: string } | { op: 'replace'; label: string; bytes: ArrayBuffer };
 
 export type SqliteAdminResult =
   /** Labels that have a database: used by the app, or saved from an earlier run or import. */

@@ -132,7 +132,10 @@ export class EngineHost implements EngineUpstream {
     timeoutMs: () => this.#limits.timeoutMs,
     ping: () => this.#engine.worker.postMessage({ type: 'ping', id: this.#nextPing++ } satisfies RunnerToEngineWorker),
     unresponsive: (labels, timeoutMs) => {
-      this.#log('error', `the engine stopped answering for ${timeoutMs} ms while streaming ${labels}; restarting it (the playground's safety timeout; spin up has none)`);
+      this.#log(
+        'error',
+        `the engine stopped answering for ${timeoutMs} ms while streaming ${labels}; restarting it (the playground's safety timeout; spin up has none)`,
+      );
       void this.restart(`the engine was unresponsive while streaming ${labels}`, 'timeout');
     },
   });
@@ -206,7 +209,10 @@ export class EngineHost implements EngineUpstream {
       const now = Date.now();
       this.#errorRestarts = this.#errorRestarts.filter((t) => now - t < ERROR_RESTART_WINDOW_MS);
       if (this.#errorRestarts.length >= ERROR_RESTARTS_PER_WINDOW) {
-        this.#log('error', `the engine failed ${this.#errorRestarts.length} times in ${ERROR_RESTART_WINDOW_MS / 1000} s; it is not restarted again automatically (reload the page, or restart it) — last failure: ${reason}`);
+        this.#log(
+          'error',
+          `the engine failed ${this.#errorRestarts.length} times in ${ERROR_RESTART_WINDOW_MS / 1000} s; it is not restarted again automatically (reload the page, or restart it) — last failure: ${reason}`,
+        );
         return Promise.resolve(-1);
       }
       this.#errorRestarts.push(now);
@@ -223,7 +229,10 @@ export class EngineHost implements EngineUpstream {
           type: 'response',
           id: 0,
           // After an error (storage full, …) sending it again may fail the same way: say so only otherwise.
-          response: textResponse(503, `Spin Playground: the engine restarted while this request was in flight (${reason}). It was not completed${cause === 'error' ? '' : '; send it again'}.\n`),
+          response: textResponse(
+            503,
+            `Spin Playground: the engine restarted while this request was in flight (${reason}). It was not completed${cause === 'error' ? '' : '; send it again'}.\n`,
+          ),
         });
       } else if ('internal' in entry.to) {
         entry.onReply?.({ type: 'loaded', id: 0, result: { ok: false, error: `the engine restarted (${reason})` } });
@@ -231,9 +240,12 @@ export class EngineHost implements EngineUpstream {
         // After an error (storage full, …) a data operation sent again would likely fail the same
         // way and restart the engine again: answer it instead. The explorer re-reads on `restarted`.
         const message = `the engine restarted (${reason}); this operation was not applied`;
-        this.#deliver(entry, entry.message.type === 'kv'
-          ? { type: 'kv-result', id: 0, result: { op: 'error', message } }
-          : { type: 'sqlite-result', id: 0, result: { op: 'error', message } });
+        this.#deliver(
+          entry,
+          entry.message.type === 'kv'
+            ? { type: 'kv-result', id: 0, result: { op: 'error', message } }
+            : { type: 'sqlite-result', id: 0, result: { op: 'error', message } },
+        );
       } else {
         again.push(entry);
       }
@@ -260,7 +272,12 @@ export class EngineHost implements EngineUpstream {
     this.#kill(this.#engine);
     for (const entry of this.#pending.values()) {
       clearTimeout(entry.timer);
-      if (entry.kind === 'request') this.#deliver(entry, { type: 'response', id: 0, response: textResponse(503, 'Spin Playground: the engine moved to another tab while this request was in flight.\n') });
+      if (entry.kind === 'request')
+        this.#deliver(entry, {
+          type: 'response',
+          id: 0,
+          response: textResponse(503, 'Spin Playground: the engine moved to another tab while this request was in flight.\n'),
+        });
     }
     this.#pending.clear();
     this.#liveness.endAll('the engine stopped');
@@ -370,7 +387,10 @@ export class EngineHost implements EngineUpstream {
     this.#deliver(entry, {
       type: 'response',
       id: 0,
-      response: textResponse(504, `Spin Playground: ${where} did not respond within ${timeoutMs} ms (the playground's safety timeout; spin up has none). The engine was restarted.\n`),
+      response: textResponse(
+        504,
+        `Spin Playground: ${where} did not respond within ${timeoutMs} ms (the playground's safety timeout; spin up has none). The engine was restarted.\n`,
+      ),
     });
     void this.restart(`${method} ${pathWithQuery} timed out after ${timeoutMs} ms`, 'timeout');
   }
@@ -454,8 +474,7 @@ export class EngineHost implements EngineUpstream {
         this.#liveness.pong();
         this.#pongWaiters.get(event.data.id)?.();
         this.#pongWaiters.delete(event.data.id);
-      }
-      else if (event.data.type === 'fatal') void this.restart(event.data.message, 'error');
+      } else if (event.data.type === 'fatal') void this.restart(event.data.message, 'error');
     };
     worker.onerror = (event) => {
       event.preventDefault();

@@ -65,7 +65,8 @@ function sameSiteMessage(uiOrigin: string): string {
 export function deploymentError(vars: { VITE_UI_ORIGIN?: string; VITE_PREVIEW_ORIGIN?: string }): string | undefined {
   const ui = vars.VITE_UI_ORIGIN || undefined;
   const pattern = vars.VITE_PREVIEW_ORIGIN || undefined;
-  if (pattern && !ui) return 'VITE_PREVIEW_ORIGIN is set without VITE_UI_ORIGIN: the preview origins need the UI origin to know whom to answer (README "Deployment")';
+  if (pattern && !ui)
+    return 'VITE_PREVIEW_ORIGIN is set without VITE_UI_ORIGIN: the preview origins need the UI origin to know whom to answer (README "Deployment")';
   if (!ui) return undefined;
   let uiUrl: URL;
   try {

@@ -67,7 +67,9 @@ export class RemoteEngine implements EngineUpstream {
       client.post({
         type: 'response',
         id: message.id,
-        response: unavailable('this project is open in another tab, which runs its engine, and this tab cannot reach it (no service worker). Close the other tab; this one then takes over.'),
+        response: unavailable(
+          'this project is open in another tab, which runs its engine, and this tab cannot reach it (no service worker). Close the other tab; this one then takes over.',
+        ),
       });
       return;
     }
@@ -89,7 +91,13 @@ export class RemoteEngine implements EngineUpstream {
     this.#queue = [];
     for (const entry of this.#inFlight.values()) {
       if (entry.message.type === 'request') {
-        entry.client.post({ type: 'response', id: entry.id, response: unavailable('the tab that ran this project\'s engine closed while this request was in flight; this tab runs it now. Send the request again.') });
+        entry.client.post({
+          type: 'response',
+          id: entry.id,
+          response: unavailable(
+            "the tab that ran this project's engine closed while this request was in flight; this tab runs it now. Send the request again.",
+          ),
+        });
       } else {
         handOver.push({ client: entry.client, message: entry.message });
       }
@@ -123,7 +131,8 @@ export class RemoteEngine implements EngineUpstream {
         this.#options.onState?.({
           kind: 'live',
           where: 'none',
-          message: 'This project is open in another tab, which runs its engine, and this tab cannot reach it yet. It keeps trying, and takes over when that tab closes.',
+          message:
+            'This project is open in another tab, which runs its engine, and this tab cannot reach it yet. It keeps trying, and takes over when that tab closes.',
         });
         // Requests queued so far cannot wait for an engine that may never come.
         const queued = this.#queue;

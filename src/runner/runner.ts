@@ -87,7 +87,7 @@ function announce(event: EngineEvent): void {
 const LIVE_HERE: EngineEvent = {
   kind: 'live',
   where: 'this-tab',
-  message: 'This tab runs the project\'s engine; other tabs open on this project use it too.',
+  message: "This tab runs the project's engine; other tabs open on this project use it too.",
 };
 const LIVE_ELSEWHERE: EngineEvent = {
   kind: 'live',

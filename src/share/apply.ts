@@ -73,7 +73,9 @@ export async function loadSharedFiles(
       try {
         response = await deps.fetch(file.url, { credentials: 'omit' });
       } catch (error) {
-        throw new SharedFileError(`${path}: could not fetch ${file.url}: ${error instanceof Error ? error.message : String(error)}. The server may not send CORS headers (Access-Control-Allow-Origin).`);
+        throw new SharedFileError(
+          `${path}: could not fetch ${file.url}: ${error instanceof Error ? error.message : String(error)}. The server may not send CORS headers (Access-Control-Allow-Origin).`,
+        );
       }
       if (!response.ok) throw new SharedFileError(`${path}: could not fetch ${file.url}: the server answered ${response.status}`);
       // Read up to the cap, before the digest check: a link names the URL, and the server the size.
@@ -85,7 +87,8 @@ export async function loadSharedFiles(
         throw error;
       }
       const actual = await sha256Digest(bytes, deps.subtle);
-      if (actual !== file.digest) throw new SharedFileError(`${path}: the digest of ${file.url} does not match: the link expects ${file.digest}, the downloaded file is ${actual}`);
+      if (actual !== file.digest)
+        throw new SharedFileError(`${path}: the digest of ${file.url} does not match: the link expects ${file.digest}, the downloaded file is ${actual}`);
       return [path, exactBuffer(bytes)];
     }),
   );

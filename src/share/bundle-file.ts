@@ -28,15 +28,18 @@ export interface BundleFileOptions {
 export function encodeBundleFile(bundle: AppBundle, kvSeed: readonly KvRow[], options: BundleFileOptions): Uint8Array {
   const state = options.state ?? {};
   // Only what the zip itself cannot hold: the manifest, files and data are in the zip.
-  const link = encodeShareState({
-    base: { kind: 'none' },
-    manifest: '',
-    files: {},
-    kv: [],
-    variables: {},
-    request: state.request ?? { ...DEFAULT_REQUEST, headers: [] },
-    ...(state.selectedFile !== undefined ? { selectedFile: state.selectedFile } : {}),
-  }, { manifest: '' });
+  const link = encodeShareState(
+    {
+      base: { kind: 'none' },
+      manifest: '',
+      files: {},
+      kv: [],
+      variables: {},
+      request: state.request ?? { ...DEFAULT_REQUEST, headers: [] },
+      ...(state.selectedFile !== undefined ? { selectedFile: state.selectedFile } : {}),
+    },
+    { manifest: '' },
+  );
   return buildAppZip({
     manifestText: bundle.manifestText,
     files: bundle.files,

@@ -42,7 +42,11 @@ export function encodeShareState(state: ShareState, defaults: ShareDefaults = {}
   payload.set(deflated, 4);
   const fragment = `v${written.version}.${toBase64Url(payload)}`;
   if (fragment.length > MAX_SHARE_LINK_LENGTH) {
-    return { ok: false, reason: 'too-large', error: `The link would be ${fragment.length.toLocaleString('en-US')} characters, over the ${MAX_SHARE_LINK_LENGTH.toLocaleString('en-US')} a browser reliably opens. Download a bundle file instead.` };
+    return {
+      ok: false,
+      reason: 'too-large',
+      error: `The link would be ${fragment.length.toLocaleString('en-US')} characters, over the ${MAX_SHARE_LINK_LENGTH.toLocaleString('en-US')} a browser reliably opens. Download a bundle file instead.`,
+    };
   }
   return { ok: true, fragment, notes: written.notes };
 }
@@ -68,13 +72,18 @@ export function decodeShareLink(hash: string): DecodeResult {
   const read = READERS[version];
   if (read) return decodeEnvelope(version, match[2]!, read);
   if (version > SHARE_FORMAT_VERSION) {
-    return { ok: false, version, error: `This link uses share format v${version}, made by a newer playground; this one reads v1 to v${SHARE_FORMAT_VERSION}. Open it on the playground that made it.` };
+    return {
+      ok: false,
+      version,
+      error: `This link uses share format v${version}, made by a newer playground; this one reads v1 to v${SHARE_FORMAT_VERSION}. Open it on the playground that made it.`,
+    };
   }
   return { ok: false, version, error: `There is no share format v${version}.` };
 }
 
 function decodeEnvelope(version: number, payload: string, read: (doc: unknown) => { state: Partial<SharedState>; problems: string[] }): DecodeResult {
-  if (payload.length > MAX_SHARE_LINK_LENGTH) return { ok: false, version, error: `This link is ${payload.length.toLocaleString('en-US')} characters long, more than a share link can be.` };
+  if (payload.length > MAX_SHARE_LINK_LENGTH)
+    return { ok: false, version, error: `This link is ${payload.length.toLocaleString('en-US')} characters long, more than a share link can be.` };
   // A character outside base64url ends the data: often a chat app's trailing "." or ")" after an
   // intact link (then the checksum below still matches), otherwise a sign of damage.
   const bad = firstNonBase64Url(payload);
@@ -86,7 +95,8 @@ function decodeEnvelope(version: number, payload: string, read: (doc: unknown) =
   if (bytes.byteLength < 5) return { ok: false, version, error: `This share link is damaged or cut short: ${badNote ?? 'it holds no data'}.` };
   const expectedCrc = new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0);
   const inflated = inflateBounded(bytes.subarray(4));
-  if (inflated.tooBig) return { ok: false, version, error: `This share link expands to more than ${formatBytes(MAX_SHARE_JSON_BYTES)}; it was not made by the playground.` };
+  if (inflated.tooBig)
+    return { ok: false, version, error: `This share link expands to more than ${formatBytes(MAX_SHARE_JSON_BYTES)}; it was not made by the playground.` };
 
   const checksumOk = inflated.complete && crc32(inflated.data) === expectedCrc;
   let doc: unknown;
@@ -104,7 +114,12 @@ function decodeEnvelope(version: number, payload: string, read: (doc: unknown) =
       // Intact but refused: the link was written by hand or by something other than the playground.
       const recovered = nonEmpty(state);
       const listed = [...problems.slice(0, 8), ...(problems.length > 8 ? [`${problems.length - 8} more problems`] : [])];
-      return { ok: false, version, error: `This share link holds data the playground refuses: ${listed.join('; ')}.${describeRecovered(recovered)}`, ...(recovered ? { recovered } : {}) };
+      return {
+        ok: false,
+        version,
+        error: `This share link holds data the playground refuses: ${listed.join('; ')}.${describeRecovered(recovered)}`,
+        ...(recovered ? { recovered } : {}),
+      };
     }
   }
   // Cut short or altered: read the members that are complete before the damage.

@@ -11,7 +11,18 @@ import { fromBase64Url, toBase64Url } from '../bytes/base64';
 import { formatBytes } from '../bytes/size';
 import { strictUtf8, utf8 } from './bytes';
 import * as L from './limits';
-import { DEFAULT_REQUEST, type EncodeResult, type KvRow, type ShareBase, type ShareDefaults, type SharedFile, type ShareFile, type SharedState, type ShareRequest, type ShareState } from './types';
+import {
+  DEFAULT_REQUEST,
+  type EncodeResult,
+  type KvRow,
+  type ShareBase,
+  type ShareDefaults,
+  type SharedFile,
+  type ShareFile,
+  type SharedState,
+  type ShareRequest,
+  type ShareState,
+} from './types';
 
 /** The v1 document as JSON, members in this order (a truncated link keeps the first ones). */
 export interface V1Document {
@@ -45,15 +56,29 @@ export function writeV1(state: ShareState, defaults: ShareDefaults): { ok: true;
 
   if (state.base.kind === 'none' || defaults.manifest === undefined || state.manifest !== defaults.manifest) {
     const bytes = utf8(state.manifest).byteLength;
-    if (bytes > L.MAX_SHARE_MANIFEST_BYTES) return { ok: false, reason: 'too-large', error: `spin.toml is ${formatBytes(bytes)}; a link carries at most ${formatBytes(L.MAX_SHARE_MANIFEST_BYTES)}. Download a bundle file instead.` };
+    if (bytes > L.MAX_SHARE_MANIFEST_BYTES)
+      return {
+        ok: false,
+        reason: 'too-large',
+        error: `spin.toml is ${formatBytes(bytes)}; a link carries at most ${formatBytes(L.MAX_SHARE_MANIFEST_BYTES)}. Download a bundle file instead.`,
+      };
     doc.manifest = state.manifest;
   }
 
   if (state.kv.length > 0) {
     const bytes = kvBytes(state.kv);
     if (bytes > L.SHARE_KV_LIMIT_BYTES || state.kv.length > L.MAX_SHARE_KV_ENTRIES) {
-      const what = state.kv.length > L.MAX_SHARE_KV_ENTRIES ? `${state.kv.length} entries (at most ${L.MAX_SHARE_KV_ENTRIES})` : `${formatBytes(bytes)} (at most ${formatBytes(L.SHARE_KV_LIMIT_BYTES)})`;
-      return { ok: false, reason: 'kv-too-large', bytes, limit: L.SHARE_KV_LIMIT_BYTES, error: `The key-value data is ${what}, too much for a link. Share without it, or download a bundle file.` };
+      const what =
+        state.kv.length > L.MAX_SHARE_KV_ENTRIES
+          ? `${state.kv.length} entries (at most ${L.MAX_SHARE_KV_ENTRIES})`
+          : `${formatBytes(bytes)} (at most ${formatBytes(L.SHARE_KV_LIMIT_BYTES)})`;
+      return {
+        ok: false,
+        reason: 'kv-too-large',
+        bytes,
+        limit: L.SHARE_KV_LIMIT_BYTES,
+        error: `The key-value data is ${what}, too much for a link. Share without it, or download a bundle file.`,
+      };
     }
     doc.kv = [...state.kv].sort(byStoreAndKey).map(({ store, key, value }) => [store, key, writeBytes(value)]);
   }
@@ -110,7 +135,12 @@ function shareableVariables(manifest: string, values: Record<string, string>, no
 
 function writeFiles(files: Record<string, ShareFile>): { ok: true; list: NonNullable<V1Document['files']> } | WriteFailure {
   const paths = Object.keys(files).sort();
-  if (paths.length > L.MAX_SHARE_FILES) return { ok: false, reason: 'too-large', error: `The app has ${paths.length} files of its own; a link names at most ${L.MAX_SHARE_FILES}. Download a bundle file instead.` };
+  if (paths.length > L.MAX_SHARE_FILES)
+    return {
+      ok: false,
+      reason: 'too-large',
+      error: `The app has ${paths.length} files of its own; a link names at most ${L.MAX_SHARE_FILES}. Download a bundle file instead.`,
+    };
   const list: NonNullable<V1Document['files']> = [];
   // Inline the smallest local files first, so as many as possible fit.
   const local = paths.flatMap((path) => {
@@ -164,7 +194,10 @@ export function kvBytes(rows: readonly KvRow[]): number {
  * Validates a parsed v1 document. Every field is checked on its own: one that fails is left out
  * of `state` and described in `problems`, so a damaged link still yields what is intact.
  */
-export function readV1(doc: unknown, extraFields: { version: number; names: readonly string[] } = { version: 1, names: [] }): { state: Partial<SharedState>; problems: string[] } {
+export function readV1(
+  doc: unknown,
+  extraFields: { version: number; names: readonly string[] } = { version: 1, names: [] },
+): { state: Partial<SharedState>; problems: string[] } {
   const problems: string[] = [];
   const state: Partial<SharedState> = {};
   if (!isObject(doc)) return { state, problems: ['the link does not hold a JSON object'] };
@@ -185,7 +218,9 @@ export function readV1(doc: unknown, extraFields: { version: number; names: read
   const request = field('req', readRequest);
   if (request) state.request = request;
   // The Files panel names a `{ url, digest }` source by its URL.
-  const file = field('file', (value, p) => (value === 'spin.toml' ? value : typeof value === 'string' && /^https?:/i.test(value) ? readUrl(value, p) : readPath(value, p)));
+  const file = field('file', (value, p) =>
+    value === 'spin.toml' ? value : typeof value === 'string' && /^https?:/i.test(value) ? readUrl(value, p) : readPath(value, p),
+  );
   if (file !== undefined) state.selectedFile = file;
   const variables = field('vars', readVariables);
   if (variables) state.variables = variables;
@@ -209,7 +244,8 @@ function readBase(value: unknown, problems: string[]): ShareBase | undefined {
   if (keys.length !== 1) return void problems.push('names more than one app');
   if (keys[0] === 'example') {
     const name = value.example;
-    if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(name)) return void problems.push('the example name must be lowercase letters, digits and dashes');
+    if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(name))
+      return void problems.push('the example name must be lowercase letters, digits and dashes');
     return { kind: 'example', name };
   }
   if (keys[0] === 'app') {
@@ -235,7 +271,9 @@ function readRequest(value: unknown, problems: string[]): Partial<ShareRequest> 
         break;
       case 'headers': {
         const headers = readPairs(v, problems, 'headers', L.MAX_SHARE_HEADERS, (name, val) =>
-          /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/.test(name) && val.length <= L.MAX_SHARE_HEADER_LENGTH && !/[\0\r\n]/.test(val) ? undefined : `header ${clip(name)} is not a valid header`,
+          /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/.test(name) && val.length <= L.MAX_SHARE_HEADER_LENGTH && !/[\0\r\n]/.test(val)
+            ? undefined
+            : `header ${clip(name)} is not a valid header`,
         );
         if (headers) out.headers = headers;
         break;
@@ -257,13 +295,23 @@ function readRequest(value: unknown, problems: string[]): Partial<ShareRequest> 
 
 function readVariables(value: unknown, problems: string[]): Record<string, string> | undefined {
   const pairs = readPairs(value, problems, 'variables', L.MAX_SHARE_VARIABLES, (name, val) =>
-    !isVariableName(name) ? `${clip(name)} is not a Spin variable name` : val.length > L.MAX_SHARE_VARIABLE_LENGTH ? `the value of ${name} is too long` : undefined,
+    !isVariableName(name)
+      ? `${clip(name)} is not a Spin variable name`
+      : val.length > L.MAX_SHARE_VARIABLE_LENGTH
+        ? `the value of ${name} is too long`
+        : undefined,
   );
   return pairs ? Object.fromEntries(pairs) : undefined;
 }
 
 /** `[[string, string], …]` with each pair checked; bad pairs are skipped and reported. */
-function readPairs(value: unknown, problems: string[], what: string, max: number, check: (a: string, b: string) => string | undefined): Array<[string, string]> | undefined {
+function readPairs(
+  value: unknown,
+  problems: string[],
+  what: string,
+  max: number,
+  check: (a: string, b: string) => string | undefined,
+): Array<[string, string]> | undefined {
   if (!Array.isArray(value)) return void problems.push('not a list');
   if (value.length > max) return void problems.push(`more than ${max} ${what}`);
   const out: Array<[string, string]> = [];
@@ -384,7 +432,13 @@ function readUrl(value: unknown, problems: string[]): string | undefined {
 function readPath(value: unknown, problems: string[]): string | undefined {
   if (typeof value !== 'string' || value === '' || value.length > L.MAX_SHARE_NAME_LENGTH) return void problems.push('a file path is empty or too long');
   const segments = value.split('/');
-  if (value.startsWith('/') || value.includes('\\') || hasControl(value) || /^[A-Za-z][A-Za-z0-9+.-]*:/.test(value) || segments.some((s) => s === '' || s === '.' || s === '..')) {
+  if (
+    value.startsWith('/') ||
+    value.includes('\\') ||
+    hasControl(value) ||
+    /^[A-Za-z][A-Za-z0-9+.-]*:/.test(value) ||
+    segments.some((s) => s === '' || s === '.' || s === '..')
+  ) {
     return void problems.push(`${clip(value)} is not a relative path inside the app's folder`);
   }
   return value;

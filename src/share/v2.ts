@@ -27,12 +27,22 @@ export function writeV2(state: ShareState, defaults: ShareDefaults): Written {
   if (!v1.ok || !state.authored) return v1.ok ? { ...v1, version: 1 } : v1;
   const bytes = utf8(state.authored.source).byteLength;
   if (bytes > L.MAX_SHARE_SOURCE_BYTES) {
-    return { ok: false, reason: 'too-large', error: `The source is ${formatBytes(bytes)}; a link carries at most ${formatBytes(L.MAX_SHARE_SOURCE_BYTES)}. Download a bundle file instead.` };
+    return {
+      ok: false,
+      reason: 'too-large',
+      error: `The source is ${formatBytes(bytes)}; a link carries at most ${formatBytes(L.MAX_SHARE_SOURCE_BYTES)}. Download a bundle file instead.`,
+    };
   }
   const lang = state.authored.language === 'typescript' ? 'ts' : 'js';
   // Members in v2's order: `src` after `vars`, so a link cut short keeps the source before the data.
   const { manifest, kv, files, ...head } = v1.doc;
-  const doc: V2Document = { ...head, src: { lang, text: state.authored.source }, ...(manifest !== undefined ? { manifest } : {}), ...(kv ? { kv } : {}), ...(files ? { files } : {}) };
+  const doc: V2Document = {
+    ...head,
+    src: { lang, text: state.authored.source },
+    ...(manifest !== undefined ? { manifest } : {}),
+    ...(kv ? { kv } : {}),
+    ...(files ? { files } : {}),
+  };
   return { ok: true, version: 2, doc, notes: v1.notes };
 }
 

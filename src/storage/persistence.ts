@@ -51,10 +51,7 @@ export class KvPersistence {
    * Open the project's database: load the snapshot, then let `replay` apply the journal on top.
    * `replay` is given each journalled change in order.
    */
-  static async open(
-    SQL: SqlJsStatic,
-    replay: (db: Database, changes: KvChange[]) => void,
-  ): Promise<{ db: Database; persistence: KvPersistence }> {
+  static async open(SQL: SqlJsStatic, replay: (db: Database, changes: KvChange[]) => void): Promise<{ db: Database; persistence: KvPersistence }> {
     const idb = await openDB<PlaygroundDb>(DB_NAME, 1, {
       upgrade(database) {
         database.createObjectStore('snapshot');

@@ -119,7 +119,9 @@ export class SqliteDatabases {
       if (check !== 'ok') throw new Error(`the integrity check says: ${String(check)}`);
     } catch (error) {
       db?.close();
-      throw new Error(`SQLite database "${label}": the file (${bytes.byteLength} bytes) is not a SQLite database sql.js can open (${error instanceof Error ? error.message : String(error)}); the existing database was kept`);
+      throw new Error(
+        `SQLite database "${label}": the file (${bytes.byteLength} bytes) is not a SQLite database sql.js can open (${error instanceof Error ? error.message : String(error)}); the existing database was kept`,
+      );
     }
     this.#open.get(label)?.close();
     this.#initial.delete(label);

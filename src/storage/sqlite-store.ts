@@ -7,11 +7,9 @@
  */
 import type { Database, Statement, SqlValue } from 'sql.js';
 
-export const KV_SCHEMA =
-  'CREATE TABLE IF NOT EXISTS spin_key_value (store TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (store, key))';
+export const KV_SCHEMA = 'CREATE TABLE IF NOT EXISTS spin_key_value (store TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (store, key))';
 
-const UPSERT =
-  'INSERT INTO spin_key_value (store, key, value) VALUES ($1,$2,$3) ON CONFLICT(store, key) DO UPDATE SET value=$3';
+const UPSERT = 'INSERT INTO spin_key_value (store, key, value) VALUES ($1,$2,$3) ON CONFLICT(store, key) DO UPDATE SET value=$3';
 /** Keys per `IN (…)` list; well under SQLite's limit of 32766 bound parameters. */
 const IN_CHUNK = 500;
 
@@ -27,9 +25,7 @@ export class NotAnI64Error extends Error {
 }
 
 /** A change to the key-value data, as the persistence journal records it. */
-export type KvChange =
-  | { op: 'set'; store: string; key: string; value: Uint8Array }
-  | { op: 'delete'; store: string; key: string };
+export type KvChange = { op: 'set'; store: string; key: string; value: Uint8Array } | { op: 'delete'; store: string; key: string };
 
 export type KvChangeListener = (change: KvChange) => void;
 

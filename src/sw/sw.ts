@@ -172,7 +172,13 @@ function initiatorOf(request: Request): RequestInitiator {
 
 async function forward(request: Request, url: URL): Promise<Response> {
   const body = request.method === 'GET' || request.method === 'HEAD' ? null : await request.arrayBuffer();
-  const wire: WireRequest = { method: request.method, pathWithQuery: url.pathname + url.search, headers: [...request.headers], body, initiator: initiatorOf(request) };
+  const wire: WireRequest = {
+    method: request.method,
+    pathWithQuery: url.pathname + url.search,
+    headers: [...request.headers],
+    body,
+    initiator: initiatorOf(request),
+  };
   for (let send = 0; send < MAX_SENDS; send++) {
     const link = await getLink();
     if (!link) return unavailable();
@@ -225,15 +231,15 @@ function toResponse(wire: WireResponse): Response {
 }
 
 function unavailable(): Response {
-  return new Response(
-    'Spin Playground: the engine for this preview is not running. Reopen the playground page that shows this app.\n',
-    { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' } },
-  );
+  return new Response('Spin Playground: the engine for this preview is not running. Reopen the playground page that shows this app.\n', {
+    status: 503,
+    headers: { 'content-type': 'text/plain; charset=utf-8' },
+  });
 }
 
 function lost(): Response {
   return new Response(
-    'Spin Playground: the tab that ran this project\'s engine closed while this request was in flight; another tab runs it now. Send the request again.\n',
+    "Spin Playground: the tab that ran this project's engine closed while this request was in flight; another tab runs it now. Send the request again.\n",
     { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' } },
   );
 }

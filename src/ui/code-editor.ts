@@ -26,7 +26,11 @@ export abstract class CodeEditor<E extends EditorError> {
   #timer = 0;
 
   /** `label`: the accessible name (the source editor also names its model after it); `markerOwner`: Monaco's marker owner. */
-  constructor(host: HTMLElement, protected readonly label: string, protected readonly markerOwner: string) {
+  constructor(
+    host: HTMLElement,
+    protected readonly label: string,
+    protected readonly markerOwner: string,
+  ) {
     this.host = host;
     this.#fallback = document.createElement('textarea');
     this.#fallback.className = 'fallback';

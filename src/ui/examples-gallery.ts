@@ -15,15 +15,30 @@ export async function loadExamples(base: string): Promise<Example[]> {
   return (await response.json()) as Example[];
 }
 
-export function mountExamplesGallery(button: HTMLButtonElement, examples: Example[], options: { current: string | null; edited: Set<string>; open(name: string): void }): void {
+export function mountExamplesGallery(
+  button: HTMLButtonElement,
+  examples: Example[],
+  options: { current: string | null; edited: Set<string>; open(name: string): void },
+): void {
   const dialog = h('dialog', { className: 'sheet', 'aria-label': 'Examples' });
   const cards = examples.map((example) =>
-    h('li', { className: `card${example.name === options.current ? ' current' : ''}` },
-      h('div', { className: 'card-title' }, example.name,
+    h(
+      'li',
+      { className: `card${example.name === options.current ? ' current' : ''}` },
+      h(
+        'div',
+        { className: 'card-title' },
+        example.name,
         example.name === options.current ? h('span', { className: 'badge' }, 'open') : null,
-        options.edited.has(example.name) ? h('span', { className: 'badge draft' }, 'edited') : null),
+        options.edited.has(example.name) ? h('span', { className: 'badge draft' }, 'edited') : null,
+      ),
       h('p', {}, example.description),
-      h('button', { type: 'button', 'aria-label': `Open ${example.name}`, onclick: () => options.open(example.name) }, example.name === options.current ? 'Reopen' : 'Open')),
+      h(
+        'button',
+        { type: 'button', 'aria-label': `Open ${example.name}`, onclick: () => options.open(example.name) },
+        example.name === options.current ? 'Reopen' : 'Open',
+      ),
+    ),
   );
   dialog.append(
     h('div', { className: 'sheet-head' }, h('h2', {}, 'Examples'), h('button', { type: 'button', className: 'quiet', onclick: () => dialog.close() }, 'Close')),

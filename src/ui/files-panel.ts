@@ -87,41 +87,102 @@ export class FilesPanel {
 
   render(view: { manifestBytes: number; files: FileRow[]; components: ComponentInfo[] }): void {
     const sources = new Set(view.components.map((c) => c.source));
-    const manifest = h('li', { className: 'file manifest-file', 'data-path': 'spin.toml' },
-      h('button', { type: 'button', className: 'link', onclick: () => {
-        this.select('spin.toml');
-        this.#actions.showManifest();
-      } }, 'spin.toml'),
-      h('span', { className: 'muted' }, ` ${formatBytes(view.manifestBytes)} · manifest`));
-    const components = view.components.map((c) => this.#component(c, view.files.find((f) => f.path === c.source)));
-    const others = view.files.filter((f) => !sources.has(f.path)).sort((a, b) => a.path.localeCompare(b.path)).map((f) => this.#file(f));
-    this.#list.replaceChildren(manifest, ...components, ...(others.length ? [h('li', { className: 'group' }, `Other files (${others.length})`), ...others] : []));
+    const manifest = h(
+      'li',
+      { className: 'file manifest-file', 'data-path': 'spin.toml' },
+      h(
+        'button',
+        {
+          type: 'button',
+          className: 'link',
+          onclick: () => {
+            this.select('spin.toml');
+            this.#actions.showManifest();
+          },
+        },
+        'spin.toml',
+      ),
+      h('span', { className: 'muted' }, ` ${formatBytes(view.manifestBytes)} · manifest`),
+    );
+    const components = view.components.map((c) =>
+      this.#component(
+        c,
+        view.files.find((f) => f.path === c.source),
+      ),
+    );
+    const others = view.files
+      .filter((f) => !sources.has(f.path))
+      .sort((a, b) => a.path.localeCompare(b.path))
+      .map((f) => this.#file(f));
+    this.#list.replaceChildren(
+      manifest,
+      ...components,
+      ...(others.length ? [h('li', { className: 'group' }, `Other files (${others.length})`), ...others] : []),
+    );
     if (this.#selected !== undefined) this.select(this.#selected);
   }
 
   /** A file's name as a button that selects it. */
   #pathButton(path: string, className: string): HTMLElement {
-    return h('button', { type: 'button', className: `link ${className}`, title: 'Select (Share carries the selected file)', onclick: () => this.select(path) }, path);
+    return h(
+      'button',
+      { type: 'button', className: `link ${className}`, title: 'Select (Share carries the selected file)', onclick: () => this.select(path) },
+      path,
+    );
   }
 
   #component(info: ComponentInfo, file: FileRow | undefined): HTMLElement {
-    const kind = { component: 'component', 'core-module': 'Spin 1 core module', 'not-wasm': 'not WebAssembly', missing: 'missing', registry: 'registry source (unsupported)' }[info.kind];
+    const kind = {
+      component: 'component',
+      'core-module': 'Spin 1 core module',
+      'not-wasm': 'not WebAssembly',
+      missing: 'missing',
+      registry: 'registry source (unsupported)',
+    }[info.kind];
     const unsupported = info.imports.filter((i) => !i.supported);
-    const item = h('li', { className: `file component-file${unsupported.length || info.kind === 'missing' || info.kind === 'not-wasm' ? ' has-error' : ''}`, 'aria-label': `Component ${info.id}`, 'data-path': info.source },
-      h('div', { className: 'file-line' },
-        h('span', { className: 'component-id' }, info.id), ' ',
+    const item = h(
+      'li',
+      {
+        className: `file component-file${unsupported.length || info.kind === 'missing' || info.kind === 'not-wasm' ? ' has-error' : ''}`,
+        'aria-label': `Component ${info.id}`,
+        'data-path': info.source,
+      },
+      h(
+        'div',
+        { className: 'file-line' },
+        h('span', { className: 'component-id' }, info.id),
+        ' ',
         this.#pathButton(info.source, 'path'),
         h('span', { className: 'muted' }, ` ${info.size !== undefined ? formatBytes(info.size) : ''} · ${kind}`),
-        file ? this.#fileButtons(file) : null));
+        file ? this.#fileButtons(file) : null,
+      ),
+    );
     if (info.error) item.append(h('p', { className: 'error-text' }, info.error));
     if (info.kind === 'component' && (info.imports.length || info.exports.length)) {
       const summary = `World: ${info.imports.length} import${info.imports.length === 1 ? '' : 's'}${unsupported.length ? ` (${unsupported.length} unsupported)` : ''}, ${info.exports.length} export${info.exports.length === 1 ? '' : 's'}`;
-      const details = h('details', { className: 'world' }, h('summary', {}, summary),
-        h('ul', { className: 'imports', 'aria-label': `Imports of ${info.id}` },
-          ...info.imports.map((i) => h('li', { className: i.supported ? 'supported' : 'unsupported', title: i.reason ?? 'supported by the playground' },
-            h('span', { className: 'mark', 'aria-label': i.supported ? 'supported' : 'unsupported' }, i.supported ? '✓' : '✗'), ` ${i.name}`,
-            i.reason ? h('span', { className: 'reason' }, ` — ${i.reason}`) : null))),
-        h('ul', { className: 'exports', 'aria-label': `Exports of ${info.id}` }, ...info.exports.map((e) => h('li', {}, h('span', { className: 'mark' }, '↗'), ` ${e}`))));
+      const details = h(
+        'details',
+        { className: 'world' },
+        h('summary', {}, summary),
+        h(
+          'ul',
+          { className: 'imports', 'aria-label': `Imports of ${info.id}` },
+          ...info.imports.map((i) =>
+            h(
+              'li',
+              { className: i.supported ? 'supported' : 'unsupported', title: i.reason ?? 'supported by the playground' },
+              h('span', { className: 'mark', 'aria-label': i.supported ? 'supported' : 'unsupported' }, i.supported ? '✓' : '✗'),
+              ` ${i.name}`,
+              i.reason ? h('span', { className: 'reason' }, ` — ${i.reason}`) : null,
+            ),
+          ),
+        ),
+        h(
+          'ul',
+          { className: 'exports', 'aria-label': `Exports of ${info.id}` },
+          ...info.exports.map((e) => h('li', {}, h('span', { className: 'mark' }, '↗'), ` ${e}`)),
+        ),
+      );
       if (unsupported.length) details.open = true;
       item.append(details);
     }
@@ -129,10 +190,17 @@ export class FilesPanel {
   }
 
   #file(file: FileRow): HTMLElement {
-    return h('li', { className: 'file', 'data-path': file.path }, h('div', { className: 'file-line' },
-      this.#pathButton(file.path, 'path'),
-      h('span', { className: 'muted' }, ` ${formatBytes(file.size)}${file.added ? ' · added' : ''}`),
-      this.#fileButtons(file)));
+    return h(
+      'li',
+      { className: 'file', 'data-path': file.path },
+      h(
+        'div',
+        { className: 'file-line' },
+        this.#pathButton(file.path, 'path'),
+        h('span', { className: 'muted' }, ` ${formatBytes(file.size)}${file.added ? ' · added' : ''}`),
+        this.#fileButtons(file),
+      ),
+    );
   }
 
   #fileButtons(file: FileRow): HTMLElement {
@@ -142,9 +210,18 @@ export class FilesPanel {
       input.value = '';
       if (picked) this.#actions.replace(file.path, new Uint8Array(await picked.arrayBuffer()));
     });
-    return h('span', { className: 'file-actions' },
+    return h(
+      'span',
+      { className: 'file-actions' },
       h('button', { type: 'button', className: 'quiet small', onclick: () => input.click() }, 'Replace'),
-      file.added ? h('button', { type: 'button', className: 'quiet small danger', 'aria-label': `Remove ${file.path}`, onclick: () => this.#actions.remove(file.path) }, 'Remove') : null,
-      input);
+      file.added
+        ? h(
+            'button',
+            { type: 'button', className: 'quiet small danger', 'aria-label': `Remove ${file.path}`, onclick: () => this.#actions.remove(file.path) },
+            'Remove',
+          )
+        : null,
+      input,
+    );
   }
 }

@@ -15,7 +15,6 @@ export function formatMs(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
-
 /** The bytes as UTF-8 text, or null if they are not valid UTF-8 (binary). */
 export function utf8OrNull(bytes: Uint8Array): string | null {
   try {

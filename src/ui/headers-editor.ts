@@ -29,8 +29,17 @@ export class HeadersEditor {
   add(name: string, value: string, focus: boolean): void {
     const nameInput = h('input', { 'aria-label': 'Header name', value: name, placeholder: 'name', spellcheck: 'false', oninput: () => this.#count() });
     const valueInput = h('input', { 'aria-label': 'Header value', value, placeholder: 'value', spellcheck: 'false' });
-    const row = h('div', { className: 'header-row' }, nameInput, valueInput,
-      h('button', { type: 'button', className: 'quiet icon', 'aria-label': 'Remove header', title: 'Remove header', onclick: () => (row.remove(), this.#count()) }, '×'));
+    const row = h(
+      'div',
+      { className: 'header-row' },
+      nameInput,
+      valueInput,
+      h(
+        'button',
+        { type: 'button', className: 'quiet icon', 'aria-label': 'Remove header', title: 'Remove header', onclick: () => (row.remove(), this.#count()) },
+        '×',
+      ),
+    );
     this.#rows.append(row);
     this.#count();
     if (focus) nameInput.focus();

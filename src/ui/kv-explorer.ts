@@ -73,18 +73,21 @@ export class KvExplorer {
     const importInput = h('input', { type: 'file', accept: '.json,application/json', hidden: true, 'aria-label': 'Import JSON file' });
     importInput.addEventListener('change', () => void this.#import(importInput));
     root.querySelector('.panel-head')!.append(
-      h('div', { className: 'tools' },
+      h(
+        'div',
+        { className: 'tools' },
         h('button', { type: 'button', className: 'quiet', onclick: () => importInput.click() }, 'Import JSON'),
         h('button', { type: 'button', className: 'quiet', onclick: () => void this.#export() }, 'Export JSON'),
         armed(h('button', { type: 'button', className: 'quiet danger' }, 'Clear store'), 'Confirm clear', () => this.#clear(this.#store)),
-        importInput),
+        importInput,
+      ),
     );
     this.#tabs = h('div', { className: 'tabs', role: 'tablist', 'aria-label': 'Stores' });
     // Arrow keys move between store tabs (only the selected one is in the Tab order).
     this.#tabs.addEventListener('keydown', (event) => {
       if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
       const tabs = [...this.#tabs.querySelectorAll<HTMLButtonElement>('[role="tab"]')];
-      const at = tabs.findIndex((t) => t === document.activeElement);
+      const at = tabs.indexOf(document.activeElement as HTMLButtonElement);
       const next = tabs[(at + (event.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length];
       if (next) {
         event.preventDefault();
@@ -111,7 +114,8 @@ export class KvExplorer {
   /** Stores the manifest declares (`key_value_stores`): shown as tabs even while empty. */
   setDeclaredStores(labels: string[]): void {
     this.#declared = [...new Set(labels)];
-    if (!this.#declared.includes(this.#store) && this.#declared.length > 0 && !this.#stores.some((s) => s.name === this.#store)) this.#store = this.#declared[0]!;
+    if (!this.#declared.includes(this.#store) && this.#declared.length > 0 && !this.#stores.some((s) => s.name === this.#store))
+      this.#store = this.#declared[0]!;
     this.#refreshWhenShown();
   }
 
@@ -225,15 +229,24 @@ export class KvExplorer {
     const tabs = names.map((name) => {
       const count = this.#stores.find((s) => s.name === name)?.keys ?? 0;
       const selected = name === this.#store;
-      return h('button', {
-        type: 'button', role: 'tab', className: 'tab', 'aria-selected': String(selected), tabindex: selected ? 0 : -1,
-        onclick: () => {
-          this.#store = name;
-          this.#list.select(null, false);
-          this.#value.empty('Select a key to see its value.');
-          void this.refresh();
+      return h(
+        'button',
+        {
+          type: 'button',
+          role: 'tab',
+          className: 'tab',
+          'aria-selected': String(selected),
+          tabindex: selected ? 0 : -1,
+          onclick: () => {
+            this.#store = name;
+            this.#list.select(null, false);
+            this.#value.empty('Select a key to see its value.');
+            void this.refresh();
+          },
         },
-      }, name, h('span', { className: 'tab-count', 'aria-label': `${count} keys` }, String(count)));
+        name,
+        h('span', { className: 'tab-count', 'aria-label': `${count} keys` }, String(count)),
+      );
     });
     const hadFocus = this.#tabs.contains(document.activeElement);
     this.#tabs.replaceChildren(...tabs);
@@ -242,7 +255,10 @@ export class KvExplorer {
 
   async #showValue(key: string | null): Promise<void> {
     if (this.#value.editing) return;
-    if (key === null) return this.#value.empty(this.#list.items.length ? 'Select a key to see its value.' : 'This store is empty. Add a key, import JSON, or let the app write one.');
+    if (key === null)
+      return this.#value.empty(
+        this.#list.items.length ? 'Select a key to see its value.' : 'This store is empty. Add a key, import JSON, or let the app write one.',
+      );
     const got = await this.#kv({ op: 'get', store: this.#store, key });
     if (got.op === 'get' && this.#list.selected === key) this.#value.show(key, got.value ? new Uint8Array(got.value) : null);
   }

@@ -38,9 +38,11 @@ export class KvSeedForm {
       this.#save();
       this.#label();
     });
-    root.replaceChildren(this.#summary,
+    root.replaceChildren(
+      this.#summary,
       h('p', { className: 'hint' }, 'As spin up --key-value key=value: one pair per line, written to the default store at every Run, before the app serves.'),
-      this.#text);
+      this.#text,
+    );
     this.#label();
   }
 

@@ -55,18 +55,35 @@ export class KvValuePane {
     const json = text === null ? null : prettyJson(text);
     const view: View = this.#view ?? (json !== null ? 'json' : text !== null ? 'text' : 'hex');
     const body =
-      view === 'hex' ? hexDump(bytes) : view === 'json' ? (json ?? '(not valid JSON; showing text)\n' + (text ?? '')) : (text ?? '(binary: not UTF-8 text; see Hex)');
+      view === 'hex'
+        ? hexDump(bytes)
+        : view === 'json'
+          ? (json ?? `(not valid JSON; showing text)\n${text ?? ''}`)
+          : (text ?? '(binary: not UTF-8 text; see Hex)');
     const views = h('div', { className: 'segmented', role: 'group', 'aria-label': 'View as' });
-    for (const [name, label] of [['text', 'Text'], ['json', 'JSON'], ['hex', 'Hex']] as const) {
+    for (const [name, label] of [
+      ['text', 'Text'],
+      ['json', 'JSON'],
+      ['hex', 'Hex'],
+    ] as const) {
       views.append(
-        h('button', { type: 'button', className: 'seg', 'aria-pressed': String(view === name), onclick: () => ((this.#view = name), this.show(key, bytes)) }, label),
+        h(
+          'button',
+          { type: 'button', className: 'seg', 'aria-pressed': String(view === name), onclick: () => ((this.#view = name), this.show(key, bytes)) },
+          label,
+        ),
       );
     }
     this.element.replaceChildren(
       h('div', { className: 'kv-key', title: key }, key),
-      h('div', { className: 'kv-meta' }, h('span', { className: 'muted' }, formatBytes(bytes.byteLength)), views,
+      h(
+        'div',
+        { className: 'kv-meta' },
+        h('span', { className: 'muted' }, formatBytes(bytes.byteLength)),
+        views,
         h('button', { type: 'button', className: 'quiet', onclick: () => this.edit(key, bytes) }, 'Edit'),
-        h('button', { type: 'button', className: 'quiet danger', onclick: () => void this.#actions.remove(key) }, 'Delete')),
+        h('button', { type: 'button', className: 'quiet danger', onclick: () => void this.#actions.remove(key) }, 'Delete'),
+      ),
       h('pre', { className: 'kv-value-text', 'aria-label': 'Value contents', tabindex: 0 }, body),
     );
   }
@@ -76,7 +93,13 @@ export class KvValuePane {
     this.#editing = true;
     const text = bytes ? utf8OrNull(bytes) : '';
     const keyInput = h('input', { 'aria-label': 'Key', value: key ?? '', required: true, spellcheck: 'false', placeholder: 'key' });
-    const format = h('select', { 'aria-label': 'Value format' }, new Option('Text', 'text'), new Option('JSON', 'json'), new Option('Base64 (binary)', 'base64'));
+    const format = h(
+      'select',
+      { 'aria-label': 'Value format' },
+      new Option('Text', 'text'),
+      new Option('JSON', 'json'),
+      new Option('Base64 (binary)', 'base64'),
+    );
     const value = h('textarea', { 'aria-label': 'Value', rows: 6, spellcheck: 'false' });
     if (bytes && text === null) {
       format.value = 'base64';
@@ -86,9 +109,20 @@ export class KvValuePane {
       if (text && prettyJson(text) !== null) format.value = 'json';
     }
     const error = h('p', { className: 'error-text', role: 'alert' });
-    const form = h('form', { className: 'kv-edit', 'aria-label': key === undefined ? 'Add key' : `Edit ${key}` },
-      keyInput, h('div', { className: 'row' }, format), value, error,
-      h('div', { className: 'row' }, h('button', { type: 'submit' }, 'Save'), h('button', { type: 'button', className: 'quiet', onclick: () => this.#cancel() }, 'Cancel')));
+    const form = h(
+      'form',
+      { className: 'kv-edit', 'aria-label': key === undefined ? 'Add key' : `Edit ${key}` },
+      keyInput,
+      h('div', { className: 'row' }, format),
+      value,
+      error,
+      h(
+        'div',
+        { className: 'row' },
+        h('button', { type: 'submit' }, 'Save'),
+        h('button', { type: 'button', className: 'quiet', onclick: () => this.#cancel() }, 'Cancel'),
+      ),
+    );
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       const newKey = keyInput.value;

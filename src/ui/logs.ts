@@ -22,7 +22,11 @@ export function mountLogs(root: HTMLElement, restart: () => Promise<unknown>): (
   list.replaceWith(scroller);
   scroller.append(list);
   stickToBottom(scroller, list);
-  const restartButton = h('button', { type: 'button', className: 'quiet', title: 'Replace the engine Worker with a fresh one and load the app again' }, 'Restart engine');
+  const restartButton = h(
+    'button',
+    { type: 'button', className: 'quiet', title: 'Replace the engine Worker with a fresh one and load the app again' },
+    'Restart engine',
+  );
   restartButton.addEventListener('click', async () => {
     restartButton.disabled = true;
     try {
@@ -31,15 +35,24 @@ export function mountLogs(root: HTMLElement, restart: () => Promise<unknown>): (
       restartButton.disabled = false;
     }
   });
-  root.querySelector('.panel-head')!.append(h('div', { className: 'tools' }, restartButton, h('button', { type: 'button', className: 'quiet', onclick: () => list.replaceChildren() }, 'Clear')));
+  root
+    .querySelector('.panel-head')!
+    .append(
+      h('div', { className: 'tools' }, restartButton, h('button', { type: 'button', className: 'quiet', onclick: () => list.replaceChildren() }, 'Clear')),
+    );
   return (entries) => {
     const items = document.createDocumentFragment();
     for (const entry of 'level' in entries ? [entries] : entries.slice(-MAX_LINES)) {
       const kind = entry.kind ?? (entry.source === 'loader' && entry.level === 'error' ? 'load-error' : undefined);
-      items.append(h('li', { className: `${entry.level}${kind ? ` ${kind}` : ''}` },
-        h('span', { className: 'source' }, `${new Date(entry.time).toLocaleTimeString()} ${entry.source}`),
-        kind === 'load-error' ? h('strong', { className: 'tag' }, 'load error ') : kind === 'restart' ? h('strong', { className: 'tag' }, 'engine ') : null,
-        entry.message));
+      items.append(
+        h(
+          'li',
+          { className: `${entry.level}${kind ? ` ${kind}` : ''}` },
+          h('span', { className: 'source' }, `${new Date(entry.time).toLocaleTimeString()} ${entry.source}`),
+          kind === 'load-error' ? h('strong', { className: 'tag' }, 'load error ') : kind === 'restart' ? h('strong', { className: 'tag' }, 'engine ') : null,
+          entry.message,
+        ),
+      );
     }
     list.append(items);
     while (list.childElementCount > MAX_LINES) list.firstElementChild?.remove();

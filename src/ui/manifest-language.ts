@@ -39,7 +39,12 @@ export function registerSpinManifestHelp(monaco: typeof Monaco): void {
       const header = HEADER.exec(line);
       if (header) {
         const kind = tableKind(header[1]!);
-        const doc = kind === 'component' ? KEYS.root.find((k) => k.key === '[component.NAME]')!.doc : kind === 'build' ? KEYS.component.find((k) => k.key === '[component.NAME.build]')!.doc : KEYS.root.find((k) => k.key === header[1])?.doc;
+        const doc =
+          kind === 'component'
+            ? KEYS.root.find((k) => k.key === '[component.NAME]')!.doc
+            : kind === 'build'
+              ? KEYS.component.find((k) => k.key === '[component.NAME.build]')!.doc
+              : KEYS.root.find((k) => k.key === header[1])?.doc;
         return doc ? { contents: [{ value: `**${header[1]}**` }, { value: doc }] } : null;
       }
       const word = model.getWordAtPosition(position);
@@ -49,7 +54,10 @@ export function registerSpinManifestHelp(monaco: typeof Monaco): void {
       if (!/^\s*$/.test(before) || !/^\s*=/.test(after)) return null;
       const doc = docFor(tableKind(headerAbove(model, position.lineNumber)), word.word);
       return doc
-        ? { range: new monaco.Range(position.lineNumber, word.startColumn, position.lineNumber, word.endColumn), contents: [{ value: `**${word.word}**` }, { value: doc }] }
+        ? {
+            range: new monaco.Range(position.lineNumber, word.startColumn, position.lineNumber, word.endColumn),
+            contents: [{ value: `**${word.word}**` }, { value: doc }],
+          }
         : null;
     },
   });
@@ -63,11 +71,11 @@ export function registerSpinManifestHelp(monaco: typeof Monaco): void {
       const range = new monaco.Range(position.lineNumber, word.startColumn, position.lineNumber, word.endColumn);
       const { CompletionItemKind, CompletionItemInsertTextRule } = monaco.languages;
       // A value: inside `key = [ "…` or `key = "…`.
-      const valueOf = /^\s*([A-Za-z0-9_-]+)\s*=\s*(.*)$/.exec(before);
-      if (valueOf) {
-        const known = VALUES[valueOf[1]!];
+      const valueMatch = /^\s*([A-Za-z0-9_-]+)\s*=\s*(.*)$/.exec(before);
+      if (valueMatch) {
+        const known = VALUES[valueMatch[1]!];
         if (!known) return { suggestions: [] };
-        const quoted = /"[^"]*$/.test(valueOf[2]!);
+        const quoted = /"[^"]*$/.test(valueMatch[2]!);
         return {
           suggestions: known.map((v) => ({
             label: v.value,

@@ -47,7 +47,13 @@ export function layoutEditColumn(mode: PageMode, authored: boolean): void {
   // Embedded, the Source sits beside the Manifest (shown with show=manifest, otherwise parked).
   if (authored) byId('manifest-panel').before(h('section', { className: 'panel source', role: 'region', 'aria-label': 'Source', id: 'source-panel' }));
   if (mode.embed) return;
-  if (authored) makeSplit(byId('column-edit'), { key: 'edit-authored', direction: 'column', weights: [0.42, 0.24, 0.16, 0.18], labels: ['Source', 'Manifest', 'Files', 'Logs'] });
+  if (authored)
+    makeSplit(byId('column-edit'), {
+      key: 'edit-authored',
+      direction: 'column',
+      weights: [0.42, 0.24, 0.16, 0.18],
+      labels: ['Source', 'Manifest', 'Files', 'Logs'],
+    });
   else makeSplit(byId('column-edit'), { key: 'edit', direction: 'column', weights: [0.56, 0.24, 0.2], labels: ['Manifest', 'Files', 'Logs'] });
 }
 

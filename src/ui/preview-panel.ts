@@ -34,19 +34,37 @@ export class PreviewPanel {
     this.#frame = root.querySelector<HTMLIFrameElement>('iframe[name="preview"]')!;
     this.#openLink = root.querySelector<HTMLAnchorElement>('a.open-preview')!;
     this.#entries = [normalizePath(initialPath)];
-    this.#back = h('button', { type: 'button', className: 'quiet icon', 'aria-label': 'Back', title: 'Back', disabled: true, onclick: () => this.#go(-1) }, '←');
-    this.#forward = h('button', { type: 'button', className: 'quiet icon', 'aria-label': 'Forward', title: 'Forward', disabled: true, onclick: () => this.#go(1) }, '→');
+    this.#back = h(
+      'button',
+      { type: 'button', className: 'quiet icon', 'aria-label': 'Back', title: 'Back', disabled: true, onclick: () => this.#go(-1) },
+      '←',
+    );
+    this.#forward = h(
+      'button',
+      { type: 'button', className: 'quiet icon', 'aria-label': 'Forward', title: 'Forward', disabled: true, onclick: () => this.#go(1) },
+      '→',
+    );
     const reload = h('button', { type: 'button', className: 'quiet icon', 'aria-label': 'Reload', title: 'Reload', onclick: () => this.reload() }, '⟳');
     this.#originLabel = h('span', { className: 'origin', 'aria-hidden': 'true' });
     this.#address = h('input', { 'aria-label': 'Address', spellcheck: 'false', value: this.path, placeholder: '/' });
-    const bar = h('form', { className: 'address-bar', 'aria-label': 'Preview navigation' }, this.#back, this.#forward, reload,
-      h('label', { className: 'address' }, this.#originLabel, this.#address));
+    const bar = h(
+      'form',
+      { className: 'address-bar', 'aria-label': 'Preview navigation' },
+      this.#back,
+      this.#forward,
+      reload,
+      h('label', { className: 'address' }, this.#originLabel, this.#address),
+    );
     bar.addEventListener('submit', (event) => {
       event.preventDefault();
       this.navigate(this.#address.value);
     });
     root.querySelector('.panel-head')!.after(bar);
-    this.#placeholder = h('p', { className: 'hint preview-placeholder' }, 'The preview opens the app once it runs. With ?preview=off it waits: press Reload, enter a path, or follow a route link.');
+    this.#placeholder = h(
+      'p',
+      { className: 'hint preview-placeholder' },
+      'The preview opens the app once it runs. With ?preview=off it waits: press Reload, enter a path, or follow a route link.',
+    );
     this.#frame.before(this.#placeholder);
     this.#update();
   }

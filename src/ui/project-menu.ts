@@ -35,7 +35,11 @@ export class ProjectMenu {
 
   update(current: Partial<{ name: string; edited: boolean; canRevert: boolean }>): void {
     this.#current = { ...this.#current, ...current };
-    this.#button.replaceChildren(h('span', { className: 'muted' }, 'Project '), this.#current.name, this.#current.edited ? h('span', { className: 'badge draft', title: 'Edits are saved as a draft' }, 'draft') : '');
+    this.#button.replaceChildren(
+      h('span', { className: 'muted' }, 'Project '),
+      this.#current.name,
+      this.#current.edited ? h('span', { className: 'badge draft', title: 'Edits are saved as a draft' }, 'draft') : '',
+    );
   }
 
   async #open(): Promise<void> {
@@ -55,33 +59,71 @@ export class ProjectMenu {
     const projects = await this.#actions.list();
     const estimate = await navigator.storage?.estimate?.().catch(() => null);
     const rows = projects.map((p) =>
-      h('li', { className: p.id === current.id ? 'current' : '' },
-        h('span', { className: 'name' }, p.name), h('span', { className: 'muted' }, ` ${describeBase(p)} · ${new Date(p.updated).toLocaleString()}`),
-        h('span', { className: 'file-actions' },
-          p.id === current.id ? h('span', { className: 'badge' }, 'open') : h('button', { type: 'button', className: 'quiet small', 'aria-label': `Open project ${p.name}`, onclick: () => this.#actions.open(p) }, 'Open'),
-          armed(h('button', { type: 'button', className: 'quiet small danger', 'aria-label': `Delete project ${p.name}` }, 'Delete'), 'Confirm delete', async () => {
-            await this.#actions.remove(p.id);
-            await this.#render();
-          }))),
+      h(
+        'li',
+        { className: p.id === current.id ? 'current' : '' },
+        h('span', { className: 'name' }, p.name),
+        h('span', { className: 'muted' }, ` ${describeBase(p)} · ${new Date(p.updated).toLocaleString()}`),
+        h(
+          'span',
+          { className: 'file-actions' },
+          p.id === current.id
+            ? h('span', { className: 'badge' }, 'open')
+            : h('button', { type: 'button', className: 'quiet small', 'aria-label': `Open project ${p.name}`, onclick: () => this.#actions.open(p) }, 'Open'),
+          armed(
+            h('button', { type: 'button', className: 'quiet small danger', 'aria-label': `Delete project ${p.name}` }, 'Delete'),
+            'Confirm delete',
+            async () => {
+              await this.#actions.remove(p.id);
+              await this.#render();
+            },
+          ),
+        ),
+      ),
     );
     this.#dialog.replaceChildren(
-      h('div', { className: 'sheet-head' }, h('h2', {}, 'Projects'), h('button', { type: 'button', className: 'quiet', onclick: () => this.#dialog.close() }, 'Close')),
-      h('section', { 'aria-label': 'This project' }, rename,
-        h('div', { className: 'row' },
+      h(
+        'div',
+        { className: 'sheet-head' },
+        h('h2', {}, 'Projects'),
+        h('button', { type: 'button', className: 'quiet', onclick: () => this.#dialog.close() }, 'Close'),
+      ),
+      h(
+        'section',
+        { 'aria-label': 'This project' },
+        rename,
+        h(
+          'div',
+          { className: 'row' },
           h('button', { type: 'button', className: 'quiet', onclick: () => void this.#actions.duplicate() }, 'Save as new project'),
-          current.canRevert ? armed(h('button', { type: 'button', className: 'quiet' }, 'Revert to original'), 'Confirm revert', async () => {
-            await this.#actions.revert();
-            this.#dialog.close();
-          }) : null,
+          current.canRevert
+            ? armed(h('button', { type: 'button', className: 'quiet' }, 'Revert to original'), 'Confirm revert', async () => {
+                await this.#actions.revert();
+                this.#dialog.close();
+              })
+            : null,
           armed(h('button', { type: 'button', className: 'quiet danger' }, 'Reset key-value data'), 'Confirm reset', async () => {
             await this.#actions.resetKv();
             this.#dialog.close();
-          })),
-        h('p', { className: 'hint' }, 'Edits are saved automatically as a draft in this browser. Resetting key-value data empties every store, as a fresh spin up would start.')),
+          }),
+        ),
+        h(
+          'p',
+          { className: 'hint' },
+          'Edits are saved automatically as a draft in this browser. Resetting key-value data empties every store, as a fresh spin up would start.',
+        ),
+      ),
       h('h3', {}, `Saved projects (${projects.length})`),
-      projects.length ? h('ul', { className: 'project-list', 'aria-label': 'Saved projects' }, ...rows) : h('p', { className: 'hint' }, 'No saved projects yet: edit an app, or save it as a new project.'),
-      h('p', { className: 'hint storage', 'aria-label': 'Storage use' },
-        estimate ? `Storage: ${formatBytes(estimate.usage ?? 0)} used of ${formatBytes(estimate.quota ?? 0)} available to the playground page. Each project's key-value data is kept by its preview origin.` : 'Storage use is not available in this browser.'),
+      projects.length
+        ? h('ul', { className: 'project-list', 'aria-label': 'Saved projects' }, ...rows)
+        : h('p', { className: 'hint' }, 'No saved projects yet: edit an app, or save it as a new project.'),
+      h(
+        'p',
+        { className: 'hint storage', 'aria-label': 'Storage use' },
+        estimate
+          ? `Storage: ${formatBytes(estimate.usage ?? 0)} used of ${formatBytes(estimate.quota ?? 0)} available to the playground page. Each project's key-value data is kept by its preview origin.`
+          : 'Storage use is not available in this browser.',
+      ),
     );
   }
 }

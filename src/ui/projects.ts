@@ -82,7 +82,9 @@ export class ProjectStore {
 /** A fresh id for a named project: a DNS label, so it can name the preview origin. */
 export function newProjectId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(5));
-  return `p-${Array.from(bytes, (b) => b.toString(36).padStart(2, '0')).join('').slice(0, 8)}`;
+  return `p-${Array.from(bytes, (b) => b.toString(36).padStart(2, '0'))
+    .join('')
+    .slice(0, 8)}`;
 }
 
 /** The playground URL that opens a project. */

@@ -51,12 +51,23 @@ export class RequestHistory {
     this.#summary.textContent = `History (${this.#entries.length})`;
     this.#list.replaceChildren(
       ...this.#entries.map((entry) =>
-        h('li', {},
-          h('button', { type: 'button', className: 'history-item', title: 'Load into the form', onclick: () => this.#load(entry) },
-            h('span', { className: 'method' }, entry.method), ` ${entry.path}`,
-            h('span', { className: 'muted' }, ` → ${entry.status ?? '…'}${entry.totalMs !== undefined ? ` · ${formatMs(entry.totalMs)}` : ''} · ${new Date(entry.time).toLocaleTimeString()}`)),
+        h(
+          'li',
+          {},
+          h(
+            'button',
+            { type: 'button', className: 'history-item', title: 'Load into the form', onclick: () => this.#load(entry) },
+            h('span', { className: 'method' }, entry.method),
+            ` ${entry.path}`,
+            h(
+              'span',
+              { className: 'muted' },
+              ` → ${entry.status ?? '…'}${entry.totalMs !== undefined ? ` · ${formatMs(entry.totalMs)}` : ''} · ${new Date(entry.time).toLocaleTimeString()}`,
+            ),
+          ),
           // Named "Replay" only: a name holding the path would also match a search for the "Path" field.
-          h('button', { type: 'button', className: 'quiet', title: `Send ${entry.method} ${entry.path} again`, onclick: () => this.#replay(entry) }, 'Replay')),
+          h('button', { type: 'button', className: 'quiet', title: `Send ${entry.method} ${entry.path} again`, onclick: () => this.#replay(entry) }, 'Replay'),
+        ),
       ),
     );
     this.#root.classList.toggle('empty', this.#entries.length === 0);

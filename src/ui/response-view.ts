@@ -20,10 +20,30 @@ export interface ResponseElements {
 }
 
 const REASONS: Record<number, string> = {
-  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 301: 'Moved Permanently', 302: 'Found', 303: 'See Other',
-  304: 'Not Modified', 307: 'Temporary Redirect', 308: 'Permanent Redirect', 400: 'Bad Request', 401: 'Unauthorized',
-  403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 413: 'Content Too Large', 422: 'Unprocessable Content',
-  429: 'Too Many Requests', 500: 'Internal Server Error', 501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+  200: 'OK',
+  201: 'Created',
+  202: 'Accepted',
+  204: 'No Content',
+  301: 'Moved Permanently',
+  302: 'Found',
+  303: 'See Other',
+  304: 'Not Modified',
+  307: 'Temporary Redirect',
+  308: 'Permanent Redirect',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 };
 
 export class ResponseView {
@@ -74,16 +94,31 @@ export class ResponseView {
     this.#out.body.textContent = body;
     this.#out.body.dataset.view = view;
     const buttons = (['pretty', 'text', 'hex'] as const).map((name) =>
-      h('button', { type: 'button', className: 'seg', 'aria-pressed': String(view === name), disabled: text === null && name !== 'hex', onclick: () => ((this.#view = name), this.#render()) },
-        name === 'pretty' ? 'Pretty' : name === 'text' ? 'Text' : 'Hex'),
+      h(
+        'button',
+        {
+          type: 'button',
+          className: 'seg',
+          'aria-pressed': String(view === name),
+          disabled: text === null && name !== 'hex',
+          onclick: () => ((this.#view = name), this.#render()),
+        },
+        name === 'pretty' ? 'Pretty' : name === 'text' ? 'Text' : 'Hex',
+      ),
     );
     const html = /text\/html|application\/xhtml/.test(type) && method === 'GET';
     this.#out.views.replaceChildren(
       h('div', { className: 'segmented', role: 'group', 'aria-label': 'Show body as' }, ...buttons),
       ...(html ? [h('button', { type: 'button', className: 'quiet', onclick: () => this.#openInPreview(path) }, 'Show in Preview')] : []),
-      h('span', { className: 'muted' }, total > bytes.byteLength
-        ? `${total.toLocaleString('en')} bytes: showing the first ${formatCap(bytes.byteLength)}, the rest was counted, not kept`
-        : bytes.byteLength ? formatBytes(bytes.byteLength) : 'empty body'),
+      h(
+        'span',
+        { className: 'muted' },
+        total > bytes.byteLength
+          ? `${total.toLocaleString('en')} bytes: showing the first ${formatCap(bytes.byteLength)}, the rest was counted, not kept`
+          : bytes.byteLength
+            ? formatBytes(bytes.byteLength)
+            : 'empty body',
+      ),
     );
   }
 }
@@ -98,7 +133,8 @@ const PHASES = [
 function timingSplit(timing: RequestTiming): HTMLElement[] {
   const total = Math.max(timing.totalMs, 0.001);
   const bar = h('div', { className: 'timing-bar', 'aria-hidden': 'true' });
-  for (const [key, name] of PHASES) bar.append(h('span', { className: `phase ${key}`, style: `width:${(timing[key] / total) * 100}%`, title: `${name}: ${formatMs(timing[key])}` }));
+  for (const [key, name] of PHASES)
+    bar.append(h('span', { className: `phase ${key}`, style: `width:${(timing[key] / total) * 100}%`, title: `${name}: ${formatMs(timing[key])}` }));
   const legend = h('dl', { className: 'timing-legend', 'aria-label': 'Timing' });
   for (const [key, name] of PHASES) legend.append(h('div', {}, h('dt', { className: `swatch ${key}` }, name), h('dd', {}, formatMs(timing[key]))));
   legend.append(h('div', {}, h('dt', {}, 'Total'), h('dd', {}, formatMs(timing.totalMs))));

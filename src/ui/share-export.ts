@@ -48,7 +48,11 @@ export function wireShareAndExport(deps: ShareDeps): void {
     const authored = await deps.authored();
     if (authored) for (const [path, bytes] of Object.entries(authored)) setOwn(bundle.files, path, bytes.slice().buffer as ArrayBuffer);
     const selectedFile = deps.selectedFile();
-    const zip = encodeBundleFile(bundle, kv, { SQL: await loadSqlJs(), sqlite: await deps.sqlite(), state: { request: deps.request(), variables: deps.variables(), ...(selectedFile !== undefined ? { selectedFile } : {}) } });
+    const zip = encodeBundleFile(bundle, kv, {
+      SQL: await loadSqlJs(),
+      sqlite: await deps.sqlite(),
+      state: { request: deps.request(), variables: deps.variables(), ...(selectedFile !== undefined ? { selectedFile } : {}) },
+    });
     downloadBytes(exportFileName(deps.editor()).replace(/\.zip$/, '-bundle.zip'), zip, 'application/zip');
   };
   const share = async (withKv = true) => {
@@ -77,20 +81,36 @@ export function wireShareAndExport(deps: ShareDeps): void {
       const field = h('input', { className: 'share-url', readOnly: true, value: url, 'aria-label': 'Share link', spellcheck: 'false' });
       field.addEventListener('focus', () => field.select());
       body.push(
-        h('p', {}, copied ? 'The link is copied to the clipboard. It holds the app, its edits, the key-value data and the request; it opens as a new project.' : 'Copy the link below. It holds the app, its edits, the key-value data and the request; it opens as a new project.'),
+        h(
+          'p',
+          {},
+          copied
+            ? 'The link is copied to the clipboard. It holds the app, its edits, the key-value data and the request; it opens as a new project.'
+            : 'Copy the link below. It holds the app, its edits, the key-value data and the request; it opens as a new project.',
+        ),
         field,
         h('p', { className: 'muted share-length' }, `${length.toLocaleString('en-US')} characters`),
       );
       if (warning) body.push(h('p', { className: 'warn-text', role: 'alert' }, warning));
-      if (result.notes.length) body.push(h('ul', { className: 'share-notes', 'aria-label': 'Left out of the link' }, ...result.notes.map((n) => h('li', {}, n))));
-      body.push(h('p', { className: 'muted' }, 'Or share one file that also runs with spin up: ',
-        h('button', { type: 'button', className: 'quiet', onclick: () => void bundleFile(kv) }, 'Download bundle file')));
+      if (result.notes.length)
+        body.push(h('ul', { className: 'share-notes', 'aria-label': 'Left out of the link' }, ...result.notes.map((n) => h('li', {}, n))));
+      body.push(
+        h(
+          'p',
+          { className: 'muted' },
+          'Or share one file that also runs with spin up: ',
+          h('button', { type: 'button', className: 'quiet', onclick: () => void bundleFile(kv) }, 'Download bundle file'),
+        ),
+      );
     } else {
       body.push(h('p', { className: 'error-text', role: 'alert' }, result.error));
-      if (result.reason === 'kv-too-large') body.push(h('button', { type: 'button', className: 'quiet', onclick: () => void share(false) }, 'Share without the key-value data'));
+      if (result.reason === 'kv-too-large')
+        body.push(h('button', { type: 'button', className: 'quiet', onclick: () => void share(false) }, 'Share without the key-value data'));
       if (result.reason === 'local-files' || result.reason === 'kv-too-large' || result.reason === 'too-large') {
-        body.push(h('p', {}, 'A bundle file holds the whole app, its data and the request; Add files (Import) restores it, and spin up runs it.'),
-          h('button', { type: 'button', onclick: () => void bundleFile(kv) }, 'Download bundle file'));
+        body.push(
+          h('p', {}, 'A bundle file holds the whole app, its data and the request; Add files (Import) restores it, and spin up runs it.'),
+          h('button', { type: 'button', onclick: () => void bundleFile(kv) }, 'Download bundle file'),
+        );
       }
     }
     dialog.replaceChildren(h('div', { className: 'sheet-head' }, h('h2', {}, 'Share'), close), ...body);
@@ -105,7 +125,15 @@ export function wireShareAndExport(deps: ShareDeps): void {
       const manifestText = deps.editor();
       const bundle = deps.session.bundle(manifestText);
       const authored = await deps.authored();
-      const result = buildAppZip({ manifestText, files: { ...bundle.files, ...(authored ?? {}) }, kv: await deps.kv(), sqlite: await deps.sqlite(), variables: deps.variables(), keyValueSeeds: deps.keyValueSeeds(), SQL: await loadSqlJs() });
+      const result = buildAppZip({
+        manifestText,
+        files: { ...bundle.files, ...(authored ?? {}) },
+        kv: await deps.kv(),
+        sqlite: await deps.sqlite(),
+        variables: deps.variables(),
+        keyValueSeeds: deps.keyValueSeeds(),
+        SQL: await loadSqlJs(),
+      });
       const name = exportFileName(manifestText);
       downloadBytes(name, result.zip, 'application/zip');
       const summary = `Exported ${name}: unzip it and run \`${result.command}\`.`;

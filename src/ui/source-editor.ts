@@ -49,7 +49,15 @@ export class SourceEditor extends CodeEditor<SourceError> {
     (self as unknown as { MonacoEnvironment: unknown }).MonacoEnvironment = {
       getWorker: (_id: string, label: string) => (label === 'typescript' || label === 'javascript' ? new TsWorker() : new EditorWorker()),
     };
-    const options = { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.NodeJs, allowJs: true, checkJs: false, allowNonTsExtensions: true, lib: ['es2020', 'dom'] };
+    const options = {
+      target: ts.ScriptTarget.ES2020,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeJs,
+      allowJs: true,
+      checkJs: false,
+      allowNonTsExtensions: true,
+      lib: ['es2020', 'dom'],
+    };
     for (const defaults of [ts.typescriptDefaults, ts.javascriptDefaults]) {
       defaults.setCompilerOptions(options);
       defaults.addExtraLib(this.#hostTypes, 'file:///spin-host.d.ts');

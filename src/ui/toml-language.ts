@@ -9,9 +9,15 @@ export function registerToml(monaco: typeof Monaco): void {
   monaco.languages.register({ id: 'toml', extensions: ['.toml'] });
   monaco.languages.setLanguageConfiguration('toml', {
     comments: { lineComment: '#' },
-    brackets: [['[', ']'], ['{', '}']],
+    brackets: [
+      ['[', ']'],
+      ['{', '}'],
+    ],
     autoClosingPairs: [
-      { open: '[', close: ']' }, { open: '{', close: '}' }, { open: '"', close: '"' }, { open: "'", close: "'" },
+      { open: '[', close: ']' },
+      { open: '{', close: '}' },
+      { open: '"', close: '"' },
+      { open: "'", close: "'" },
     ],
   });
   monaco.languages.setMonarchTokensProvider('toml', {

@@ -25,7 +25,9 @@ export class TracePanel {
     this.#rows = h('div', { className: 'trace-rows' });
     this.#list = h('div', { className: 'trace-list', role: 'listbox', 'aria-label': 'Requests', tabindex: 0 }, this.#rows);
     this.#detail = h('div', { className: 'trace-detail', 'aria-label': 'Trace details', role: 'group' });
-    this.#detail.append(h('p', { className: 'hint' }, 'Send a request (or use the preview) to see how Spin routes it and every host call the component makes.'));
+    this.#detail.append(
+      h('p', { className: 'hint' }, 'Send a request (or use the preview) to see how Spin routes it and every host call the component makes.'),
+    );
     this.#list.addEventListener('keydown', (event) => this.#onKey(event));
     stickToBottom(this.#list, this.#rows, () => this.#follow.checked);
     root.append(this.#list, this.#detail);
@@ -76,7 +78,13 @@ export class TracePanel {
     const failed = trace.calls.some((c) => !c.outcome.startsWith('ok'));
     const row = h(
       'div',
-      { className: `trace-row${failed ? ' has-error' : ''}`, role: 'option', 'aria-selected': 'false', 'data-id': trace.id, onclick: () => this.#select(trace.id, true) },
+      {
+        className: `trace-row${failed ? ' has-error' : ''}`,
+        role: 'option',
+        'aria-selected': 'false',
+        'data-id': trace.id,
+        onclick: () => this.#select(trace.id, true),
+      },
       h('span', { className: `badge ${trace.source}` }, trace.source === 'console' ? 'console' : 'preview'),
       h('span', { className: 'method' }, trace.method),
       h('span', { className: 'path' }, trace.pathWithQuery),
@@ -111,7 +119,12 @@ export class TracePanel {
 }
 
 function detail(trace: RequestTrace): Node[] {
-  const heading = h('div', { className: 'trace-title' }, `${trace.method} ${trace.pathWithQuery} → ${trace.status ?? '…'}`, h('span', { className: 'muted' }, ` · from the ${trace.source} · ${new Date(trace.startedAt).toLocaleTimeString()}`));
+  const heading = h(
+    'div',
+    { className: 'trace-title' },
+    `${trace.method} ${trace.pathWithQuery} → ${trace.status ?? '…'}`,
+    h('span', { className: 'muted' }, ` · from the ${trace.source} · ${new Date(trace.startedAt).toLocaleTimeString()}`),
+  );
   return [heading, routeLine(trace), timingLine(trace), calls(trace)];
 }
 
@@ -129,7 +142,12 @@ function routeLine(trace: RequestTrace): HTMLElement {
       line.append('Route ', h('code', {}, trace.route ?? ''), ' matched → static_response of trigger ', h('code', {}, trace.handledBy ?? ''));
       break;
     case 'reserved':
-      line.append('Reserved Spin path ', h('code', {}, '/.well-known/spin/…'), trace.handledBy ? ` (${trace.handledBy})` : ' (404)', ': answered by the runtime, not the app');
+      line.append(
+        'Reserved Spin path ',
+        h('code', {}, '/.well-known/spin/…'),
+        trace.handledBy ? ` (${trace.handledBy})` : ' (404)',
+        ': answered by the runtime, not the app',
+      );
       break;
     case 'no-route':
       line.append('No route matched: Spin answers 404 with an empty body');
@@ -153,7 +171,10 @@ function timingLine(trace: RequestTrace): HTMLElement {
   if (!timing) return h('div', { className: 'trace-timing muted' }, 'Running…');
   const bar = h('div', { className: 'timing-bar', 'aria-hidden': 'true' });
   const total = Math.max(timing.totalMs, 0.001);
-  for (const [key, name] of PHASES) bar.append(h('span', { className: `phase ${key}`, style: `width:${Math.max((timing[key] / total) * 100, 0)}%`, title: `${name}: ${formatMs(timing[key])}` }));
+  for (const [key, name] of PHASES)
+    bar.append(
+      h('span', { className: `phase ${key}`, style: `width:${Math.max((timing[key] / total) * 100, 0)}%`, title: `${name}: ${formatMs(timing[key])}` }),
+    );
   const text = PHASES.map(([key, name]) => `${name} ${formatMs(timing[key])}`).join(' · ');
   return h('div', { className: 'trace-timing' }, bar, h('span', {}, `${text} · total ${formatMs(timing.totalMs)}${trace.streaming ? ' (body streamed)' : ''}`));
 }
@@ -163,7 +184,8 @@ const at = (ms: number) => (ms < 0.1 ? '<0.1 ms' : `+${formatMs(ms)}`);
 
 function calls(trace: RequestTrace): HTMLElement {
   if (trace.calls.length === 0) {
-    const why = trace.kind === 'component' ? 'No host calls: the component answered without key-value, variables, SQLite or outbound HTTP.' : 'No component ran.';
+    const why =
+      trace.kind === 'component' ? 'No host calls: the component answered without key-value, variables, SQLite or outbound HTTP.' : 'No component ran.';
     return h('p', { className: 'hint' }, why);
   }
   const multi = new Set(trace.calls.map((c) => c.component)).size > 1;
@@ -176,10 +198,13 @@ function calls(trace: RequestTrace): HTMLElement {
         'li',
         { className: `call ${kind}` },
         h('span', { className: 'at' }, c.startMs === undefined ? at(c.atMs) : `${at(c.startMs)} → ${at(c.atMs)}`),
-        h('span', { className: 'body' },
+        h(
+          'span',
+          { className: 'body' },
           multi && c.component ? h('span', { className: 'who' }, `${c.component} `) : null,
           h('code', { className: 'what' }, c.call),
-          c.outcome ? h('code', { className: 'outcome' }, ` → ${c.outcome}`) : null),
+          c.outcome ? h('code', { className: 'outcome' }, ` → ${c.outcome}`) : null,
+        ),
       );
     }),
   );

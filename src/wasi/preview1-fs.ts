@@ -85,11 +85,7 @@ export function createReadOnlyTree(files: ReadonlyMap<string, Uint8Array>) {
     list(dir: DirNode, path: readonly string[]): Array<{ name: string; node: FsNode }> {
       const parent = walk(path.slice(0, -1));
       const children = [...dir.children].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      return [
-        { name: '.', node: dir },
-        { name: '..', node: typeof parent === 'number' ? dir : parent },
-        ...children.map(([name, node]) => ({ name, node })),
-      ];
+      return [{ name: '.', node: dir }, { name: '..', node: typeof parent === 'number' ? dir : parent }, ...children.map(([name, node]) => ({ name, node }))];
     },
   };
 }

@@ -7,14 +7,32 @@
  * pre-initialiser makes them trap, naming themselves. A leaf (docs/architecture.md §4).
  */
 import {
-  createReadOnlyTree, cStrings, encodeDirents, encodeFilestat, FILETYPE_CHARACTER_DEVICE, FILETYPE_DIRECTORY,
-  FILETYPE_REGULAR_FILE, type DirNode, type FileNode, type FsNode,
+  createReadOnlyTree,
+  cStrings,
+  encodeDirents,
+  encodeFilestat,
+  FILETYPE_CHARACTER_DEVICE,
+  FILETYPE_DIRECTORY,
+  FILETYPE_REGULAR_FILE,
+  type DirNode,
+  type FileNode,
+  type FsNode,
 } from './preview1-fs';
 
 /** WASI preview1 errno values (`wasi_snapshot_preview1.witx`). */
 export const Errno = {
-  SUCCESS: 0, ACCES: 2, BADF: 8, FAULT: 21, INVAL: 28, ISDIR: 31, NOENT: 44, NOSYS: 52, NOTDIR: 54,
-  ROFS: 69, SPIPE: 70, NOTCAPABLE: 76,
+  SUCCESS: 0,
+  ACCES: 2,
+  BADF: 8,
+  FAULT: 21,
+  INVAL: 28,
+  ISDIR: 31,
+  NOENT: 44,
+  NOSYS: 52,
+  NOTDIR: 54,
+  ROFS: 69,
+  SPIPE: 70,
+  NOTCAPABLE: 76,
 } as const;
 
 const OFLAGS_WRITE = 0x1 | 0x4 | 0x8; // creat, excl, trunc
@@ -99,8 +117,7 @@ export function createWasiPreview1(options: WasiPreview1Options): WasiPreview1 {
     return Array.from({ length: count }, (_, i) => [dv.getUint32(ptr + i * 8, true), dv.getUint32(ptr + i * 8 + 4, true)]);
   };
   const writeFilestat = (ptr: number, node: FsNode | null, filetype: number) => bytes().set(encodeFilestat(node, filetype), ptr);
-  const filetypeOf = (fd: Fd) =>
-    fd.kind === 'stdio' ? FILETYPE_CHARACTER_DEVICE : fd.kind === 'dir' ? FILETYPE_DIRECTORY : FILETYPE_REGULAR_FILE;
+  const filetypeOf = (fd: Fd) => (fd.kind === 'stdio' ? FILETYPE_CHARACTER_DEVICE : fd.kind === 'dir' ? FILETYPE_DIRECTORY : FILETYPE_REGULAR_FILE);
   const preopenName = (fd: number) => {
     const entry = fds.get(fd);
     return entry?.kind === 'dir' && entry.preopen !== undefined ? new TextEncoder().encode(entry.preopen) : undefined;
@@ -121,7 +138,11 @@ export function createWasiPreview1(options: WasiPreview1Options): WasiPreview1 {
   };
   const putSizes = (list: Uint8Array[], countPtr: number, sizePtr: number) => {
     view().setUint32(countPtr, list.length, true);
-    view().setUint32(sizePtr, list.reduce((sum, item) => sum + item.byteLength, 0), true);
+    view().setUint32(
+      sizePtr,
+      list.reduce((sum, item) => sum + item.byteLength, 0),
+      true,
+    );
     return Errno.SUCCESS;
   };
   /** Copies from `source` at `from` into the iovecs; stops at the end of `source`. */
@@ -243,17 +264,24 @@ export function createWasiPreview1(options: WasiPreview1Options): WasiPreview1 {
       writeFilestat(resultPtr, found.node, found.node.kind === 'dir' ? FILETYPE_DIRECTORY : FILETYPE_REGULAR_FILE);
       return Errno.SUCCESS;
     },
-    path_open(fd: number, _dirflags: number, pathPtr: number, pathLen: number, oflags: number,
-      rightsBase: bigint, _rightsInheriting: bigint, fdflags: number, resultPtr: number) {
+    path_open(
+      fd: number,
+      _dirflags: number,
+      pathPtr: number,
+      pathLen: number,
+      oflags: number,
+      rightsBase: bigint,
+      _rightsInheriting: bigint,
+      fdflags: number,
+      resultPtr: number,
+    ) {
       const dir = dirFd(fd);
       if (typeof dir === 'number') return dir;
       if (oflags & OFLAGS_WRITE || rightsBase & RIGHT_FD_WRITE || fdflags & FDFLAGS_APPEND) return Errno.ROFS;
       const found = tree.resolve(dir.path, readString(pathPtr, pathLen));
       if (typeof found === 'number') return found;
       if (oflags & 0x2 && found.node.kind !== 'dir') return Errno.NOTDIR;
-      const opened: Fd = found.node.kind === 'dir'
-        ? { kind: 'dir', node: found.node, path: found.path }
-        : { kind: 'file', node: found.node, offset: 0 };
+      const opened: Fd = found.node.kind === 'dir' ? { kind: 'dir', node: found.node, path: found.path } : { kind: 'file', node: found.node, offset: 0 };
       const newFd = nextFd++;
       fds.set(newFd, opened);
       view().setUint32(resultPtr, newFd, true);
@@ -308,12 +336,15 @@ export function createWasiPreview1(options: WasiPreview1Options): WasiPreview1 {
     if (!unsupported.includes(name)) unsupported.push(name);
     return Errno.NOSYS;
   };
-  const wasi = options.otherFunctions === 'absent' ? guarded : new Proxy(guarded, {
-    get(target, name) {
-      if (typeof name !== 'string') return undefined;
-      return (target[name] ??= enosys(name));
-    },
-  });
+  const wasi =
+    options.otherFunctions === 'absent'
+      ? guarded
+      : new Proxy(guarded, {
+          get(target, name) {
+            if (typeof name !== 'string') return undefined;
+            return (target[name] ??= enosys(name));
+          },
+        });
 
   return {
     imports: { wasi_snapshot_preview1: wasi },

@@ -154,8 +154,11 @@ export function readMemories(section: Section | undefined): MemoryType[] {
 export function encodeMemories(memories: readonly MemoryType[]): Uint8Array {
   const parts: Array<number[]> = [uleb(memories.length)];
   for (const m of memories) {
-    const flags = (m.max !== undefined ? LIMITS_HAS_MAX : 0) | (m.shared ? LIMITS_SHARED : 0) | (m.memory64 ? LIMITS_MEMORY64 : 0)
-      | (m.pageSizeLog2 !== undefined ? LIMITS_PAGE_SIZE : 0);
+    const flags =
+      (m.max !== undefined ? LIMITS_HAS_MAX : 0) |
+      (m.shared ? LIMITS_SHARED : 0) |
+      (m.memory64 ? LIMITS_MEMORY64 : 0) |
+      (m.pageSizeLog2 !== undefined ? LIMITS_PAGE_SIZE : 0);
     const limit = (n: number) => uleb(m.memory64 ? BigInt(n) : n);
     const part = [flags, ...limit(m.min)];
     if (m.max !== undefined) part.push(...limit(m.max));

@@ -64,11 +64,18 @@ test('New JS app: type a KV handler, Run, and the preview answers with its strin
   await waitForStatus(page, 'Running');
   const sourceRegion = page.getByRole('region', { name: 'Source' });
   await sourceRegion.locator('.monaco-editor').waitFor({ timeout: 60_000 });
-  await page.getByRole('region', { name: 'Logs' }).getByText(/firstResponse_ms=\d+/).first().waitFor({ timeout: 60_000 });
+  await page
+    .getByRole('region', { name: 'Logs' })
+    .getByText(/firstResponse_ms=\d+/)
+    .first()
+    .waitFor({ timeout: 60_000 });
   const cold = await page.evaluate(() => (window as unknown as { spinPlayground: { authoring: unknown } }).spinPlayground.authoring);
   console.log(`authoring-ui first run on open: ${JSON.stringify(cold)}`);
   // spin.toml's component source is the built core, shown as a component in Files.
-  await page.getByRole('region', { name: 'Files' }).getByText(/dist\/app\.wasm .* component/).waitFor();
+  await page
+    .getByRole('region', { name: 'Files' })
+    .getByText(/dist\/app\.wasm .* component/)
+    .waitFor();
 
   const marker = `authored-${Date.now().toString(36)}`;
   await typeSource(page, handler(marker));
@@ -84,8 +91,14 @@ test('New JS app: type a KV handler, Run, and the preview answers with its strin
 
   // The timings are in the Logs for the bench.
   const logs = page.getByRole('region', { name: 'Logs' });
-  await logs.getByText(/built in the page in \d+ ms/).last().waitFor();
-  await logs.getByText(/firstResponse_ms=\d+/).last().waitFor();
+  await logs
+    .getByText(/built in the page in \d+ ms/)
+    .last()
+    .waitFor();
+  await logs
+    .getByText(/firstResponse_ms=\d+/)
+    .last()
+    .waitFor();
   const timings = await page.evaluate(() => (window as unknown as { spinPlayground: { authoring: unknown } }).spinPlayground.authoring);
   console.log(`authoring-ui timings: ${JSON.stringify(timings)}`);
   await screenshot(page, 'authoring-new-js-app');
@@ -105,7 +118,10 @@ test('New JS app: type a KV handler, Run, and the preview answers with its strin
   const download = await downloadPromise;
   const bytes = new Uint8Array(readFileSync(await download.path()));
   const world = readComponentWorld(bytes);
-  assert.ok(world.exports.some((e) => e.startsWith('wasi:http/incoming-handler@0.2')), world.exports.join(', '));
+  assert.ok(
+    world.exports.some((e) => e.startsWith('wasi:http/incoming-handler@0.2')),
+    world.exports.join(', '),
+  );
   assert.ok(world.imports.includes('fermyon:spin/key-value@2.0.0'));
 
   // Share: the link carries the source as the editor holds it (format v2), not the built core; a
@@ -140,7 +156,11 @@ test('New JS app: type a KV handler, Run, and the preview answers with its strin
   await reader.goto(link.replace('/#', '/?preview=off#'));
   await waitForStatus(reader, 'Running');
   assert.match(reader.url(), /\?project=p-/);
-  await reader.getByRole('region', { name: 'Logs' }).getByText(/built in the page in \d+ ms/).first().waitFor({ timeout: 60_000 });
+  await reader
+    .getByRole('region', { name: 'Logs' })
+    .getByText(/built in the page in \d+ ms/)
+    .first()
+    .waitFor({ timeout: 60_000 });
   const answer = await sendFromConsole(reader, 'GET', '/');
   assert.match(answer.body, new RegExp(`${marker} runs=${sharedRuns + 1}$`));
   assert.ok((await reader.getByRole('region', { name: 'Source' }).textContent())?.includes(marker), 'the Source editor holds the shared source');
@@ -164,8 +184,14 @@ test('New JS app: the first trace a newcomer sees has no error, since the starte
   await first.click();
   assert.equal(await first.evaluate((row) => row.classList.contains('has-error')), false, 'the first request is not marked as failed');
   const calls = await trace.getByRole('list', { name: 'Host calls' }).getByRole('listitem').allTextContents();
-  assert.ok(calls.some((c) => /variables\.get\("greeting"\) → ok\("Hello"\)/.test(c)), calls.join('\n'));
-  assert.ok(calls.every((c) => !/→ (err|trap)/.test(c)), calls.join('\n'));
+  assert.ok(
+    calls.some((c) => /variables\.get\("greeting"\) → ok\("Hello"\)/.test(c)),
+    calls.join('\n'),
+  );
+  assert.ok(
+    calls.every((c) => !/→ (err|trap)/.test(c)),
+    calls.join('\n'),
+  );
   const preview = await previewFrame(page);
   assert.match((await preview.locator('body').textContent()) ?? '', /^Hello from Spin! GET \/, visit \d+/);
   await context.close();

@@ -22,7 +22,7 @@ after(async () => {
 });
 
 describe('cookies', () => {
-  test('an app\'s Set-Cookie is sent back on later requests, through the preview and the console', async () => {
+  test("an app's Set-Cookie is sent back on later requests, through the preview and the console", async () => {
     const context = await newContext(browser);
     const page = await openPlayground(context, `?app=${encodeURIComponent(`${server.url}/cookies/spin.toml`)}&preview=off`);
     assert.equal((await sendFromConsole(page, 'GET', '/whoami')).body, 'anonymous');
@@ -30,7 +30,9 @@ describe('cookies', () => {
     assert.match(login.headers, /^set-cookie: session=abc123; Path=\/; HttpOnly$/m);
     assert.equal((await sendFromConsole(page, 'GET', '/whoami')).body, 'session=abc123');
     // The preview's own fetches go through the service worker and see the same jar.
-    await page.locator('iframe[name="preview"]').evaluate((frame: HTMLIFrameElement, url) => (frame.src = url), new URL('/whoami', (await page.locator('#routes a').first().getAttribute('href'))!).href);
+    await page
+      .locator('iframe[name="preview"]')
+      .evaluate((frame: HTMLIFrameElement, url) => (frame.src = url), new URL('/whoami', (await page.locator('#routes a').first().getAttribute('href'))!).href);
     const preview = await previewFrame(page);
     assert.equal(await preview.evaluate(() => document.body.textContent), 'session=abc123');
     await sendFromConsole(page, 'GET', '/logout');
@@ -56,7 +58,10 @@ describe('streaming', () => {
     });
     assert.equal(arrivals.map((c) => c.text).join(''), 'data: 1\n\ndata: 2\n\ndata: 3\n\ndata: 4\n\ndata: 5\n\n');
     assert.ok(arrivals.length >= 3, `several chunks, not one buffered body (${arrivals.length})`);
-    assert.ok(arrivals.at(-1)!.at - arrivals[0]!.at >= 250, `the first event arrives well before the last (${arrivals.map((c) => c.at.toFixed(0)).join(', ')} ms)`);
+    assert.ok(
+      arrivals.at(-1)!.at - arrivals[0]!.at >= 250,
+      `the first event arrives well before the last (${arrivals.map((c) => c.at.toFixed(0)).join(', ')} ms)`,
+    );
     const events = await preview.evaluate(
       () =>
         new Promise<string[]>((resolve) => {

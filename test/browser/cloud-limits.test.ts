@@ -55,9 +55,16 @@ const cloudSwitch = async (page: Page): Promise<Locator> => (await openLimits(pa
 /** The Limits table as { row name: [here, spin up, Fermyon Cloud] }. */
 async function limitsTable(page: Page): Promise<Record<string, string[]>> {
   const section = await openLimits(page);
-  return section.getByRole('table', { name: 'Limits' }).evaluate((table) =>
-    Object.fromEntries([...table.querySelectorAll('tbody tr')].map((row) => [row.querySelector('th')!.textContent!, [...row.querySelectorAll('td')].map((td) => td.textContent!)])),
-  );
+  return section
+    .getByRole('table', { name: 'Limits' })
+    .evaluate((table) =>
+      Object.fromEntries(
+        [...table.querySelectorAll('tbody tr')].map((row) => [
+          row.querySelector('th')!.textContent!,
+          [...row.querySelectorAll('td')].map((td) => td.textContent!),
+        ]),
+      ),
+    );
 }
 
 /** Flip the switch and wait until the app has run again. */
@@ -78,7 +85,10 @@ describe('Fermyon Cloud limits off (the default, as spin up)', () => {
     assert.match(stored.status, /^200\b/);
     assert.equal(stored.body, 'stored');
     assert.equal((await request(page, 'GET', `/${KEY_300}`)).body, 'small');
-    const keyWarning = await waitForLog(page, /key is 300 bytes \(UTF-8\), over the documented key size limit of 255 bytes \(Fermyon Cloud FAQ: 255 bytes; spin-docs/);
+    const keyWarning = await waitForLog(
+      page,
+      /key is 300 bytes \(UTF-8\), over the documented key size limit of 255 bytes \(Fermyon Cloud FAQ: 255 bytes; spin-docs/,
+    );
     assert.match(keyWarning, /^component "kv-body", store "default", key "k{40}"…: /);
     assert.match(keyWarning, /spin up enforces none, so it was stored/);
 
@@ -116,7 +126,10 @@ describe('Fermyon Cloud limits on', () => {
     const page = await open(context);
     await flip(page);
     await waitForLog(page, /^Fermyon Cloud limits are on: keys up to 255 bytes, values up to 1000000 bytes, 1024 keys per store, 5 stores/);
-    await panel(page, 'Logs').getByText(/Fermyon Cloud limits are on/).first().waitFor();
+    await panel(page, 'Logs')
+      .getByText(/Fermyon Cloud limits are on/)
+      .first()
+      .waitFor();
     assert.match((await limitsSection(page).locator('summary').textContent()) ?? '', /^Limits \(Fermyon Cloud\)$/);
     const table = await limitsTable(page);
     assert.deepEqual(table['Key size'], ['255 B', 'none', '255 B']);

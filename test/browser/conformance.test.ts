@@ -18,7 +18,11 @@ import { serveStatic, type StaticServer } from '../support/static-server.ts';
 import { startEchoServer } from '../support/echo-server.ts';
 import { newContext, openPlayground, waitForStatus } from '../support/playground.ts';
 
-interface ExpectedHeader { name: string; value?: string; optional?: boolean }
+interface ExpectedHeader {
+  name: string;
+  value?: string;
+  optional?: boolean;
+}
 interface Invocation {
   request: { method: string; path: string; headers?: Array<{ name: string; value: string }>; body?: string };
   response: { status: number; body?: string; bodyPattern?: string; headers?: ExpectedHeader[] };
@@ -64,7 +68,13 @@ async function send(page: Page, invocation: Invocation) {
     body: invocation.request.body ?? null,
   };
   return page.evaluate(async (r) => {
-    const { engine } = (window as unknown as { spinPlayground: { engine: { request(r: unknown): Promise<{ status: number; headers: Array<[string, string]>; body: ArrayBuffer | ReadableStream | null }> } } }).spinPlayground;
+    const { engine } = (
+      window as unknown as {
+        spinPlayground: {
+          engine: { request(r: unknown): Promise<{ status: number; headers: Array<[string, string]>; body: ArrayBuffer | ReadableStream | null }> };
+        };
+      }
+    ).spinPlayground;
     const response = await engine.request({ ...r, body: r.body === null ? null : new TextEncoder().encode(r.body).buffer });
     const bytes = response.body ? await new Response(response.body).arrayBuffer() : new ArrayBuffer(0);
     return { status: response.status, headers: response.headers, body: new TextDecoder().decode(bytes) };
@@ -78,14 +88,20 @@ function checkHeaders(actual: Array<[string, string]>, expected: ExpectedHeader[
     // BROWSER DEVIATION: the echo server must send CORS headers for a page to read its response;
     // a guest that copies the echo's headers passes them on. spin up's echo sends none.
     if (!want) {
-      assert.ok(TRANSPORT.has(name.toLowerCase()) || name.toLowerCase().startsWith('access-control-'), `${where}: unexpected response header ${name}: ${value}`);
+      assert.ok(
+        TRANSPORT.has(name.toLowerCase()) || name.toLowerCase().startsWith('access-control-'),
+        `${where}: unexpected response header ${name}: ${value}`,
+      );
       continue;
     }
     if (want.value !== undefined) assert.equal(value, withPort(want.value), `${where}: header ${name}`);
   }
   for (const header of expected) {
     if (header.optional) continue;
-    assert.ok(actual.some(([n]) => n.toLowerCase() === header.name.toLowerCase()), `${where}: missing response header ${header.name}`);
+    assert.ok(
+      actual.some(([n]) => n.toLowerCase() === header.name.toLowerCase()),
+      `${where}: missing response header ${header.name}`,
+    );
   }
 }
 

@@ -29,7 +29,7 @@ async function frameText(frame: Frame, url: RegExp): Promise<string> {
   return frame.evaluate(() => document.body.textContent ?? '');
 }
 
-test('attack: another project\'s app posts a form (and frames a page) into the victim\'s origin; the request arrives without the victim\'s Lax cookie', async () => {
+test("attack: another project's app posts a form (and frames a page) into the victim's origin; the request arrives without the victim's Lax cookie", async () => {
   const context = await newContext(browser);
   // The victim: the cookies fixture, logged in (session=abc123; no SameSite, so Lax).
   const victim = await openPlayground(context, `?app=${encodeURIComponent(`${server.url}/cookies/spin.toml`)}&preview=off`);

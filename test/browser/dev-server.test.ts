@@ -32,7 +32,10 @@ test('the dev server serves the playground at / with kv-basics answering in the 
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   await page.goto(`http://localhost:${PORT}/`);
-  await page.getByRole('status').filter({ hasText: /^Running$/ }).waitFor({ timeout: 90_000 });
+  await page
+    .getByRole('status')
+    .filter({ hasText: /^Running$/ })
+    .waitFor({ timeout: 90_000 });
   const preview = await previewFrame(page);
   assert.match((await preview.evaluate(() => document.body.textContent)) ?? '', /^set test-key = test-value\n/);
   await context.close();

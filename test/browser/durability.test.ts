@@ -125,7 +125,13 @@ describe('acknowledged writes survive', () => {
         restarts++;
       }
     })();
-    const acknowledged = await writeUntil(() => tab, queue, indexOf, 4, () => false);
+    const acknowledged = await writeUntil(
+      () => tab,
+      queue,
+      indexOf,
+      4,
+      () => false,
+    );
     done = true;
     await restarter;
     assert.equal(acknowledged.size, 200, 'every write was eventually acknowledged');
@@ -151,7 +157,13 @@ describe('acknowledged writes survive', () => {
     const acknowledged = new Set<string>();
     for (let round = 0; round < 4; round++) {
       let reloading = false;
-      const writing = writeUntil(() => tab, queue, indexOf, 4, () => reloading);
+      const writing = writeUntil(
+        () => tab,
+        queue,
+        indexOf,
+        4,
+        () => reloading,
+      );
       await sleep(100 + rand() * 500);
       reloading = true;
       await tab.page.reload();
@@ -162,7 +174,14 @@ describe('acknowledged writes survive', () => {
       tab = { page: tab.page, runner: await runnerFrame(tab.page) };
       await assertAllPresent(tab, acknowledged);
     }
-    for (const key of await writeUntil(() => tab, queue, indexOf, 4, () => false)) acknowledged.add(key);
+    for (const key of await writeUntil(
+      () => tab,
+      queue,
+      indexOf,
+      4,
+      () => false,
+    ))
+      acknowledged.add(key);
     assert.equal(acknowledged.size, 200);
     await tab.page.reload();
     await waitForStatus(tab.page, 'Running');
@@ -179,7 +198,13 @@ describe('acknowledged writes survive', () => {
     const indexOf = new Map(keys.map((k, i) => [k, i]));
     const queue = [...keys];
     let closing = false;
-    const writing = writeUntil(() => first, queue, indexOf, 4, () => closing);
+    const writing = writeUntil(
+      () => first,
+      queue,
+      indexOf,
+      4,
+      () => closing,
+    );
     await sleep(200 + rand() * 600);
     closing = true;
     await first.page.close();
@@ -187,7 +212,14 @@ describe('acknowledged writes survive', () => {
     assert.ok(acknowledged.size > 0 && acknowledged.size < 200, `the tab closed mid-way (${acknowledged.size} acknowledged)`);
     const second = await openTab(context);
     await assertAllPresent(second, acknowledged);
-    for (const key of await writeUntil(() => second, queue, indexOf, 4, () => false)) acknowledged.add(key);
+    for (const key of await writeUntil(
+      () => second,
+      queue,
+      indexOf,
+      4,
+      () => false,
+    ))
+      acknowledged.add(key);
     assert.equal(await assertAllPresent(second, keys), 200);
     await context.close();
   });

@@ -31,20 +31,28 @@ before(async () => {
     copyFileSync(join(dist, 'apps', app, `${app}.wasm`), join(dir, app, `${app}.wasm`));
   }
   mkdirSync(join(dir, 'bad'));
-  writeFileSync(join(dir, 'bad', 'spin.toml'), 'spin_manifest_version = 2\n\n[application]\nname = "bad"\n\n[[trigger.http]]\nroute = "/..."\ncomponent = "bad_id"\n\n[component.bad_id]\nsource = "x.wasm"\n');
+  writeFileSync(
+    join(dir, 'bad', 'spin.toml'),
+    'spin_manifest_version = 2\n\n[application]\nname = "bad"\n\n[[trigger.http]]\nroute = "/..."\ncomponent = "bad_id"\n\n[component.bad_id]\nsource = "x.wasm"\n',
+  );
   mkdirSync(join(dir, 'static'));
   writeFileSync(
     join(dir, 'static', 'spin.toml'),
     'spin_manifest_version = 2\n\n[application]\nname = "static"\n\n[[trigger.http]]\nroute = "/hello"\nstatic_response = { status_code = 201, headers = { x-from = "static" }, body = "hi" }\n',
   );
   mkdirSync(join(dir, 'not-wasm'));
-  writeFileSync(join(dir, 'not-wasm', 'spin.toml'), 'spin_manifest_version = 2\n\n[application]\nname = "nw"\n\n[[trigger.http]]\nroute = "/..."\ncomponent = "nw"\n\n[component.nw]\nsource = "index.html"\n');
+  writeFileSync(
+    join(dir, 'not-wasm', 'spin.toml'),
+    'spin_manifest_version = 2\n\n[application]\nname = "nw"\n\n[[trigger.http]]\nroute = "/..."\ncomponent = "nw"\n\n[component.nw]\nsource = "index.html"\n',
+  );
   writeFileSync(join(dir, 'not-wasm', 'index.html'), '<!doctype html><p>not wasm</p>');
   apps = await serveStatic(dir);
   appsOther = await serveStatic(dir);
   // `source = { url, digest }`: one with the right sha256, one with a wrong one.
   const tinyUrl = `${appsOther.url}/kv-tiny/kv-tiny.wasm`;
-  const digest = createHash('sha256').update(readFileSync(join(dir, 'kv-tiny', 'kv-tiny.wasm'))).digest('hex');
+  const digest = createHash('sha256')
+    .update(readFileSync(join(dir, 'kv-tiny', 'kv-tiny.wasm')))
+    .digest('hex');
   const urlManifest = (d: string) =>
     `spin_manifest_version = 2\n\n[application]\nname = "by-url"\n\n[[trigger.http]]\nroute = "/..."\ncomponent = "tiny"\n\n[component.tiny]\nsource = { url = "${tinyUrl}", digest = "sha256:${d}" }\nkey_value_stores = ["default"]\n`;
   mkdirSync(join(dir, 'digest-ok'));
@@ -79,7 +87,7 @@ describe('the default app', () => {
     await context.close();
   });
 
-  test('reserved /.well-known/spin paths are answered before the app\'s own routes', async () => {
+  test("reserved /.well-known/spin paths are answered before the app's own routes", async () => {
     const context = await newContext(browser);
     const page = await openPlayground(context, '?example=guestbook');
     const response = await sendFromConsole(page, 'GET', '/.well-known/spin/health');
@@ -102,7 +110,10 @@ describe('the default app', () => {
     const missing = await sendFromConsole(page, 'GET', '/nope');
     assert.match(missing.status, /^404\b/);
     assert.equal(missing.body, '');
-    await page.getByRole('region', { name: 'Logs' }).getByText('Request to /nope matched no pattern, and received a generic 404 response.', { exact: false }).waitFor();
+    await page
+      .getByRole('region', { name: 'Logs' })
+      .getByText('Request to /nope matched no pattern, and received a generic 404 response.', { exact: false })
+      .waitFor();
     await context.close();
   });
 });
@@ -171,12 +182,15 @@ describe('opening an app by URL', () => {
     const context = await newContext(browser);
     const page = await openPlayground(context, `?app=${encodeURIComponent(`${apps.url}/digest-bad/spin.toml`)}`, 'error');
     const problems = (await page.getByRole('list', { name: 'Problems' }).textContent()) ?? '';
-    assert.match(problems, /component "tiny": the digest of http:\/\/127\.0\.0\.1:\d+\/kv-tiny\/kv-tiny\.wasm does not match: the manifest expects sha256:0{64}, the downloaded file is sha256:[0-9a-f]{64}/);
+    assert.match(
+      problems,
+      /component "tiny": the digest of http:\/\/127\.0\.0\.1:\d+\/kv-tiny\/kv-tiny\.wasm does not match: the manifest expects sha256:0{64}, the downloaded file is sha256:[0-9a-f]{64}/,
+    );
     assert.match(problems, /spin\.toml line 10, column 1/);
     await context.close();
   });
 
-  test('two projects side by side cannot read each other\'s key-value data', async () => {
+  test("two projects side by side cannot read each other's key-value data", async () => {
     const context = await newContext(browser);
     // Each preview frame's first load of `/` is itself one write ('x').
     const a = await openPlayground(context, `?app=${encodeURIComponent(`${apps.url}/kv-tiny/spin.toml`)}`);
@@ -214,7 +228,10 @@ describe('opening an app by URL', () => {
     const response = await sendFromConsole(page, 'GET', '/anything');
     assert.match(response.status, /^500\b/);
     assert.equal(response.body, '');
-    await page.getByRole('region', { name: 'Logs' }).getByText(/GET \/anything: Error processing request: wasm trap/).waitFor();
+    await page
+      .getByRole('region', { name: 'Logs' })
+      .getByText(/GET \/anything: Error processing request: wasm trap/)
+      .waitFor();
     await context.close();
   });
 });

@@ -30,7 +30,11 @@ async function typeSource(page: Page, text: string): Promise<void> {
 
 /** Builds in the page are slow on a loaded machine: wait up to 3 minutes for the status. */
 async function waitForStatus(page: Page, expect: 'Running' | 'error'): Promise<void> {
-  if (expect === 'Running') await page.getByRole('status').filter({ hasText: /^Running$/ }).waitFor({ timeout: 180_000 });
+  if (expect === 'Running')
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Running$/ })
+      .waitFor({ timeout: 180_000 });
   else await page.locator('#status.error').waitFor({ timeout: 180_000 });
 }
 
@@ -79,7 +83,10 @@ test('attack: a 17 MiB response keeps 16 MiB in the console and counts the rest;
   // The same project with a 20 s build timeout instead of 30 s (opening it builds it again;
   // should that build be slow, the saved build serves, as it does after a stop).
   await page.goto(`${project}&timeout=180000&buildTimeout=20000`);
-  await page.locator('#status').filter({ hasText: /Running|keeps serving/ }).waitFor({ timeout: 180_000 });
+  await page
+    .locator('#status')
+    .filter({ hasText: /Running|keeps serving/ })
+    .waitFor({ timeout: 180_000 });
   const stops = panel(page, 'Logs').getByText(/src\/index\.js: the build did not finish within 20 s and was stopped.*the last good build keeps serving/);
   const stopsBefore = await stops.count();
   // Top-level code that never finishes: Wizer runs it during the build.

@@ -60,7 +60,12 @@ test('--key-value pairs from the link and the form are written at every Run, and
   await seed.fill("greeting=it's here\nn=2");
   await run(page, 'Running');
   assert.deepEqual(await kvEntries(page), { greeting: "it's here", n: '2' });
-  await page.goto(page.url().replace(/[?&]key-value=[^&]*/g, '').replace(/\?&/, '?'));
+  await page.goto(
+    page
+      .url()
+      .replace(/[?&]key-value=[^&]*/g, '')
+      .replace(/\?&/, '?'),
+  );
   await waitForStatus(page, 'Running');
   assert.equal(await page.getByLabel('Key-value seed').inputValue(), "greeting=it's here\nn=2");
 
@@ -68,13 +73,20 @@ test('--key-value pairs from the link and the form are written at every Run, and
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export app' }).click();
   await download;
-  await logs.getByText(/Exported .*\.zip: unzip it and run/).first().waitFor();
-  const line = (await logs.getByText(/Exported .*\.zip: unzip it and run/).first().textContent()) ?? '';
+  await logs
+    .getByText(/Exported .*\.zip: unzip it and run/)
+    .first()
+    .waitFor();
+  const line =
+    (await logs
+      .getByText(/Exported .*\.zip: unzip it and run/)
+      .first()
+      .textContent()) ?? '';
   assert.ok(line.includes(`spin up --key-value 'greeting=it'\\''s here' --key-value n=2`), line);
   await context.close();
 });
 
-test('attack: a link carrying ?key-value= does not write into an existing project\'s data until the person applies it', async () => {
+test("attack: a link carrying ?key-value= does not write into an existing project's data until the person applies it", async () => {
   const context = await newContext(browser);
   // A project with data of its own.
   const page = await openPlayground(context, '?example=kv-basics&preview=off');
@@ -95,7 +107,7 @@ test('attack: a link carrying ?key-value= does not write into an existing projec
   // Ignored: a Run and a reload write nothing.
   await run(page, 'Running');
   assert.deepEqual(await kvEntries(page), saved);
-  assert.equal(await page.getByLabel('Key-value seed', { exact: true }).inputValue(), '', 'the link\'s pairs are not in the form');
+  assert.equal(await page.getByLabel('Key-value seed', { exact: true }).inputValue(), '', "the link's pairs are not in the form");
   await page.reload();
   await waitForStatus(page, 'Running');
   await prompt.waitFor();

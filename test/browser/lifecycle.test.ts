@@ -88,7 +88,10 @@ describe('the service worker', () => {
       assert.equal((await fetchThroughSw(runner, '/s/v0', { method: 'PUT' })).body, 'ok');
       for (const version of [1, 2]) {
         const changed = runner.evaluate(
-          () => new Promise<string>((resolve) => navigator.serviceWorker.addEventListener('controllerchange', () => resolve(navigator.serviceWorker.controller?.state ?? 'none'), { once: true })),
+          () =>
+            new Promise<string>((resolve) =>
+              navigator.serviceWorker.addEventListener('controllerchange', () => resolve(navigator.serviceWorker.controller?.state ?? 'none'), { once: true }),
+            ),
         );
         proxy.version = version;
         await runner.evaluate(async () => {
@@ -128,11 +131,21 @@ describe('several tabs on one project', () => {
         if (answer.status !== 200 || answer.body !== 'ok') failures.push(`${key}: ${answer.status}`);
       }
     };
-    await Promise.all([writer(0, false), writer(0, true), writer(1, false), writer(1, true), writer(0, false), writer(1, true), writer(1, false), writer(0, true)]);
+    await Promise.all([
+      writer(0, false),
+      writer(0, true),
+      writer(1, false),
+      writer(1, true),
+      writer(0, false),
+      writer(1, true),
+      writer(1, false),
+      writer(0, true),
+    ]);
     assert.deepEqual(failures, []);
     // The UI's own client of the second tab works through the first tab's engine too.
     const viaUi = await b.evaluate(async () => {
-      const engine = (window as unknown as { spinPlayground: { engine: { request(r: unknown): Promise<{ status: number; body: ArrayBuffer }> } } }).spinPlayground.engine;
+      const engine = (window as unknown as { spinPlayground: { engine: { request(r: unknown): Promise<{ status: number; body: ArrayBuffer }> } } })
+        .spinPlayground.engine;
       const response = await engine.request({ method: 'GET', pathWithQuery: '/g/t499', headers: [], body: null });
       return { status: response.status, body: new TextDecoder().decode(response.body) };
     });
@@ -184,11 +197,18 @@ describe('without a service worker', () => {
       const context = setup ? await newContext(browser) : await browser.newContext({ viewport: { width: 1440, height: 900 }, serviceWorkers: 'block' });
       if (setup) await setup(context);
       const page = await openKvPath(context);
-      await page.getByText(/The preview cannot run: this browser gives the preview origin no service worker/).first().waitFor({ timeout: 15_000 });
-      await page.getByText(/allow cookies and site data for this site \(or leave private browsing\), then reload/).first().waitFor();
+      await page
+        .getByText(/The preview cannot run: this browser gives the preview origin no service worker/)
+        .first()
+        .waitFor({ timeout: 15_000 });
+      await page
+        .getByText(/allow cookies and site data for this site \(or leave private browsing\), then reload/)
+        .first()
+        .waitFor();
       assert.equal((await request(page, 'PUT', '/s/nosw')).body, 'ok');
       const viaUi = await page.evaluate(async () => {
-        const engine = (window as unknown as { spinPlayground: { engine: { request(r: unknown): Promise<{ status: number; body: ArrayBuffer }> } } }).spinPlayground.engine;
+        const engine = (window as unknown as { spinPlayground: { engine: { request(r: unknown): Promise<{ status: number; body: ArrayBuffer }> } } })
+          .spinPlayground.engine;
         const response = await engine.request({ method: 'GET', pathWithQuery: '/g/nosw', headers: [], body: null });
         return { status: response.status, body: new TextDecoder().decode(response.body) };
       });

@@ -29,14 +29,17 @@ after(async () => {
 test('the default app runs with synchronous glue', async () => {
   const context = await newContext(browser);
   const page = await openPlayground(context, '?jspi=off');
-  await page.getByRole('region', { name: 'Logs' }).getByText(/synchronous glue, without JSPI/).waitFor();
+  await page
+    .getByRole('region', { name: 'Logs' })
+    .getByText(/synchronous glue, without JSPI/)
+    .waitFor();
   const response = await sendFromConsole(page, 'GET', '/');
   assert.match(response.status, /^200\b/);
   assert.match(response.body, /^set test-key = test-value\nexists\(test-key\) = true\n/);
   await context.close();
 });
 
-test('an HTML app\'s form post and page script work without JSPI', async () => {
+test("an HTML app's form post and page script work without JSPI", async () => {
   const context = await newContext(browser);
   const page = await openPlayground(context, '?example=guestbook&jspi=off');
   const preview = await previewFrame(page);

@@ -52,7 +52,11 @@ test('attack: an open redirect on an allowed server does not take fetch() outsid
   assert.match(response.status, /^500\b/, response.body);
   assert.match(response.body, /^incoming-response#get: /);
   assert.equal(outside.requests, before, 'the server outside allowed_outbound_hosts was contacted');
-  await page.getByRole('region', { name: 'Logs' }).getByText(/redirect not followed/).first().waitFor();
+  await page
+    .getByRole('region', { name: 'Logs' })
+    .getByText(/redirect not followed/)
+    .first()
+    .waitFor();
   // The same app reaches the allowed server itself: the 500 above is the redirect, nothing else.
   const direct = await callThrough(page, `${allowed.origin}/`);
   assert.match(direct.status, /^200\b/, direct.body);

@@ -41,7 +41,10 @@ test('attack: an app navigates the playground window (top.location) after a clic
   // A real click gives the frame user activation, which is all an unsandboxed cross-origin frame
   // needs to navigate the top window.
   await frame.locator('#top').click();
-  const hijacked = await page.waitForURL(/hijacked/, { timeout: 3000 }).then(() => true, () => false);
+  const hijacked = await page.waitForURL(/hijacked/, { timeout: 3000 }).then(
+    () => true,
+    () => false,
+  );
   assert.equal(hijacked, false, 'the playground window was not navigated');
   assert.equal(await frame.locator('#out').textContent(), 'blocked: SecurityError');
   assert.equal(page.url(), before);
@@ -59,6 +62,12 @@ test('attack: an app navigates the playground window (top.location) after a clic
     }
   }, TARGET);
   assert.equal(fromPopup, 'blocked: SecurityError');
-  assert.equal(await page.waitForURL(/hijacked/, { timeout: 2000 }).then(() => true, () => false), false);
+  assert.equal(
+    await page.waitForURL(/hijacked/, { timeout: 2000 }).then(
+      () => true,
+      () => false,
+    ),
+    false,
+  );
   await context.close();
 });

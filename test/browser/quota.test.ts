@@ -45,24 +45,35 @@ after(async () => {
 
 /** PUT a body of `size` random bytes (incompressible, so it really takes the space) through the console's path. */
 function putRandom(page: Page, path: string, size: number): Promise<{ status: number; body: string }> {
-  return page.evaluate(async ({ path, size }) => {
-    const bytes = new Uint8Array(size);
-    for (let i = 0; i < size; i += 65_536) crypto.getRandomValues(bytes.subarray(i, Math.min(size, i + 65_536)));
-    const port = (window as unknown as { __pgPort: { call(m: unknown, t?: Transferable[]): Promise<{ response: { status: number; body: ArrayBuffer | ReadableStream | null } }> } }).__pgPort;
-    const reply = await port.call({ type: 'request', request: { method: 'PUT', pathWithQuery: path, headers: [], body: bytes.buffer } }, [bytes.buffer]);
-    return { status: reply.response.status, body: reply.response.body ? await new Response(reply.response.body).text() : '' };
-  }, { path, size });
+  return page.evaluate(
+    async ({ path, size }) => {
+      const bytes = new Uint8Array(size);
+      for (let i = 0; i < size; i += 65_536) crypto.getRandomValues(bytes.subarray(i, Math.min(size, i + 65_536)));
+      const port = (
+        window as unknown as {
+          __pgPort: { call(m: unknown, t?: Transferable[]): Promise<{ response: { status: number; body: ArrayBuffer | ReadableStream | null } }> };
+        }
+      ).__pgPort;
+      const reply = await port.call({ type: 'request', request: { method: 'PUT', pathWithQuery: path, headers: [], body: bytes.buffer } }, [bytes.buffer]);
+      return { status: reply.response.status, body: reply.response.body ? await new Response(reply.response.body).text() : '' };
+    },
+    { path, size },
+  );
 }
 
 /** The same through the key-value explorer's path: a `set` admin operation. */
 function setRandom(page: Page, key: string, size: number): Promise<{ op: string; message?: string }> {
-  return page.evaluate(async ({ key, size }) => {
-    const bytes = new Uint8Array(size);
-    for (let i = 0; i < size; i += 65_536) crypto.getRandomValues(bytes.subarray(i, Math.min(size, i + 65_536)));
-    const port = (window as unknown as { __pgPort: { call(m: unknown, t?: Transferable[]): Promise<{ result: { op: string; message?: string } }> } }).__pgPort;
-    const reply = await port.call({ type: 'kv', op: { op: 'set', store: 'default', key, value: bytes.buffer } }, [bytes.buffer]);
-    return reply.result;
-  }, { key, size });
+  return page.evaluate(
+    async ({ key, size }) => {
+      const bytes = new Uint8Array(size);
+      for (let i = 0; i < size; i += 65_536) crypto.getRandomValues(bytes.subarray(i, Math.min(size, i + 65_536)));
+      const port = (window as unknown as { __pgPort: { call(m: unknown, t?: Transferable[]): Promise<{ result: { op: string; message?: string } }> } })
+        .__pgPort;
+      const reply = await port.call({ type: 'kv', op: { op: 'set', store: 'default', key, value: bytes.buffer } }, [bytes.buffer]);
+      return reply.result;
+    },
+    { key, size },
+  );
 }
 
 async function open(context: BrowserContext): Promise<Page> {
@@ -87,13 +98,20 @@ test('a write past the storage quota fails with a clear error, and the data stor
     assert.ok(big.status >= 500 && big.status <= 599, `the write that did not fit is a 5xx, got ${big.status}: ${big.body.slice(0, 200)}`);
     assert.match(big.body, /could not save key-value changes to IndexedDB \(QuotaExceededError/);
     const logs = page.getByRole('region', { name: 'Logs' });
-    const line = (await logs.getByText(/could not save key-value changes to IndexedDB/).first().textContent({ timeout: 30_000 })) ?? '';
+    const line =
+      (await logs
+        .getByText(/could not save key-value changes to IndexedDB/)
+        .first()
+        .textContent({ timeout: 30_000 })) ?? '';
     assert.match(line, /QuotaExceededError/);
     assert.match(line, /storage for this site may be full or blocked; everything saved before is intact/);
 
     // The engine is consistent again (a fresh one reopened the durable state): what was
     // acknowledged is there, what was refused is not.
-    await logs.getByText(/restarted in \d+ ms/).first().waitFor({ timeout: 30_000 });
+    await logs
+      .getByText(/restarted in \d+ ms/)
+      .first()
+      .waitFor({ timeout: 30_000 });
     const read = await request(page, 'GET', '/kept');
     assert.deepEqual([read.status, read.body], [200, kept]);
     assert.equal((await request(page, 'GET', '/big')).status, 404);

@@ -44,7 +44,10 @@ describe('a component that never answers', () => {
     assert.equal(spun.status, 504);
     assert.match(spun.body, /route "\/spin\/\.\.\." of component "spinner" did not respond within 1500 ms/);
     assert.ok(spun.ms >= 1400 && spun.ms < 5000, `answered after ${spun.ms.toFixed(0)} ms`);
-    await waitForLog(page, /^GET \/spin\/forever: route "\/spin\/\.\.\." of component "spinner" did not start its response within 1500 ms; answered 504 and restarting the engine/);
+    await waitForLog(
+      page,
+      /^GET \/spin\/forever: route "\/spin\/\.\.\." of component "spinner" did not start its response within 1500 ms; answered 504 and restarting the engine/,
+    );
     const restarted = await waitForLog(page, /^engine restarted in \d+ ms \(GET \/spin\/forever timed out after 1500 ms\)$/);
     console.log(`# restart after a busy loop (WAT app): ${restartMsOf(restarted)} ms`);
     const kept = await request(page, 'GET', '/g/kept');
@@ -119,7 +122,10 @@ describe('memory', () => {
     assert.ok(hog.ms < 5000, `failed fast (${hog.ms.toFixed(0)} ms)`);
     await waitForLog(page, /^GET \/hog: .*(unreachable|trap)/i);
     assert.equal((await request(page, 'GET', '/g/m')).body, 'm'.repeat(100));
-    assert.ok(!(await logLines(page)).some((line) => /engine restarted/.test(line)), 'no restart was needed (not even for the ceiling: the first engine had compiled nothing)');
+    assert.ok(
+      !(await logLines(page)).some((line) => /engine restarted/.test(line)),
+      'no restart was needed (not even for the ceiling: the first engine had compiled nothing)',
+    );
     await page.context().close();
   });
 });

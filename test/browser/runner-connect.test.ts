@@ -42,7 +42,7 @@ function victimState(frame: Frame): Promise<{ held: number; pending: number; reg
   }, ENGINE_LOCK);
 }
 
-test('attack: another project\'s app frames the victim\'s runner.html; the runner takes no engine lock, registers no service worker, and the real UI still runs the engine', async () => {
+test("attack: another project's app frames the victim's runner.html; the runner takes no engine lock, registers no service worker, and the real UI still runs the engine", async () => {
   const context = await newContext(browser);
   const attacker = await openPlayground(context, `?app=${encodeURIComponent(hostile.manifestUrl)}`);
   const app = await previewFrame(attacker);

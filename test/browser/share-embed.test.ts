@@ -59,7 +59,7 @@ describe('the sample docs page', () => {
     await context.close();
   });
 
-  test('the embedded playground loads from the playground\'s origin and runs its example', async () => {
+  test("the embedded playground loads from the playground's origin and runs its example", async () => {
     const context = await newContext(browser);
     const page = await openDocs(context);
     const handle = await page.locator('#kv-basics iframe').elementHandle();
@@ -82,7 +82,12 @@ describe('<spin-playground> attributes', () => {
     context = await newContext(browser);
     page = await context.newPage();
     // The script alone, on a page of the playground's origin: no frames need to load.
-    await page.route(DOCS_PAGE, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><script src="embed.js"></script><spin-playground id="one" src="example:guestbook"></spin-playground>' }));
+    await page.route(DOCS_PAGE, (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        body: '<!doctype html><script src="embed.js"></script><spin-playground id="one" src="example:guestbook"></spin-playground>',
+      }),
+    );
     await page.goto(DOCS_PAGE);
   });
   after(async () => {
@@ -107,7 +112,11 @@ describe('<spin-playground> attributes', () => {
 
   test('a manifest URL resolves against the docs page, and the path is passed on', async () => {
     const result = await render(page, { src: 'apps/hello/spin.toml', path: '/api/items', show: 'kv,bogus,kv,logs' });
-    assert.deepEqual(parts(result.src), { at: `${PG_URL}/`, params: { embed: '1', app: `${PG_URL}/__pg/apps/hello/spin.toml`, show: 'kv,logs', path: '/api/items' }, hash: '' });
+    assert.deepEqual(parts(result.src), {
+      at: `${PG_URL}/`,
+      params: { embed: '1', app: `${PG_URL}/__pg/apps/hello/spin.toml`, show: 'kv,logs', path: '/api/items' },
+      hash: '',
+    });
     assert.deepEqual(parts(result.open), { at: `${PG_URL}/`, params: { app: `${PG_URL}/__pg/apps/hello/spin.toml`, path: '/api/items' }, hash: '' });
   });
 
@@ -133,7 +142,9 @@ describe('<spin-playground> attributes', () => {
   test('attack: a playground attribute of javascript: or data: gets no frame and no link, and its script never runs', async () => {
     // Before the fix the attribute went into iframe.src and a.href as it was: the frame's
     // javascript: URL ran in the docs page's origin, and so did a click on the link.
-    await page.evaluate(() => { delete (window as unknown as { pwned?: unknown }).pwned; });
+    await page.evaluate(() => {
+      delete (window as unknown as { pwned?: unknown }).pwned;
+    });
     for (const playground of ['javascript:parent.pwned=1//', ' JavaScript:parent.pwned=1//', 'data:text/html,<script>parent.pwned=1</script>']) {
       const result = await page.evaluate((value) => {
         const el = document.createElement('spin-playground');

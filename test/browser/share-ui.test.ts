@@ -39,7 +39,10 @@ test('Share: the link opens in a fresh browser as a new project with the same re
   await field.waitFor();
   link = await field.inputValue();
   assert.match(link, /#v1\./);
-  await page.getByRole('dialog', { name: 'Share' }).getByText(/\d+ characters/).waitFor();
+  await page
+    .getByRole('dialog', { name: 'Share' })
+    .getByText(/\d+ characters/)
+    .waitFor();
   await screenshot(page, 'share-dialog');
   const original = await kvEntries(page);
   await context.close();
@@ -102,7 +105,11 @@ test('Export app gives a zip whose key-value database has the rows, and importin
   assert.match(download.suggestedFilename(), /\.zip$/);
   zipPath = `/tmp/share-ui-${process.pid}.zip`;
   await download.saveAs(zipPath);
-  await page.getByRole('region', { name: 'Files' }).getByText(/spin up/).first().waitFor();
+  await page
+    .getByRole('region', { name: 'Files' })
+    .getByText(/spin up/)
+    .first()
+    .waitFor();
   const expected = await kvEntries(page);
   await context.close();
 
@@ -120,8 +127,14 @@ test('Export app gives a zip whose key-value database has the rows, and importin
   // Import it into a fresh browser: the app and its data come back.
   const fresh = await newContext(browser);
   const reader = await openPlayground(fresh, '?example=static-files&preview=off');
-  await reader.getByRole('region', { name: 'Files' }).getByLabel('Add files').setInputFiles({ name: 'export.zip', mimeType: 'application/zip', buffer: readFileSync(zipPath) });
-  await reader.getByRole('region', { name: 'Logs' }).getByText(/imported export\.zip/).waitFor({ timeout: 30_000 });
+  await reader
+    .getByRole('region', { name: 'Files' })
+    .getByLabel('Add files')
+    .setInputFiles({ name: 'export.zip', mimeType: 'application/zip', buffer: readFileSync(zipPath) });
+  await reader
+    .getByRole('region', { name: 'Logs' })
+    .getByText(/imported export\.zip/)
+    .waitFor({ timeout: 30_000 });
   await waitForStatus(reader, 'Running');
   // The data is seeded once the imported app has loaded.
   let restored: Record<string, string> = {};
@@ -154,7 +167,7 @@ test('embed mode: the compact layout with the app, the panels show names, and "O
   await context.close();
 });
 
-test('embed mode with show=manifest: an edit says it is not saved, and the reader\'s own project is untouched', async () => {
+test("embed mode with show=manifest: an edit says it is not saved, and the reader's own project is untouched", async () => {
   const context = await newContext(browser);
   const page = await context.newPage();
   await page.goto(`${PG_URL}/?embed=1&example=guestbook&show=manifest`);
@@ -182,7 +195,9 @@ test('embed mode with show=response: the response text instead of the rendered p
   await page.goto(`${PG_URL}/?embed=1&example=kv-basics&show=response`);
   await waitForStatus(page, 'Running');
   assert.equal(await page.getByRole('region', { name: 'Preview' }).count(), 0, 'no rendered page');
-  await page.waitForFunction(() => /set test-key = test-value/.test(document.getElementById('response-body')?.textContent ?? ''), undefined, { timeout: 60_000 });
+  await page.waitForFunction(() => /set test-key = test-value/.test(document.getElementById('response-body')?.textContent ?? ''), undefined, {
+    timeout: 60_000,
+  });
   await context.close();
 });
 
@@ -220,13 +235,19 @@ test('Export app puts the SQLite database in the zip as .spin/sqlite_db.db, and 
     const db = new SQL.Database(entries[dbName]!);
     const rows = db.exec('SELECT key, value FROM test_data ORDER BY rowid')[0]?.values ?? [];
     db.close();
-    assert.deepEqual(rows, Array.from({ length: sends }, () => ['my_key', 'my_value']));
+    assert.deepEqual(
+      rows,
+      Array.from({ length: sends }, () => ['my_key', 'my_value']),
+    );
 
     // Import it into a fresh browser: the app finds the exported rows and adds its own.
     const fresh = await newContext(browser);
     const reader = await openPlayground(fresh, '?example=static-files&preview=off');
     const logs = reader.getByRole('region', { name: 'Logs' });
-    await reader.getByRole('region', { name: 'Files' }).getByLabel('Add files').setInputFiles({ name: 'sqlite-export.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) });
+    await reader
+      .getByRole('region', { name: 'Files' })
+      .getByLabel('Add files')
+      .setInputFiles({ name: 'sqlite-export.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) });
     const restored = logs.getByText(/restored SQLite database default \(\d+ bytes\)/);
     await restored.waitFor({ timeout: 60_000 });
     assert.match((await restored.textContent()) ?? '', new RegExp(`\\(${entries[dbName]!.byteLength} bytes\\)`));
@@ -266,8 +287,15 @@ test('Export app puts the SQLite database in the zip as .spin/sqlite_db.db, and 
 
     // A zipped app folder whose .spin/sqlite_db.db is not SQLite: the error names the label, the data stays.
     const folder = (name: string) => entries[`${dbName.slice(0, -'.spin/sqlite_db.db'.length)}${name}`]!;
-    const broken = zipSync({ 'my-app/spin.toml': folder('spin.toml'), 'my-app/app.wasm': folder('app.wasm'), 'my-app/.spin/sqlite_db.db': new TextEncoder().encode('not a database') });
-    await reader.getByRole('region', { name: 'Files' }).getByLabel('Add files').setInputFiles({ name: 'broken.zip', mimeType: 'application/zip', buffer: Buffer.from(broken) });
+    const broken = zipSync({
+      'my-app/spin.toml': folder('spin.toml'),
+      'my-app/app.wasm': folder('app.wasm'),
+      'my-app/.spin/sqlite_db.db': new TextEncoder().encode('not a database'),
+    });
+    await reader
+      .getByRole('region', { name: 'Files' })
+      .getByLabel('Add files')
+      .setInputFiles({ name: 'broken.zip', mimeType: 'application/zip', buffer: Buffer.from(broken) });
     await logs.getByText(/SQLite database "default".*existing database was kept/).waitFor({ timeout: 60_000 });
     await waitForStatus(reader, 'Running');
     assert.deepEqual(await sqliteRowsSeen(reader), { status: 500, rows: 3 });

@@ -41,11 +41,12 @@ describe('Spin 1', () => {
     await page.context().close();
   });
 
-  test('methods outside Spin 1\'s enum get 405 without calling the guest', async () => {
+  test("methods outside Spin 1's enum get 405 without calling the guest", async () => {
     const page = await open('spin1-component');
     // fetch cannot send TRACE or CONNECT; PURGE is the method a browser can send that Spin 1 refuses.
     const response = await page.evaluate(async () => {
-      const { engine } = (window as unknown as { spinPlayground: { engine: { request(r: unknown): Promise<{ status: number; body: ArrayBuffer | null }> } } }).spinPlayground;
+      const { engine } = (window as unknown as { spinPlayground: { engine: { request(r: unknown): Promise<{ status: number; body: ArrayBuffer | null }> } } })
+        .spinPlayground;
       const results: Array<[string, number, number]> = [];
       for (const method of ['TRACE', 'CONNECT', 'PURGE']) {
         const r = await engine.request({ method, pathWithQuery: '/', headers: [], body: null });
@@ -53,7 +54,11 @@ describe('Spin 1', () => {
       }
       return results;
     });
-    assert.deepEqual(response, [['TRACE', 405, 0], ['CONNECT', 405, 0], ['PURGE', 405, 0]]);
+    assert.deepEqual(response, [
+      ['TRACE', 405, 0],
+      ['CONNECT', 405, 0],
+      ['PURGE', 405, 0],
+    ]);
     await page.context().close();
   });
 
@@ -75,7 +80,10 @@ describe('failure semantics', () => {
     assert.match(response.status, /^200\b/);
     assert.match(response.headers, /^x-started: yes$/m);
     assert.equal(response.body, 'partial');
-    await logs(page).getByText(/Component error after response started; the body was cut short/).first().waitFor();
+    await logs(page)
+      .getByText(/Component error after response started; the body was cut short/)
+      .first()
+      .waitFor();
     await page.context().close();
   });
 
@@ -84,7 +92,10 @@ describe('failure semantics', () => {
     const response = await sendFromConsole(page, 'GET', '/');
     assert.match(response.status, /^500\b/);
     assert.equal(response.body, '');
-    await logs(page).getByText(/guest failed to produce a response prior to returning/).first().waitFor();
+    await logs(page)
+      .getByText(/guest failed to produce a response prior to returning/)
+      .first()
+      .waitFor();
     await page.context().close();
   });
 
@@ -96,13 +107,13 @@ describe('failure semantics', () => {
     await page.context().close();
   });
 
-  test('a component with no handler export fails at load time with Spin\'s message', async () => {
+  test("a component with no handler export fails at load time with Spin's message", async () => {
     const page = await open('no-handler', 'error');
     assert.match(await problems(page), /Expected component to export one of .* but it exported none of those/);
     await page.context().close();
   });
 
-  test('a component with two handler exports fails at load time with Spin\'s message', async () => {
+  test("a component with two handler exports fails at load time with Spin's message", async () => {
     const page = await open('two-handlers', 'error');
     assert.match(await problems(page), /component exports multiple different handlers but it's expected to export only one/);
     await page.context().close();

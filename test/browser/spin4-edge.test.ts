@@ -99,7 +99,11 @@ test('an endless loop in a p3 handler gets 504 at the safety timeout, and the re
 /** Through the proxy to the app itself, then through it to a chained component: the outbound path works. */
 async function checkOutboundApp(page: Page) {
   assert.deepEqual(await engineRequest(page, '/stream/chunks'), [200, fiveChunks(1)]);
-  const [status, text] = await engineRequest(page, '/proxy/x', [['x-scheme', 'http'], ['x-authority', 'stream.spin.internal'], ['x-path', '/stream/chunks']]);
+  const [status, text] = await engineRequest(page, '/proxy/x', [
+    ['x-scheme', 'http'],
+    ['x-authority', 'stream.spin.internal'],
+    ['x-path', '/stream/chunks'],
+  ]);
   assert.equal(status, 200, text);
   // The same instance, or a new one if the first sat idle for Spin 4's 1 s.
   assert.match(text, /^request ([12]) chunk 1\nrequest \1 chunk 2\nrequest \1 chunk 3\nrequest \1 chunk 4\nrequest \1 chunk 5\n$/);
@@ -154,7 +158,10 @@ test('Export app of a p3 app gives a zip with its spin.toml and every component,
   const fresh = await newContext(browser);
   const reader = await openPlayground(fresh, '?example=static-files&preview=off');
   await reader.getByRole('region', { name: 'Files' }).getByLabel('Add files').setInputFiles({ name: 'p3.zip', mimeType: 'application/zip', buffer: zip });
-  await reader.getByRole('region', { name: 'Logs' }).getByText(/imported p3\.zip/).waitFor({ timeout: 30_000 });
+  await reader
+    .getByRole('region', { name: 'Logs' })
+    .getByText(/imported p3\.zip/)
+    .waitFor({ timeout: 30_000 });
   await waitForStatus(reader, 'Running');
   await checkOutboundApp(reader);
   await fresh.close();

@@ -46,7 +46,10 @@ const requests = (page: Page, paths: string[]): Promise<Answer[]> =>
 /** The host calls of the newest trace; each line's time (`+a → +b` for async calls) apart. */
 async function traceCalls(page: Page, path: string): Promise<Array<{ time: string; call: string }>> {
   const trace = panel(page, 'Trace');
-  await trace.getByRole('option', { name: new RegExp(`GET ${path.replace(/[/]/g, '\\/')} → \\d+`) }).first().click();
+  await trace
+    .getByRole('option', { name: new RegExp(`GET ${path.replace(/[/]/g, '\\/')} → \\d+`) })
+    .first()
+    .click();
   const items = await trace.getByRole('list', { name: 'Host calls' }).getByRole('listitem').allTextContents();
   const time = /^((?:<0\.1 ms|\+[\d.]+ m?s)(?: → (?:<0\.1 ms|\+[\d.]+ m?s))?)/;
   return items.map((text) => ({ time: time.exec(text)?.[1] ?? '', call: text.replace(time, '').trim() }));
@@ -75,7 +78,10 @@ test('the kv-basics walk-through on spin:key-value@3.0.0 answers like the WASI 0
   assert.deepEqual(fromP3, fromP2, 'the WASI 0.2 kv-basics example gives the same answer');
   assert.deepEqual(await kvEntries(page), {}, 'test-key was deleted again');
   const calls = await traceCalls(page, '/');
-  assert.deepEqual(calls.map((c) => c.call), p2Calls);
+  assert.deepEqual(
+    calls.map((c) => c.call),
+    p2Calls,
+  );
   assert.deepEqual(p2Calls, [
     'store.open("default") → ok("store(default)")',
     'set("test-key", "test-value") → ok(none)',
@@ -113,11 +119,14 @@ test('a store label not in key_value_stores is access-denied, as Spin answers it
   const [answer] = await requests(page, ['/denied']);
   assert.deepEqual(answer, { status: 500, contentType: 'text/plain', body: 'error: access-denied\n' });
   const calls = await traceCalls(page, '/denied');
-  assert.deepEqual(calls.map((c) => c.call), ['store.open("forbidden") → err(access-denied)']);
+  assert.deepEqual(
+    calls.map((c) => c.call),
+    ['store.open("forbidden") → err(access-denied)'],
+  );
   await context.close();
 });
 
-test('p3-kv-tiny does kv-tiny\'s work with the same answers and data; acknowledged writes survive a reload and the explorer follows them', async () => {
+test("p3-kv-tiny does kv-tiny's work with the same answers and data; acknowledged writes survive a reload and the explorer follows them", async () => {
   const p2Context = await newContext(browser);
   const p2 = await openPlayground(p2Context, appQuery('kv-tiny', '&preview=off'));
   const fromP2 = await requests(p2, ['/', '/', '/']);
@@ -126,7 +135,10 @@ test('p3-kv-tiny does kv-tiny\'s work with the same answers and data; acknowledg
   const context = await newContext(browser);
   const page = await openPlayground(context, appQuery('p3-kv-tiny', '&preview=off'));
   const fromP3 = await requests(page, ['/', '/', '/']);
-  assert.deepEqual(fromP3.map((a) => `${a.status} ${a.contentType} ${a.body}`), ['200 text/plain x', '200 text/plain xx', '200 text/plain xxx']);
+  assert.deepEqual(
+    fromP3.map((a) => `${a.status} ${a.contentType} ${a.body}`),
+    ['200 text/plain x', '200 text/plain xx', '200 text/plain xxx'],
+  );
   assert.deepEqual(fromP3, fromP2);
   assert.deepEqual(await kvEntries(page), { count: 'xxx' });
   assert.deepEqual(p2Data, { count: 'xxx' });
@@ -142,20 +154,26 @@ test('p3-kv-tiny does kv-tiny\'s work with the same answers and data; acknowledg
   await context.close();
 });
 
-test('spin:variables@3.0.0 and wasi:config/store from a WASI 0.3 component give Spin\'s values and errors', async () => {
+test("spin:variables@3.0.0 and wasi:config/store from a WASI 0.3 component give Spin's values and errors", async () => {
   const context = await newContext(browser);
   const page = await openPlayground(context, appQuery('p3-variables', '&preview=off'));
   const answers = await requests(page, ['/message', '/nope', '/Bad', '/']);
-  assert.deepEqual(answers.map((a) => a.body), [
-    'variables: ok(hello, world)\nconfig: ok(hello, world)\n',
-    'variables: err(undefined: no variable for "p3-variables"."nope")\nconfig: ok(none)\n',
-    'variables: err(invalid-name: "Bad": invalid character \'B\'. Variable names may contain only lower-case letters, numbers, and underscores.)\n'
-      + 'config: ok(none)\n',
-    'variables: err(invalid-name: "": must not be empty)\nconfig: ok(none)\n',
-  ]);
+  assert.deepEqual(
+    answers.map((a) => a.body),
+    [
+      'variables: ok(hello, world)\nconfig: ok(hello, world)\n',
+      'variables: err(undefined: no variable for "p3-variables"."nope")\nconfig: ok(none)\n',
+      'variables: err(invalid-name: "Bad": invalid character \'B\'. Variable names may contain only lower-case letters, numbers, and underscores.)\n' +
+        'config: ok(none)\n',
+      'variables: err(invalid-name: "": must not be empty)\nconfig: ok(none)\n',
+    ],
+  );
   assert.ok(answers.every((a) => a.status === 200));
   const calls = await traceCalls(page, '/message');
-  assert.deepEqual(calls.map((c) => c.call), ['variables.get("message") → ok("hello, world")', 'store.get("message") → ok("hello, world")']);
+  assert.deepEqual(
+    calls.map((c) => c.call),
+    ['variables.get("message") → ok("hello, world")', 'store.get("message") → ok("hello, world")'],
+  );
   assert.match(calls[0]!.time, / → /, 'the async call shows its start and end');
   assert.doesNotMatch(calls[1]!.time, / → /, 'the synchronous wasi:config call shows when it returned');
   await context.close();

@@ -76,38 +76,72 @@ test('a request to the app itself (no authority, allowed by http://self) is rout
   const small = await send('POST', '/proxy/self', [['x-path', '/echo/self']], 'hello through self');
   assert.equal(small.status, 200, small.text);
   assert.equal(small.text, 'hello through self');
-  assert.equal(small.headers['x-echo'], 'p3', 'the called component\'s header came back');
+  assert.equal(small.headers['x-echo'], 'p3', "the called component's header came back");
   assert.equal(small.headers['x-proxied'], 'p3');
   const large = await send('PUT', '/proxy/self', [['x-path', '/echo/large']], 70_000);
   assert.deepEqual({ status: large.status, length: large.length, same: large.same }, { status: 200, length: 70_000, same: true });
 });
 
 test('service chaining: http://echo.spin.internal reaches that component, and its streamed body arrives whole', async () => {
-  const echoed = await send('POST', '/proxy/chain', [['x-scheme', 'http'], ['x-authority', 'echo.spin.internal'], ['x-path', '/echo/chained']], 'chained body');
+  const echoed = await send(
+    'POST',
+    '/proxy/chain',
+    [
+      ['x-scheme', 'http'],
+      ['x-authority', 'echo.spin.internal'],
+      ['x-path', '/echo/chained'],
+    ],
+    'chained body',
+  );
   assert.equal(echoed.status, 200, echoed.text);
   assert.equal(echoed.text, 'chained body');
   assert.equal(echoed.headers['x-echo'], 'p3');
-  const chunks = await send('GET', '/proxy/chain', [['x-scheme', 'http'], ['x-authority', 'stream.spin.internal'], ['x-path', '/stream/chunks']]);
+  const chunks = await send('GET', '/proxy/chain', [
+    ['x-scheme', 'http'],
+    ['x-authority', 'stream.spin.internal'],
+    ['x-path', '/stream/chunks'],
+  ]);
   assert.equal(chunks.status, 200, chunks.text);
   assert.equal(chunks.headers['x-stream'], 'p3');
   assert.match(chunks.text, /^request \d+ chunk 1\nrequest \d+ chunk 2\nrequest \d+ chunk 3\nrequest \d+ chunk 4\nrequest \d+ chunk 5\n$/);
 });
 
-test('a host outside allowed_outbound_hosts is HTTP-request-denied, nothing is sent, and the log says what to add (Spin\'s words)', async () => {
+test("a host outside allowed_outbound_hosts is HTTP-request-denied, nothing is sent, and the log says what to add (Spin's words)", async () => {
   const before = outside.requests;
-  const denied = await send('POST', '/proxy/denied', [['x-scheme', 'http'], ['x-authority', `127.0.0.2:${outside.port}`], ['x-path', '/']], 'secret');
+  const denied = await send(
+    'POST',
+    '/proxy/denied',
+    [
+      ['x-scheme', 'http'],
+      ['x-authority', `127.0.0.2:${outside.port}`],
+      ['x-path', '/'],
+    ],
+    'secret',
+  );
   // HTTP-request-denied is case 15 of wasi:http error-code.
   assert.deepEqual({ status: denied.status, text: denied.text }, { status: 502, text: 'error-code 15' });
   assert.equal(outside.requests, before, 'the server outside allowed_outbound_hosts was contacted');
   await logs().getByText(`disallowed destination 'http://127.0.0.2:${outside.port}'`).first().waitFor();
   await logs().getByText(`allowed_outbound_hosts = ["http://127.0.0.2:${outside.port}"]`).first().waitFor();
   // An internal host the list does not name is denied the same way.
-  const chained = await send('GET', '/proxy/denied', [['x-scheme', 'http'], ['x-authority', 'proxy.spin.internal']]);
+  const chained = await send('GET', '/proxy/denied', [
+    ['x-scheme', 'http'],
+    ['x-authority', 'proxy.spin.internal'],
+  ]);
   assert.deepEqual({ status: chained.status, text: chained.text }, { status: 502, text: 'error-code 15' });
 });
 
 test('an allowed network host is fetched: method, body and response headers go through, the body streams back', async () => {
-  const answer = await send('POST', '/proxy/net', [['x-scheme', 'http'], ['x-authority', `127.0.0.1:${allowed.port}`], ['x-path', '/anything?q=1']], 90_000);
+  const answer = await send(
+    'POST',
+    '/proxy/net',
+    [
+      ['x-scheme', 'http'],
+      ['x-authority', `127.0.0.1:${allowed.port}`],
+      ['x-path', '/anything?q=1'],
+    ],
+    90_000,
+  );
   assert.deepEqual({ status: answer.status, length: answer.length, same: answer.same }, { status: 200, length: 90_000, same: true });
   assert.equal(answer.headers['content-type'], 'text/plain');
   assert.equal(answer.headers['x-proxied'], 'p3');
@@ -116,10 +150,17 @@ test('an allowed network host is fetched: method, body and response headers go t
 test('a redirect from an allowed host is not followed: the guest gets an error naming it and the target is never contacted', async () => {
   const before = outside.requests;
   const target = encodeURIComponent(`${outside.origin}/`);
-  const answer = await send('GET', '/proxy/redirect', [['x-scheme', 'http'], ['x-authority', `127.0.0.1:${allowed.port}`], ['x-path', `/redirect/${target}`]]);
+  const answer = await send('GET', '/proxy/redirect', [
+    ['x-scheme', 'http'],
+    ['x-authority', `127.0.0.1:${allowed.port}`],
+    ['x-path', `/redirect/${target}`],
+  ]);
   assert.equal(answer.status, 502);
   // internal-error (case 38) with the reason, as the 0.2 path reports it.
   assert.match(answer.text, /^error-code 38: redirect not followed: the server at http:\/\/127\.0\.0\.1:\d+\/redirect\/\S+ answered with a redirect/);
   assert.equal(outside.requests, before, 'the redirect target was contacted');
-  await logs().getByText(/redirect not followed/).first().waitFor();
+  await logs()
+    .getByText(/redirect not followed/)
+    .first()
+    .waitFor();
 });

@@ -25,7 +25,6 @@ after(async () => {
   await apps?.close();
 });
 
-
 /** Sends requests one after another through the engine; answers `<status> <body>`. */
 async function send(page: Page, requests: Array<[string, string]>): Promise<string[]> {
   // A string, so the test runner's transform adds no helper the page lacks.
@@ -42,21 +41,27 @@ async function send(page: Page, requests: Array<[string, string]>): Promise<stri
 
 const rows = (n: number) => ['id,name', ...Array.from({ length: n }, (_, i) => `${i + 1},${['apple', 'banana', 'cherry'][i % 3]}`), 'end ok', ''].join('\n');
 
-test('rows written with execute come back through execute-async\'s row stream, several reads long, and survive a reload', async () => {
+test("rows written with execute come back through execute-async's row stream, several reads long, and survive a reload", async () => {
   const context = await newContext(browser);
   const page = await openPlayground(context, `?app=${encodeURIComponent(`${apps.url}/spin4-sqlite/spin.toml`)}&preview=off`);
-  assert.deepEqual(await send(page, [['GET', '/'], ['POST', '/'], ['GET', '/']]), [
-    `200 ${rows(0)}`,
-    '200 changes 3, last id 3\n',
-    `200 ${rows(3)}`,
-  ]);
+  assert.deepEqual(
+    await send(page, [
+      ['GET', '/'],
+      ['POST', '/'],
+      ['GET', '/'],
+    ]),
+    [`200 ${rows(0)}`, '200 changes 3, last id 3\n', `200 ${rows(3)}`],
+  );
   // The guest reads at most eight rows at a time: eleven or more rows take several reads.
-  assert.deepEqual(await send(page, [['POST', '/'], ['POST', '/'], ['POST', '/'], ['GET', '/']]), [
-    '200 changes 3, last id 6\n',
-    '200 changes 3, last id 9\n',
-    '200 changes 3, last id 12\n',
-    `200 ${rows(12)}`,
-  ]);
+  assert.deepEqual(
+    await send(page, [
+      ['POST', '/'],
+      ['POST', '/'],
+      ['POST', '/'],
+      ['GET', '/'],
+    ]),
+    ['200 changes 3, last id 6\n', '200 changes 3, last id 9\n', '200 changes 3, last id 12\n', `200 ${rows(12)}`],
+  );
   await page.reload();
   await waitForStatus(page, 'Running');
   assert.deepEqual(await send(page, [['GET', '/']]), [`200 ${rows(12)}`]);
@@ -66,10 +71,13 @@ test('rows written with execute come back through execute-async\'s row stream, s
 test('a failing statement is ok with no columns and io(...) in the result future; a database not granted is access-denied', async () => {
   const context = await newContext(browser);
   const page = await openPlayground(context, `?app=${encodeURIComponent(`${apps.url}/spin4-sqlite/spin.toml`)}&preview=off`);
-  assert.deepEqual(await send(page, [['GET', '/missing'], ['GET', '/forbidden']]), [
-    '200 \nend err io: no such table: missing\n',
-    '200 open err access-denied\n',
-  ]);
+  assert.deepEqual(
+    await send(page, [
+      ['GET', '/missing'],
+      ['GET', '/forbidden'],
+    ]),
+    ['200 \nend err io: no such table: missing\n', '200 open err access-denied\n'],
+  );
   await context.close();
 });
 

@@ -53,7 +53,7 @@ test('the template component answers through the preview as spin up does: 200, t
   await context.close();
 });
 
-test('the template component\'s head carries only what the guest and the host set: content-type and date, a body of exactly 12 bytes', async () => {
+test("the template component's head carries only what the guest and the host set: content-type and date, a body of exactly 12 bytes", async () => {
   const context = await newContext(browser);
   const page = await openPlayground(context, `${appQuery('spin4-template')}&preview=off`);
   // A string, so the test runner's transform adds no helper the page lacks.

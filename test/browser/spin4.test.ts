@@ -36,7 +36,14 @@ async function fetchInPreview(preview: Frame, method: string, path: string, size
       const echoed = new Uint8Array(await response.arrayBuffer());
       let same = echoed.length === body.length;
       for (let i = 0; same && i < body.length; i++) same = echoed[i] === body[i];
-      return { status: response.status, echo: response.headers.get('x-echo'), contentType: response.headers.get('content-type'), length: echoed.length, same, text: size === 0 ? new TextDecoder().decode(echoed) : '' };
+      return {
+        status: response.status,
+        echo: response.headers.get('x-echo'),
+        contentType: response.headers.get('content-type'),
+        length: echoed.length,
+        same,
+        text: size === 0 ? new TextDecoder().decode(echoed) : '',
+      };
     },
     { method, path, size },
   );
@@ -48,7 +55,11 @@ test('a WASI 0.3 echo component answers a POST through the preview with its stat
   const preview = await previewFrame(page);
   for (const size of [1, 5000, 300_000]) {
     const response = await fetchInPreview(preview, 'POST', `/echo?size=${size}`, size);
-    assert.deepEqual({ status: response.status, echo: response.echo, length: response.length, same: response.same }, { status: 200, echo: 'p3', length: size, same: true }, `POST of ${size} bytes`);
+    assert.deepEqual(
+      { status: response.status, echo: response.echo, length: response.length, same: response.same },
+      { status: 200, echo: 'p3', length: size, same: true },
+      `POST of ${size} bytes`,
+    );
   }
   await context.close();
 });
@@ -57,7 +68,10 @@ test('a 1 MiB POST of arbitrary bytes comes back from a WASI 0.3 echo exactly, o
   const context = await newContext(browser);
   const page = await openPlayground(context, appQuery('p3-echo'));
   const preview = await previewFrame(page);
-  await panel(page, 'Logs').getByText(/loaded p3-echo\.wasm .*streams copy byte chunks/).first().waitFor();
+  await panel(page, 'Logs')
+    .getByText(/loaded p3-echo\.wasm .*streams copy byte chunks/)
+    .first()
+    .waitFor();
   const result = await preview.evaluate(async () => {
     const body = new Uint8Array(1 << 20);
     let x = 0x9e3779b9;
@@ -101,7 +115,13 @@ test('one app routes a WASI 0.3, a WASI 0.2 and a Spin 1 component, each by its 
     ['POST', '/p3/two', 'second p3 body'],
   ];
   const results = await page.evaluate(async (list) => {
-    const { engine } = (window as unknown as { spinPlayground: { engine: { request(r: unknown): Promise<{ status: number; headers: Array<[string, string]>; body: ArrayBuffer | ReadableStream | null }> } } }).spinPlayground;
+    const { engine } = (
+      window as unknown as {
+        spinPlayground: {
+          engine: { request(r: unknown): Promise<{ status: number; headers: Array<[string, string]>; body: ArrayBuffer | ReadableStream | null }> };
+        };
+      }
+    ).spinPlayground;
     const out: Array<{ status: number; echo: string | null; text: string }> = [];
     for (const [method, pathWithQuery, body] of list) {
       const r = await engine.request({ method, pathWithQuery, headers: [], body: body === null ? null : new TextEncoder().encode(body).buffer });
@@ -137,7 +157,9 @@ describe('Spin 4 instance reuse for WASI 0.3 components', () => {
   /** Requests one after another through the engine; each result is [status, body]. */
   const sequential = (page: Page, paths: string[]): Promise<Result[]> =>
     page.evaluate(async (list) => {
-      const { engine } = (window as unknown as { spinPlayground: { engine: { request(r: unknown): Promise<{ status: number; body: ArrayBuffer | ReadableStream | null }> } } }).spinPlayground;
+      const { engine } = (
+        window as unknown as { spinPlayground: { engine: { request(r: unknown): Promise<{ status: number; body: ArrayBuffer | ReadableStream | null }> } } }
+      ).spinPlayground;
       const out: Array<[number, string]> = [];
       for (const path of list) {
         if (path.startsWith('sleep:')) {
@@ -156,30 +178,39 @@ describe('Spin 4 instance reuse for WASI 0.3 components', () => {
     const results = await sequential(page, ['/a', '/b', '/c', '/d', '/e', '/f', '/g']);
     // The guest's own count of the requests its instance has started (its in-flight count may
     // still include the previous request's task, which ends a moment after its body).
-    assert.deepEqual(results.map(([status, body]) => `${status} ${/^request \d+/.exec(body)?.[0]}`), [
-      '200 request 1', '200 request 2', '200 request 3',
-      '200 request 1', '200 request 2', '200 request 3',
-      '200 request 1',
-    ]);
+    assert.deepEqual(
+      results.map(([status, body]) => `${status} ${/^request \d+/.exec(body)?.[0]}`),
+      ['200 request 1', '200 request 2', '200 request 3', '200 request 1', '200 request 2', '200 request 3', '200 request 1'],
+    );
     await context.close();
   });
 
-  test('with Spin 4\'s defaults an instance takes requests while others are in flight, and a trap fails them all and drops it', async () => {
+  test("with Spin 4's defaults an instance takes requests while others are in flight, and a trap fails them all and drops it", async () => {
     const context = await newContext(browser);
     const page = await openPlayground(context, appQuery('p3-counter', '&preview=off'));
     const result = await page.evaluate(async () => {
-      const { engine } = (window as unknown as { spinPlayground: { engine: { request(r: unknown): Promise<{ status: number; body: ArrayBuffer | ReadableStream | null }> } } }).spinPlayground;
+      const { engine } = (
+        window as unknown as { spinPlayground: { engine: { request(r: unknown): Promise<{ status: number; body: ArrayBuffer | ReadableStream | null }> } } }
+      ).spinPlayground;
       // Each /wait waits 2 s on the clock before it answers: three requests in flight.
       const waits = [1, 2, 3].map(() => engine.request({ method: 'GET', pathWithQuery: '/wait', headers: [], body: null }).then((r) => r.status));
       await new Promise((resolve) => setTimeout(resolve, 300));
-      const during = await engine.request({ method: 'GET', pathWithQuery: '/x', headers: [], body: null }).then(async (r) => `${r.status} ${r.body ? (await new Response(r.body).text()).trim() : ''}`);
+      const during = await engine
+        .request({ method: 'GET', pathWithQuery: '/x', headers: [], body: null })
+        .then(async (r) => `${r.status} ${r.body ? (await new Response(r.body).text()).trim() : ''}`);
       const trap = (await engine.request({ method: 'GET', pathWithQuery: '/trap', headers: [], body: null })).status;
       const waited = await Promise.all(waits);
-      const next = await engine.request({ method: 'GET', pathWithQuery: '/x', headers: [], body: null }).then(async (r) => `${r.status} ${r.body ? (await new Response(r.body).text()).trim() : ''}`);
+      const next = await engine
+        .request({ method: 'GET', pathWithQuery: '/x', headers: [], body: null })
+        .then(async (r) => `${r.status} ${r.body ? (await new Response(r.body).text()).trim() : ''}`);
       return { during, trap, waited, next };
     });
     assert.deepEqual(result, { during: '200 request 4 in-flight 4', trap: 500, waited: [500, 500, 500], next: '200 request 1 in-flight 1' });
-    await page.getByRole('region', { name: 'Logs' }).getByText(/was dropped after a trap in another request on it/).first().waitFor();
+    await page
+      .getByRole('region', { name: 'Logs' })
+      .getByText(/was dropped after a trap in another request on it/)
+      .first()
+      .waitFor();
     await context.close();
   });
 
@@ -200,12 +231,15 @@ describe('Spin 4 instance reuse for WASI 0.3 components', () => {
     })()`)) as { second: string; trap: string; third: string; waits: string[] };
     // The first instance is full (two /wait): /x starts the second; /trap lands there and drops
     // it; the third instance answers /x, and the first one finishes its two requests.
-    assert.deepEqual({ ...result, waits: result.waits.map((w) => w.replace(/ in-flight \d+$/, '')).sort() }, {
-      second: '200 request 1 in-flight 1',
-      trap: '500 ',
-      third: '200 request 1 in-flight 1',
-      waits: ['200 request 1', '200 request 2'],
-    });
+    assert.deepEqual(
+      { ...result, waits: result.waits.map((w) => w.replace(/ in-flight \d+$/, '')).sort() },
+      {
+        second: '200 request 1 in-flight 1',
+        trap: '500 ',
+        third: '200 request 1 in-flight 1',
+        waits: ['200 request 1', '200 request 2'],
+      },
+    );
     await context.close();
   });
 
@@ -218,18 +252,29 @@ describe('Spin 4 instance reuse for WASI 0.3 components', () => {
     // Which instance served each request shows in its count. The guest's own in-flight count is
     // left out here: its task may still be finishing (trailers, stream drop) when the host has
     // the whole body and sends the next request, so it can read 2 for sequential requests.
-    assert.deepEqual(results.map(([, body]) => body.trim().replace(/ in-flight \d+$/, '')), ['request 1', 'request 1', 'request 2']);
+    assert.deepEqual(
+      results.map(([, body]) => body.trim().replace(/ in-flight \d+$/, '')),
+      ['request 1', 'request 1', 'request 2'],
+    );
     await context.close();
   });
 
-  test('a range a..b draws each instance\'s reuse count from a up to b, b excluded', async () => {
+  test("a range a..b draws each instance's reuse count from a up to b, b excluded", async () => {
     const context = await newContext(browser);
     const page = await openPlayground(context, appQuery('p3-counter', '&preview=off&instanceReuse=2..4'));
-    const results = await sequential(page, Array.from({ length: 14 }, (_, i) => `/r${i}`));
+    const results = await sequential(
+      page,
+      Array.from({ length: 14 }, (_, i) => `/r${i}`),
+    );
     const counts = results.map(([, body]) => Number(/^request (\d+)/.exec(body)![1]));
     const runs: number[] = [];
-    for (const n of counts) if (n === 1) runs.push(1); else runs[runs.length - 1] = n;
-    assert.ok(runs.slice(0, -1).every((r) => r === 2 || r === 3), `instances served ${runs.join(', ')} requests`);
+    for (const n of counts)
+      if (n === 1) runs.push(1);
+      else runs[runs.length - 1] = n;
+    assert.ok(
+      runs.slice(0, -1).every((r) => r === 2 || r === 3),
+      `instances served ${runs.join(', ')} requests`,
+    );
     await context.close();
   });
 

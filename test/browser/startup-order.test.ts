@@ -94,13 +94,16 @@ async function engineFetchesAndLogs(page: Page): Promise<{ fetched: string[]; lo
   return { fetched, logs: (await page.getByRole('region', { name: 'Logs' }).textContent()) ?? '' };
 }
 
-test('a bundled example is transpiled at build time: the engine uses that and never fetches jco\'s transpiler; an uploaded app still transpiles', async () => {
+test("a bundled example is transpiled at build time: the engine uses that and never fetches jco's transpiler; an uploaded app still transpiles", async () => {
   const context = await newContext(browser);
   const page = await openPlayground(context, '?example=kv-basics');
   const example = await engineFetchesAndLogs(page);
   assert.match(example.logs, /loaded app\.wasm \([^)]*transpiled at build time, compiled in \d+ ms\)/);
-  assert.ok(example.fetched.some((p) => /^\/__pg\/transpiled\/[0-9a-f]{64}\.jspi\.json$/.test(p)), example.fetched.join('\n'));
-  assert.equal(example.fetched.filter((p) => /js-component-bindgen/.test(p)).length, 0, 'jco\'s transpiler is not downloaded');
+  assert.ok(
+    example.fetched.some((p) => /^\/__pg\/transpiled\/[0-9a-f]{64}\.jspi\.json$/.test(p)),
+    example.fetched.join('\n'),
+  );
+  assert.equal(example.fetched.filter((p) => /js-component-bindgen/.test(p)).length, 0, "jco's transpiler is not downloaded");
   assert.match((await sendFromConsole(page, 'GET', '/')).status, /^200/);
 
   // An app from elsewhere has no build-time transpile: jco runs in the engine, once; the next
@@ -109,7 +112,10 @@ test('a bundled example is transpiled at build time: the engine uses that and ne
   const fresh = await openPlayground(context, query);
   const uploaded = await engineFetchesAndLogs(fresh);
   assert.match(uploaded.logs, /loaded \S+\.wasm \([^)]*transpiled in \d+ ms/);
-  assert.ok(uploaded.fetched.some((p) => /js-component-bindgen/.test(p)), 'jco\'s transpiler is downloaded on a cache miss');
+  assert.ok(
+    uploaded.fetched.some((p) => /js-component-bindgen/.test(p)),
+    "jco's transpiler is downloaded on a cache miss",
+  );
   const first = await sendFromConsole(fresh, 'GET', '/');
   await fresh.close();
   const again = await openPlayground(context, query);

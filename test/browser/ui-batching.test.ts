@@ -28,7 +28,9 @@ after(async () => {
   await fixtures?.close();
 });
 
-type Hook = { spinPlayground: { engine: { request(r: unknown): Promise<{ status: number; body: ReadableStream | null }>; kv(op: { op: string }): Promise<unknown> } } };
+type Hook = {
+  spinPlayground: { engine: { request(r: unknown): Promise<{ status: number; body: ReadableStream | null }>; kv(op: { op: string }): Promise<unknown> } };
+};
 
 /** Count the explorer's (and anyone's) key-value queries to the engine, by operation. */
 async function countKvQueries(page: Page): Promise<void> {
@@ -86,18 +88,27 @@ test('a burst of requests is drawn in a few batches, and the Trace panel lists e
   const count = 20;
   await burst(page, '/.well-known/spin/health?burst=', count, 2000);
   const trace = panel(page, 'Trace');
-  await trace.getByRole('option', { name: /burst=/ }).nth(count - 1).waitFor();
+  await trace
+    .getByRole('option', { name: /burst=/ })
+    .nth(count - 1)
+    .waitFor();
   const counts = await page.evaluate(() => (window as unknown as { traceCounts: { rowAppends: number; detailDraws: number } }).traceCounts);
   // One row append and one drawing of the details per batch; the busy page saw all 20 traces
   // arrive together, so a few batches at most (one per request would be 20 of each).
   assert.ok(counts.rowAppends <= 4, `rows were appended ${counts.rowAppends} times for ${count} requests`);
   assert.ok(counts.detailDraws <= 4, `the details were drawn ${counts.detailDraws} times for ${count} requests`);
-  const rows = await trace.getByRole('option').evaluateAll((options) => options.map((o) => ({ id: Number(o.getAttribute('data-id')), path: o.querySelector('.path')?.textContent ?? '' })));
+  const rows = await trace
+    .getByRole('option')
+    .evaluateAll((options) => options.map((o) => ({ id: Number(o.getAttribute('data-id')), path: o.querySelector('.path')?.textContent ?? '' })));
   const burstRows = rows.filter((r) => r.path.includes('burst='));
   assert.equal(burstRows.length, count, 'every request of the burst has its row');
   assert.deepEqual(new Set(burstRows.map((r) => r.path)), new Set(Array.from({ length: count }, (_, i) => `/.well-known/spin/health?burst=${i}`)));
   const ids = rows.map((r) => r.id);
-  assert.deepEqual(ids, [...ids].sort((a, b) => a - b), 'rows are in the order the engine traced the requests');
+  assert.deepEqual(
+    ids,
+    [...ids].sort((a, b) => a - b),
+    'rows are in the order the engine traced the requests',
+  );
   // Following the latest, the newest request is the one selected and shown.
   const newest = rows.at(-1)!;
   assert.equal(await trace.getByRole('option').last().getAttribute('aria-selected'), 'true');
@@ -116,7 +127,9 @@ test('the explorer shows the app rewriting a key without asking the engine, and 
   await watchTrace(page);
   // `hits` is listed and not selected: rewriting it changes nothing the explorer shows.
   await burst(page, '/n', 10, 1000);
-  await panel(page, 'Trace').getByRole('option', { name: /GET \/n9 → 200/ }).waitFor();
+  await panel(page, 'Trace')
+    .getByRole('option', { name: /GET \/n9 → 200/ })
+    .waitFor();
   await page.waitForTimeout(300);
   assert.deepEqual(await kvOps(page), [], 'no key-value query for rewrites of a listed key');
   assert.match((await explorer.locator('.count').textContent()) ?? '', /^1 key$/);
@@ -126,7 +139,10 @@ test('the explorer shows the app rewriting a key without asking the engine, and 
   await explorer.getByLabel('Value contents').waitFor();
   // The counter is 8 bytes of little-endian binary: shown as hex from here on.
   await explorer.getByRole('button', { name: 'Hex' }).click();
-  await explorer.getByLabel('Value contents').filter({ hasText: /^00000000 {2}/ }).waitFor();
+  await explorer
+    .getByLabel('Value contents')
+    .filter({ hasText: /^00000000 {2}/ })
+    .waitFor();
   await kvOps(page);
   const batches = () => page.evaluate(() => (window as unknown as { spinPlayground: { engine: { batches: number } } }).spinPlayground.engine.batches);
   const batchesBefore = await batches();
@@ -135,7 +151,10 @@ test('the explorer shows the app rewriting a key without asking the engine, and 
   const bytes = Buffer.alloc(8);
   bytes.writeBigUInt64LE(BigInt(hits));
   const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ');
-  await explorer.getByLabel('Value contents').filter({ hasText: `00000000  ${hex}` }).waitFor();
+  await explorer
+    .getByLabel('Value contents')
+    .filter({ hasText: `00000000  ${hex}` })
+    .waitFor();
   const ops = await kvOps(page);
   const delivered = (await batches()) - batchesBefore;
   assert.ok(ops.length > 0 && ops.every((op) => op === 'get'), `queries during the burst: ${ops.join(', ')}`);
@@ -146,7 +165,10 @@ test('the explorer shows the app rewriting a key without asking the engine, and 
 test('an explorer that is not on screen asks the engine nothing while the app writes', async () => {
   const context = await newContext(browser);
   // Embedded with only the request console shown: the explorer exists but is hidden.
-  const page = await openPlayground(context, `?app=${encodeURIComponent(`${fixtures.url}/conformance/bench-kv-rw/spin.toml`)}&preview=off&timeout=0&embed=1&show=request`);
+  const page = await openPlayground(
+    context,
+    `?app=${encodeURIComponent(`${fixtures.url}/conformance/bench-kv-rw/spin.toml`)}&preview=off&timeout=0&embed=1&show=request`,
+  );
   assert.equal(await panel(page, 'Key-value explorer').isVisible(), false);
   await countKvQueries(page);
   const last = await burst(page, '/hidden-', 10, 500);

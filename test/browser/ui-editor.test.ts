@@ -24,7 +24,11 @@ test('a typo is squiggled as you type, before Run, and the app keeps running', a
   await page.locator('.monaco-editor .squiggly-error').first().waitFor();
   assert.equal(await page.getByRole('status').textContent(), 'Running');
   await page.locator('.monaco-editor .view-line').getByText('rooute').hover();
-  await page.locator('.monaco-hover').getByText(/unknown field `rooute`/).first().waitFor();
+  await page
+    .locator('.monaco-hover')
+    .getByText(/unknown field `rooute`/)
+    .first()
+    .waitFor();
   await context.close();
 });
 
@@ -33,7 +37,10 @@ test('hovering a manifest key shows its documentation', async () => {
   const page = await openPlayground(context, '?preview=off');
   await page.locator('.monaco-editor').waitFor();
   await page.locator('.monaco-editor .view-line').filter({ hasText: 'key_value_stores' }).getByText('key_value_stores').hover();
-  await page.locator('.monaco-hover').getByText(/Key-value stores the component may open/).waitFor();
+  await page
+    .locator('.monaco-hover')
+    .getByText(/Key-value stores the component may open/)
+    .waitFor();
   await context.close();
 });
 
@@ -45,7 +52,10 @@ test('completion offers the keys of the current table and known store labels', a
   const suggest = page.locator('.monaco-editor .suggest-widget');
   await suggest.getByText('sqlite_databases').waitFor();
   await page.keyboard.press('Enter');
-  await page.locator('.monaco-editor .view-lines').getByText(/sqlite_databases\s=\s\["default"\]/).waitFor();
+  await page
+    .locator('.monaco-editor .view-lines')
+    .getByText(/sqlite_databases\s=\s\["default"\]/)
+    .waitFor();
   // Inside a store list: the known label.
   await page.keyboard.press('ControlOrMeta+End');
   await page.keyboard.insertText('\nallowed_outbound_hosts = ["http://s');

@@ -35,7 +35,10 @@ test('the default app lists spin.toml and its component with its world, every im
   await component.getByText(/^World: \d+ imports, 1 export$/).click();
   const imports = component.getByRole('list', { name: 'Imports of kv-basics' }).getByRole('listitem');
   const names = await imports.allTextContents();
-  assert.ok(names.some((n) => n.includes('fermyon:spin/key-value@2.0.0')), names.join('\n'));
+  assert.ok(
+    names.some((n) => n.includes('fermyon:spin/key-value@2.0.0')),
+    names.join('\n'),
+  );
   assert.equal(await component.getByRole('list', { name: 'Imports of kv-basics' }).getByLabel('unsupported').count(), 0);
   assert.match((await component.getByRole('list', { name: 'Exports of kv-basics' }).textContent()) ?? '', /wasi:http\/incoming-handler@0\.2\.\d+/);
   await context.close();
@@ -50,7 +53,9 @@ test('a .zip with spin.toml becomes the app, its files are listed and kept, and 
     'my-app/static/hello.txt': strToU8('hello'),
   });
   await clearStatus(page);
-  await files(page).getByLabel('Add files').setInputFiles({ name: 'my-app.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) });
+  await files(page)
+    .getByLabel('Add files')
+    .setInputFiles({ name: 'my-app.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) });
   await waitForStatus(page, 'Running');
   assert.match((await files(page).locator('.drop-hint').textContent()) ?? '', /^Added 2 files and spin\.toml\./);
   assert.match((await panel(page, 'Manifest').textContent()) ?? '', /name\s=\s"kv-tiny"/);
@@ -76,7 +81,9 @@ test('attack: an app zip over the entry cap is refused and not unzipped again an
   const manifestBefore = (await panel(page, 'Manifest').textContent()) ?? '';
   const entries: Record<string, Uint8Array> = { 'my-app/spin.toml': readFileSync(`${APPS}kv-tiny/spin.toml`) };
   for (let i = 0; i < 20_000; i++) entries[`my-app/f/${i}.txt`] = new Uint8Array(0);
-  await files(page).getByLabel('Add files').setInputFiles({ name: 'many.zip', mimeType: 'application/zip', buffer: Buffer.from(zipSync(entries)) });
+  await files(page)
+    .getByLabel('Add files')
+    .setInputFiles({ name: 'many.zip', mimeType: 'application/zip', buffer: Buffer.from(zipSync(entries)) });
   await files(page).locator('.drop-hint', { hasText: 'Not imported' }).waitFor({ timeout: 30_000 });
   assert.equal(
     await files(page).locator('.drop-hint').textContent(),
@@ -98,9 +105,15 @@ test('an app folder with an unsupported import: the import is marked, named in P
   const problems = (await page.getByRole('list', { name: 'Problems' }).textContent()) ?? '';
   assert.match(problems, /imports acme:widgets\/frob@1\.0\.0/);
   const component = files(page).getByRole('listitem', { name: 'Component unknown-import' });
-  const unsupported = component.getByRole('list', { name: 'Imports of unknown-import' }).getByRole('listitem').filter({ has: page.getByLabel('unsupported') });
+  const unsupported = component
+    .getByRole('list', { name: 'Imports of unknown-import' })
+    .getByRole('listitem')
+    .filter({ has: page.getByLabel('unsupported') });
   assert.match((await unsupported.textContent()) ?? '', /acme:widgets\/frob@1\.0\.0/);
-  await panel(page, 'Logs').locator('li.load-error').filter({ hasText: /acme:widgets\/frob@1\.0\.0/ }).waitFor();
+  await panel(page, 'Logs')
+    .locator('li.load-error')
+    .filter({ hasText: /acme:widgets\/frob@1\.0\.0/ })
+    .waitFor();
   await screenshot(page, 'error');
   await context.close();
 });
@@ -110,7 +123,9 @@ test('a lone .wasm replaces the component whose source has its name', async () =
   const page = await openPlayground(context, '?preview=off');
   await clearStatus(page);
   // kv-tiny's bytes under the name the default app's manifest uses.
-  await files(page).getByLabel('Add files').setInputFiles({ name: 'app.wasm', mimeType: 'application/wasm', buffer: readFileSync(`${APPS}kv-tiny/kv-tiny.wasm`) });
+  await files(page)
+    .getByLabel('Add files')
+    .setInputFiles({ name: 'app.wasm', mimeType: 'application/wasm', buffer: readFileSync(`${APPS}kv-tiny/kv-tiny.wasm`) });
   await waitForStatus(page, 'Running');
   assert.equal((await sendFromConsole(page, 'GET', '/')).body, 'x');
   const component = files(page).getByRole('listitem', { name: 'Component kv-basics' });
@@ -125,10 +140,12 @@ test('attack: added files named __proto__ and constructor are kept, listed and s
   const page = await openPlayground(context, '?preview=off');
   await waitForStatus(page, 'Running');
   await clearStatus(page);
-  await files(page).getByLabel('Add files').setInputFiles([
-    { name: '__proto__', mimeType: 'text/plain', buffer: Buffer.from('p') },
-    { name: 'constructor', mimeType: 'text/plain', buffer: Buffer.from('c') },
-  ]);
+  await files(page)
+    .getByLabel('Add files')
+    .setInputFiles([
+      { name: '__proto__', mimeType: 'text/plain', buffer: Buffer.from('p') },
+      { name: 'constructor', mimeType: 'text/plain', buffer: Buffer.from('c') },
+    ]);
   await waitForStatus(page, 'Running');
   const list = files(page).getByRole('list', { name: 'App files' });
   await list.getByText('__proto__', { exact: true }).waitFor();

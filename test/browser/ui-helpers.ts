@@ -22,9 +22,12 @@ export async function kvEntries(page: Page): Promise<Record<string, string>> {
 
 /** Set one `default`-store key to a text value, as the key-value explorer does. */
 export async function setKv(page: Page, key: string, value: string): Promise<void> {
-  await page.evaluate(async ([k, v]) => {
-    await (window as unknown as KvHook).spinPlayground.engine.kv({ op: 'set', store: 'default', key: k, value: new TextEncoder().encode(v).buffer });
-  }, [key, value] as const);
+  await page.evaluate(
+    async ([k, v]) => {
+      await (window as unknown as KvHook).spinPlayground.engine.kv({ op: 'set', store: 'default', key: k, value: new TextEncoder().encode(v).buffer });
+    },
+    [key, value] as const,
+  );
 }
 
 /** Save a full-page screenshot as test-results/screenshots/<name>.png. */
@@ -66,6 +69,10 @@ export async function runManifest(page: Page, expect: 'Running' | 'error' = 'Run
     el.classList.remove('error');
   });
   await page.getByRole('button', { name: 'Run' }).click();
-  if (expect === 'Running') await page.getByRole('status').filter({ hasText: /^Running$/ }).waitFor({ timeout: 60_000 });
+  if (expect === 'Running')
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Running$/ })
+      .waitFor({ timeout: 60_000 });
   else await page.locator('#status.error').waitFor({ timeout: 60_000 });
 }

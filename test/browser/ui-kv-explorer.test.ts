@@ -41,7 +41,7 @@ test('the explorer refreshes when the app writes, and edits go through the engin
   const value = kv.getByRole('group', { name: 'Value' });
   await value.getByLabel('Value contents').filter({ hasText: '"name": "Ada"' }).waitFor();
   await value.getByRole('button', { name: 'Hex' }).click();
-  assert.match((await value.getByLabel('Value contents').textContent()) ?? '', /^00000000  7b 22 6e 61 6d 65 22 3a/);
+  assert.match((await value.getByLabel('Value contents').textContent()) ?? '', /^00000000 {2}7b 22 6e 61 6d 65 22 3a/);
   await value.getByRole('button', { name: 'Text' }).click();
   assert.equal(await value.getByLabel('Value contents').textContent(), '{"name":"Ada","message":"hello"}');
 
@@ -51,7 +51,10 @@ test('the explorer refreshes when the app writes, and edits go through the engin
   await value.getByLabel('Value format').selectOption('json');
   await value.getByLabel('Value', { exact: true }).fill('{"name":"Grace"');
   await value.getByRole('button', { name: 'Save' }).click();
-  await value.getByRole('alert').filter({ hasText: /Not valid JSON/ }).waitFor();
+  await value
+    .getByRole('alert')
+    .filter({ hasText: /Not valid JSON/ })
+    .waitFor();
   await value.getByLabel('Value', { exact: true }).fill('{"name":"Grace"}');
   await value.getByRole('button', { name: 'Save' }).click();
   await keys(page).getByRole('option', { name: 'user:1', selected: true }).waitFor();
@@ -99,7 +102,7 @@ test('import and export JSON, with binary values as base64', async () => {
   assert.deepEqual(await keys(page).getByRole('option').allTextContents(), ['blob', 'config', 'greeting']);
   await keys(page).getByRole('option', { name: 'blob' }).click();
   // Binary that is not UTF-8 opens as hex.
-  assert.match((await kv.getByLabel('Value contents').textContent()) ?? '', /^00000000  00 01 02 ff/);
+  assert.match((await kv.getByLabel('Value contents').textContent()) ?? '', /^00000000 {2}00 01 02 ff/);
   await keys(page).getByRole('option', { name: 'config' }).click();
   await kv.getByLabel('Value contents').filter({ hasText: '"debug": true' }).waitFor();
   const [download] = await Promise.all([page.waitForEvent('download'), kv.getByRole('button', { name: 'Export JSON' }).click()]);
@@ -112,9 +115,18 @@ test('import and export JSON, with binary values as base64', async () => {
 test('10,000 keys: the list is virtualized and renders fast; search narrows it', async (t) => {
   const context = await newContext(browser);
   const page = await openPlayground(context, '?preview=off');
-  await explorer(page).getByRole('tab', { name: /^default/ }).waitFor();
+  await explorer(page)
+    .getByRole('tab', { name: /^default/ })
+    .waitFor();
   const stats = await page.evaluate(async () => {
-    const playground = (window as unknown as { spinPlayground: { engine: { kv(op: unknown): Promise<unknown> }; refreshKvExplorer(): Promise<{ keys: number; totalMs: number; queryMs: number; renderMs: number }> } }).spinPlayground;
+    const playground = (
+      window as unknown as {
+        spinPlayground: {
+          engine: { kv(op: unknown): Promise<unknown> };
+          refreshKvExplorer(): Promise<{ keys: number; totalMs: number; queryMs: number; renderMs: number }>;
+        };
+      }
+    ).spinPlayground;
     const encoder = new TextEncoder();
     const entries = Array.from({ length: 10_000 }, (_, i) => [`key-${String(i).padStart(5, '0')}`, encoder.encode(JSON.stringify({ i })).buffer]);
     await playground.engine.kv({ op: 'import', store: 'default', entries });
@@ -122,10 +134,15 @@ test('10,000 keys: the list is virtualized and renders fast; search narrows it',
     for (let i = 0; i < 3; i++) runs.push(await playground.refreshKvExplorer());
     return runs;
   });
-  t.diagnostic(`kv explorer, 10,000 keys: ${stats.map((s) => `${s.totalMs.toFixed(1)} ms (query ${s.queryMs.toFixed(1)}, render ${s.renderMs.toFixed(1)})`).join('; ')}`);
+  t.diagnostic(
+    `kv explorer, 10,000 keys: ${stats.map((s) => `${s.totalMs.toFixed(1)} ms (query ${s.queryMs.toFixed(1)}, render ${s.renderMs.toFixed(1)})`).join('; ')}`,
+  );
   assert.equal(stats.at(-1)!.keys, 10_000);
   assert.ok(stats.at(-1)!.totalMs < 1000, `rendered in ${stats.at(-1)!.totalMs} ms`);
-  assert.equal(await page.evaluate(() => (window as unknown as { spinPlayground: { kvExplorerRenderMs: number } }).spinPlayground.kvExplorerRenderMs > 0), true);
+  assert.equal(
+    await page.evaluate(() => (window as unknown as { spinPlayground: { kvExplorerRenderMs: number } }).spinPlayground.kvExplorerRenderMs > 0),
+    true,
+  );
   assert.match(await count(page), /^10000 keys$/);
   const rendered = await keys(page).getByRole('option').count();
   assert.ok(rendered > 5 && rendered < 200, `${rendered} rows in the DOM`);
@@ -146,13 +163,22 @@ test('one tab per store: each store the manifest names, switched with the arrow 
   await runManifest(page);
   const cache = kv.getByRole('tab', { name: /^cache/ });
   await cache.waitFor();
-  assert.deepEqual((await kv.getByRole('tab').allTextContents()).map((t) => t.replace(/\d+$/, '')), ['default', 'cache']);
+  assert.deepEqual(
+    (await kv.getByRole('tab').allTextContents()).map((t) => t.replace(/\d+$/, '')),
+    ['default', 'cache'],
+  );
   await kv.getByRole('tab', { name: /^default/ }).focus();
   await page.keyboard.press('ArrowRight');
   await kv.getByRole('tab', { name: /^cache/, selected: true }).waitFor();
   await kv.getByLabel('Import JSON file').setInputFiles({ name: 'c.json', mimeType: 'application/json', buffer: Buffer.from('{"hot":"1"}') });
   await keys(page).getByRole('option', { name: 'hot' }).waitFor();
-  assert.equal(await kv.getByRole('tab', { name: /^cache/ }).locator('.tab-count').textContent(), '1');
+  assert.equal(
+    await kv
+      .getByRole('tab', { name: /^cache/ })
+      .locator('.tab-count')
+      .textContent(),
+    '1',
+  );
   await kv.getByRole('tab', { name: /^default/ }).click();
   await keys(page).getByRole('option', { name: 'hot' }).waitFor({ state: 'detached' });
   await context.close();

@@ -20,7 +20,11 @@ after(async () => {
   await browser?.close();
 });
 
-for (const [width, height] of [[1440, 900], [1280, 800], [1920, 1080]] as const) {
+for (const [width, height] of [
+  [1440, 900],
+  [1280, 800],
+  [1920, 1080],
+] as const) {
   for (const scheme of ['light', 'dark'] as const) {
     test(`${width}×${height}, ${scheme}: every panel is visible at once`, async () => {
       const context = await browser.newContext({ viewport: { width, height }, colorScheme: scheme });
@@ -38,7 +42,10 @@ for (const [width, height] of [[1440, 900], [1280, 800], [1920, 1080]] as const)
       const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
       const [r = 0, g = 0, b = 0] = (background.match(/\d+/g) ?? []).map(Number);
       assert.equal(r + g + b < 128 * 3, scheme === 'dark', `background ${background} in the ${scheme} theme`);
-      await page.getByRole('region', { name: 'Trace' }).getByRole('option', { name: /preview GET \/ → 200/ }).waitFor();
+      await page
+        .getByRole('region', { name: 'Trace' })
+        .getByRole('option', { name: /preview GET \/ → 200/ })
+        .waitFor();
       await screenshot(page, `default-${width}x${height}-${scheme}`);
       await context.close();
     });
@@ -80,8 +87,14 @@ test('long work shows progress: bytes downloaded, then the transpile-and-compile
   await page.goto(`${PG_URL}/?preview=off`);
   await waitForStatus(page, 'Running');
   const seen = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
-  assert.ok(seen.some((t) => /^Downloading \d+ files?: [\d.]+ (B|KiB|MiB) of [\d.]+ (KiB|MiB)$/.test(t)), seen.join('\n'));
-  assert.ok(seen.some((t) => /^Transpiling and compiling components… \d+\.\d s$/.test(t)), seen.join('\n'));
+  assert.ok(
+    seen.some((t) => /^Downloading \d+ files?: [\d.]+ (B|KiB|MiB) of [\d.]+ (KiB|MiB)$/.test(t)),
+    seen.join('\n'),
+  );
+  assert.ok(
+    seen.some((t) => /^Transpiling and compiling components… \d+\.\d s$/.test(t)),
+    seen.join('\n'),
+  );
   assert.equal(await page.locator('.progress').isHidden(), true, 'hidden once done');
   await context.close();
 });

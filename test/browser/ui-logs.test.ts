@@ -31,7 +31,11 @@ test('"Restart engine" replaces the engine, the log says so, and the app answers
   const page = await openPlayground(context, '?preview=off');
   const logs = panel(page, 'Logs');
   await logs.getByRole('button', { name: 'Restart engine' }).click();
-  await logs.locator('li.restart').filter({ hasText: /restarted in \d+/ }).first().waitFor({ timeout: 60_000 });
+  await logs
+    .locator('li.restart')
+    .filter({ hasText: /restarted in \d+/ })
+    .first()
+    .waitFor({ timeout: 60_000 });
   assert.match((await sendFromConsole(page, 'GET', '/')).status, /^200\b/);
   await context.close();
 });

@@ -52,7 +52,9 @@ test('the address bar, back, forward and reload drive the preview, and in-app li
   assert.equal(await address(page).inputValue(), '/');
 
   // Reload asks the app again.
-  const before = await panel(page, 'Trace').getByRole('option', { name: /preview GET \/ →/ }).count();
+  const before = await panel(page, 'Trace')
+    .getByRole('option', { name: /preview GET \/ →/ })
+    .count();
   await preview.getByRole('button', { name: 'Reload' }).click();
   await page.waitForFunction((n) => document.querySelectorAll('[aria-label="Requests"] [role="option"]').length > n, before);
   await context.close();

@@ -37,12 +37,18 @@ test('edits are a saved draft: switching to another example and back finds them'
   await page.getByRole('button', { name: 'Examples' }).click();
   const gallery = page.getByRole('dialog', { name: 'Examples' });
   const cards = await gallery.getByRole('listitem').allTextContents();
-  assert.ok(cards.some((c) => /^guestbook.*Guestbook: an HTML app/.test(c)), cards.join('\n'));
+  assert.ok(
+    cards.some((c) => /^guestbook.*Guestbook: an HTML app/.test(c)),
+    cards.join('\n'),
+  );
   await Promise.all([page.waitForURL(/\?example=guestbook$/), gallery.getByRole('button', { name: 'Open guestbook' }).click()]);
   await waitForStatus(page, 'Running');
   assert.doesNotMatch(await manifestText(page), /my\sown\snote/);
   await page.getByRole('button', { name: 'Examples' }).click();
-  const kvCard = page.getByRole('dialog', { name: 'Examples' }).getByRole('listitem').filter({ hasText: /^kv-basics/ });
+  const kvCard = page
+    .getByRole('dialog', { name: 'Examples' })
+    .getByRole('listitem')
+    .filter({ hasText: /^kv-basics/ });
   assert.match((await kvCard.textContent()) ?? '', /edited/);
   await Promise.all([page.waitForURL((url) => !url.search.includes('guestbook')), kvCard.getByRole('button', { name: 'Open kv-basics' }).click()]);
   await waitForStatus(page, 'Running');

@@ -74,13 +74,19 @@ test('headers, timing split, a replayable history and Copy as curl', async () =>
   await console_.getByLabel('Body type').selectOption('json');
   await console_.getByLabel('Body', { exact: true }).fill('{"a":1');
   await console_.getByRole('button', { name: 'Send' }).click();
-  await page.locator('#response-status').filter({ hasText: /^Request failed: the body is not valid JSON/ }).waitFor();
+  await page
+    .locator('#response-status')
+    .filter({ hasText: /^Request failed: the body is not valid JSON/ })
+    .waitFor();
   await console_.getByLabel('Body', { exact: true }).fill('{"a":1}');
   await console_.getByRole('button', { name: 'Format JSON' }).click();
   assert.equal(await console_.getByLabel('Body', { exact: true }).inputValue(), '{\n  "a": 1\n}');
   await console_.getByRole('button', { name: 'Copy as curl' }).click();
   await console_.getByLabel('curl command').filter({ hasText: 'application/json' }).waitFor();
-  assert.match((await console_.getByLabel('curl command').textContent()) ?? '', /-H 'content-type: application\/json' \\\n {2}--data-raw '\{\n {2}"a": 1\n\}'$/);
+  assert.match(
+    (await console_.getByLabel('curl command').textContent()) ?? '',
+    /-H 'content-type: application\/json' \\\n {2}--data-raw '\{\n {2}"a": 1\n\}'$/,
+  );
   await context.close();
 });
 
@@ -95,7 +101,7 @@ test('response bodies as pretty JSON, text and hex, and HTML shown in the previe
   await views.getByRole('button', { name: 'Text' }).click();
   assert.equal(await page.locator('#response-body').textContent(), '[{"name":"Ada","message":"hi"}]');
   await views.getByRole('button', { name: 'Hex' }).click();
-  assert.match((await page.locator('#response-body').textContent()) ?? '', /^\(31 B\)\n00000000  5b 7b 22 6e 61 6d 65 22/);
+  assert.match((await page.locator('#response-body').textContent()) ?? '', /^\(31 B\)\n00000000 {2}5b 7b 22 6e 61 6d 65 22/);
   await views.getByRole('button', { name: 'Pretty' }).click();
 
   // HTML is never rendered in the console; "Show in Preview" opens the path in the preview.

@@ -32,7 +32,9 @@ test('a console request shows its route, component, every host call in order and
   assert.equal(await row.getAttribute('aria-selected'), 'true', 'the newest request is selected while following');
   const details = trace.getByRole('group', { name: 'Trace details' });
   assert.match((await details.textContent()) ?? '', /Route \/\.\.\. matched → component kv-basics/);
-  const calls = (await trace.getByRole('list', { name: 'Host calls' }).getByRole('listitem').allTextContents()).map((c) => c.replace(/^(<0\.1 ms|\+[\d.]+ (ms|s))/, '').trim());
+  const calls = (await trace.getByRole('list', { name: 'Host calls' }).getByRole('listitem').allTextContents()).map((c) =>
+    c.replace(/^(<0\.1 ms|\+[\d.]+ (ms|s))/, '').trim(),
+  );
   assert.deepEqual(calls, [
     'store.open("default") → ok("store(default)")',
     'set("test-key", "test-value") → ok(none)',
@@ -90,8 +92,14 @@ test('variable reads are traced with their values and errors', async () => {
   const trace = panel(page, 'Trace');
   await trace.getByRole('option', { name: /console GET \/ → 200/ }).waitFor();
   const calls = await trace.getByRole('list', { name: 'Host calls' }).getByRole('listitem').allTextContents();
-  assert.ok(calls.some((c) => /variables\.get\("variable"\) → ok\("value"\)/.test(c)), calls.join('\n'));
-  assert.ok(calls.some((c) => /variables\.get\(".*"\) → err\(invalid-name/.test(c)), calls.join('\n'));
+  assert.ok(
+    calls.some((c) => /variables\.get\("variable"\) → ok\("value"\)/.test(c)),
+    calls.join('\n'),
+  );
+  assert.ok(
+    calls.some((c) => /variables\.get\(".*"\) → err\(invalid-name/.test(c)),
+    calls.join('\n'),
+  );
   await context.close();
 });
 
@@ -108,7 +116,10 @@ test('outbound requests are traced with their URL and status', async () => {
   const trace = panel(page, 'Trace');
   await trace.getByRole('option', { name: /console GET \/ → 200/ }).waitFor();
   const calls = await trace.getByRole('list', { name: 'Host calls' }).getByRole('listitem').allTextContents();
-  assert.ok(calls.some((c) => new RegExp(`outbound POST http://localhost:${echo.port}/ → ok\\(200`).test(c)), calls.join('\n'));
+  assert.ok(
+    calls.some((c) => new RegExp(`outbound POST http://localhost:${echo.port}/ → ok\\(200`).test(c)),
+    calls.join('\n'),
+  );
   await context.close();
   await echo.close();
 });

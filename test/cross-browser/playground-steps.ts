@@ -37,7 +37,7 @@ export function text(tab: Tab, selector: string): Promise<string> {
 export const regionText = (tab: Tab, name: string) => text(tab, `[role="region"][aria-label="${name}"]`);
 
 /** Wait until a frame's own document (from the service worker) has loaded, and return its body text. */
-export function frameText(tab: Tab, frames: string[] = PREVIEW, match: RegExp = /[^]/, timeoutMs = 120_000): Promise<string> {
+export function frameText(tab: Tab, frames: string[] = PREVIEW, match: RegExp = /[\s\S]/, timeoutMs = 120_000): Promise<string> {
   return waitUntil(
     `${frames.join(' > ')} to show ${match}`,
     async () => {
@@ -95,7 +95,10 @@ export async function sendFromConsole(tab: Tab, method: string, path: string, bo
 export async function waitForLog(tab: Tab, pattern: RegExp, timeoutMs = 60_000): Promise<string> {
   return waitUntil(
     `a log line ${pattern}`,
-    async () => (await tab.evaluate(() => Array.from(document.querySelectorAll('#logs-panel .log-entry, #logs-panel li')).map((el) => el.textContent ?? ''), null)).find((line) => pattern.test(line)),
+    async () =>
+      (await tab.evaluate(() => Array.from(document.querySelectorAll('#logs-panel .log-entry, #logs-panel li')).map((el) => el.textContent ?? ''), null)).find(
+        (line) => pattern.test(line),
+      ),
     timeoutMs,
   );
 }
@@ -112,7 +115,10 @@ export function kvEntries(tab: Tab): Promise<Record<string, string>> {
 
 /** Set one `default`-store key to a text value, as the key-value explorer does. */
 export async function setKv(tab: Tab, key: string, value: string): Promise<void> {
-  await tab.evaluate(async ([k, v]) => {
-    await (window as unknown as KvHook).spinPlayground.engine.kv({ op: 'set', store: 'default', key: k, value: new TextEncoder().encode(v).buffer });
-  }, [key, value] as const);
+  await tab.evaluate(
+    async ([k, v]) => {
+      await (window as unknown as KvHook).spinPlayground.engine.kv({ op: 'set', store: 'default', key: k, value: new TextEncoder().encode(v).buffer });
+    },
+    [key, value] as const,
+  );
 }

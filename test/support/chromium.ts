@@ -21,15 +21,21 @@ function playwrightDisabledFeatures(): string[] {
   const root = dirname(require.resolve('playwright-core/package.json'));
   const bundle = readFileSync(join(root, 'lib', 'coreBundle.js'), 'utf8');
   const list = /disabledFeatures = \[([\s\S]*?)\]\.filter/.exec(bundle)?.[1];
-  if (!list) throw new Error('could not read playwright-core\'s disabled Chromium features; check test/support/chromium.ts');
+  if (!list) throw new Error("could not read playwright-core's disabled Chromium features; check test/support/chromium.ts");
   return [...list.matchAll(/"([A-Za-z0-9]+)"/g)].map((m) => m[1]!);
 }
 
 function launchArgs(): string[] {
   const features = playwrightDisabledFeatures().filter((f) => f !== 'ThirdPartyStoragePartitioning');
   return [
-    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-dev-shm-usage',
     `--disable-features=${features.join(',')}`,
   ];
 }
@@ -43,5 +49,10 @@ export async function launchChromium(): Promise<Browser> {
  * quota is a share of memory): its storage quota follows the size of the disk holding the folder.
  */
 export async function launchPersistentChromium(userDataDir: string): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(userDataDir, { executablePath: chromiumPath(), headless: true, args: launchArgs(), viewport: { width: 1440, height: 900 } });
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumPath(),
+    headless: true,
+    args: launchArgs(),
+    viewport: { width: 1440, height: 900 },
+  });
 }

@@ -40,7 +40,8 @@ function tab(page: Page): Tab {
     reload: async () => void (await page.reload()),
     url: async () => page.url(),
     evaluate: <A, R>(fn: PageFunction<A, R>, arg: A) => page.evaluate(pageExpression(fn, arg)) as Promise<R>,
-    evaluateInFrame: async <A, R>(frames: string[], fn: PageFunction<A, R>, arg: A) => (await frameAt(page, frames)).evaluate(pageExpression(fn, arg)) as Promise<R>,
+    evaluateInFrame: async <A, R>(frames: string[], fn: PageFunction<A, R>, arg: A) =>
+      (await frameAt(page, frames)).evaluate(pageExpression(fn, arg)) as Promise<R>,
     click: (role, name) => locate(role, name).click(),
     async download(role, name) {
       const [download] = await Promise.all([page.waitForEvent('download'), locate(role, name).click()]);

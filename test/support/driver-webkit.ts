@@ -78,7 +78,11 @@ function tab(driver: WebDriver, handle: string, serial: <T>(job: () => Promise<T
       await driver.switchTo().window(handle);
       await driver.switchTo().defaultContent();
       for (const selector of frames) {
-        const frame = await waitUntil(`frame ${selector}`, () => driver.executeScript<WebElement | null>(`const __name = (f) => f; return (${queryDeep.toString()})(arguments[0])`, selector), 60_000);
+        const frame = await waitUntil(
+          `frame ${selector}`,
+          () => driver.executeScript<WebElement | null>(`const __name = (f) => f; return (${queryDeep.toString()})(arguments[0])`, selector),
+          60_000,
+        );
         await driver.switchTo().frame(frame);
       }
       return job();

@@ -55,7 +55,16 @@ export async function connectEnginePort(page: Page): Promise<void> {
 export function request(page: Page, method: string, path: string, body?: string): Promise<Answer> {
   return page.evaluate(
     async ({ method, path, body }) => {
-      const port = (window as unknown as { __pgPort: { call(m: unknown, t?: Transferable[]): Promise<{ response: { status: number; body: ArrayBuffer | ReadableStream | null; timing?: { persistMs: number } } }> } }).__pgPort;
+      const port = (
+        window as unknown as {
+          __pgPort: {
+            call(
+              m: unknown,
+              t?: Transferable[],
+            ): Promise<{ response: { status: number; body: ArrayBuffer | ReadableStream | null; timing?: { persistMs: number } } }>;
+          };
+        }
+      ).__pgPort;
       const started = performance.now();
       const bytes = body === undefined ? null : (new TextEncoder().encode(body).buffer as ArrayBuffer);
       const reply = await port.call({ type: 'request', request: { method, pathWithQuery: path, headers: [], body: bytes } }, bytes ? [bytes] : []);

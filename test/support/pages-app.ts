@@ -22,8 +22,12 @@ export async function servePagesApp(name: string, pages: Record<string, string>)
   const dir = await mkdtemp(join(tmpdir(), `pg-pages-${name}-`));
   await copyFile(FILE_SERVER, join(dir, 'app.wasm'));
   for (const [file, html] of Object.entries(pages)) await writeFile(join(dir, file), html);
-  const files = Object.keys(pages).map((file) => `  { source = "${file}", destination = "/${file}" },`).join('\n');
-  await writeFile(join(dir, 'spin.toml'), `spin_manifest_version = 2
+  const files = Object.keys(pages)
+    .map((file) => `  { source = "${file}", destination = "/${file}" },`)
+    .join('\n');
+  await writeFile(
+    join(dir, 'spin.toml'),
+    `spin_manifest_version = 2
 
 [application]
 name = "${name}"
@@ -37,7 +41,8 @@ source = "app.wasm"
 files = [
 ${files}
 ]
-`);
+`,
+  );
   const server = await serveStatic(dir);
   return {
     manifestUrl: `${server.url}/spin.toml`,

@@ -29,26 +29,23 @@ export async function startSwProxy(target: string): Promise<SwProxy> {
       // Plain bytes, so the proxy can append to them.
       delete headers['accept-encoding'];
     }
-    const forwarded = httpRequest(
-      { host: '127.0.0.1', port: Number(upstream.port), path: req.url, method: req.method, headers },
-      (answer) => {
-        if (!isSw || state.version === 0) {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-          return;
-        }
-        const chunks: Buffer[] = [];
-        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-        answer.on('end', () => {
-          const body = Buffer.concat([...chunks, Buffer.from(`\n// test deployment ${state.version}\n`)]);
-          const out = { ...answer.headers, 'content-length': String(body.length) };
-          delete out.etag;
-          delete out['last-modified'];
-          res.writeHead(answer.statusCode ?? 502, out);
-          res.end(body);
-        });
-      },
-    );
+    const forwarded = httpRequest({ host: '127.0.0.1', port: Number(upstream.port), path: req.url, method: req.method, headers }, (answer) => {
+      if (!isSw || state.version === 0) {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+      answer.on('end', () => {
+        const body = Buffer.concat([...chunks, Buffer.from(`\n// test deployment ${state.version}\n`)]);
+        const out = { ...answer.headers, 'content-length': String(body.length) };
+        delete out.etag;
+        delete out['last-modified'];
+        res.writeHead(answer.statusCode ?? 502, out);
+        res.end(body);
+      });
+    });
     forwarded.on('error', () => {
       res.statusCode = 502;
       res.end();

@@ -5,7 +5,11 @@ import { AllowedHostError, allows, allowsSelf, parseAllowedHost, parseAllowedHos
 
 const ok = (pattern: string, url: string) => {
   const u = new URL(url);
-  return allows(parseAllowedHost(pattern), { scheme: u.protocol.slice(0, -1), host: u.hostname.replace(/^\[|\]$/g, ''), port: u.port ? Number(u.port) : undefined });
+  return allows(parseAllowedHost(pattern), {
+    scheme: u.protocol.slice(0, -1),
+    host: u.hostname.replace(/^\[|\]$/g, ''),
+    port: u.port ? Number(u.port) : undefined,
+  });
 };
 
 test('an exact host allows only its scheme and default port', () => {
@@ -33,8 +37,11 @@ test('CIDR blocks match IP addresses', () => {
   assert.equal(ok('http://[::1]:*', 'http://[::1]:8080/'), true);
 });
 
-test('Spin\'s messages for bad patterns', () => {
-  assert.throws(() => parseAllowedHost('example.com'), (e: Error) => e instanceof AllowedHostError && e.message.startsWith('"example.com" does not contain a scheme'));
+test("Spin's messages for bad patterns", () => {
+  assert.throws(
+    () => parseAllowedHost('example.com'),
+    (e: Error) => e instanceof AllowedHostError && e.message.startsWith('"example.com" does not contain a scheme'),
+  );
   assert.throws(() => parseAllowedHost('*'), /is not an allowed outbound host format/);
   assert.throws(() => parseAllowedHost('https://ex*ample.com'), /wildcards are allowed only as subdomains/);
   assert.throws(() => parseAllowedHost('https://example.com/path'), /has a path but is not allowed to|hosts must not contain paths/);

@@ -94,10 +94,17 @@ describe('fidelity with the j2w build of the same source', () => {
   test('the template app: key-value state across requests and variables, as the native component', async () => {
     const ours = await prepareAuthoredComponent(template, (await built(read('src/authoring/template/src/index.js'))).coreModule);
     const native = await nativePrepared(reference('template'));
-    for (const [instantiate, label] of [[ours.instantiate, 'page'], [native.instantiate, 'j2w']] as const) {
+    for (const [instantiate, label] of [
+      [ours.instantiate, 'page'],
+      [native.instantiate, 'j2w'],
+    ] as const) {
       const kv = new Map();
       const first = await respond(instantiate, new Request('http://localhost/a?b=1'), minimalHost({ kv }));
-      const second = await respond(instantiate, new Request('http://localhost/x', { method: 'POST', body: 'hi' }), minimalHost({ kv, variables: { greeting: 'Howdy' } }));
+      const second = await respond(
+        instantiate,
+        new Request('http://localhost/x', { method: 'POST', body: 'hi' }),
+        minimalHost({ kv, variables: { greeting: 'Howdy' } }),
+      );
       assert.deepEqual([first.status, first.body], [200, 'Hello from Spin! GET /a, visit 1\n'], label);
       assert.deepEqual([second.status, second.body], [200, 'Howdy from Spin! POST /x, visit 2\n'], label);
     }
@@ -123,8 +130,12 @@ describe('fidelity with the j2w build of the same source', () => {
     const extra = [...mine].filter((n) => !theirs.has(n));
     for (const name of extra) assert.match(name, /^(wasi_snapshot_preview1#(fd_|path_|proc_exit|random_get)|wasi:sockets\/)/, name);
     assert.deepEqual(
-      WebAssembly.Module.exports(ours).map((e) => e.name).sort(),
-      WebAssembly.Module.exports(new WebAssembly.Module(nativeCore as Uint8Array<ArrayBuffer>)).map((e) => e.name).sort(),
+      WebAssembly.Module.exports(ours)
+        .map((e) => e.name)
+        .sort(),
+      WebAssembly.Module.exports(new WebAssembly.Module(nativeCore as Uint8Array<ArrayBuffer>))
+        .map((e) => e.name)
+        .sort(),
     );
   });
 });
@@ -143,7 +154,9 @@ describe('script errors', () => {
 
   test('an exception at the top level, and an import the world lacks', async () => {
     assert.deepEqual(await failure("const a = 1;\nthrow new Error('boom');\n"), [{ line: 2, column: 7, message: 'Error: boom' }]);
-    const [missing] = await failure("import { nope } from 'fermyon:spin/key-value@2.0.0';\naddEventListener('fetch', (e) => e.respondWith(new Response('x')));\n");
+    const [missing] = await failure(
+      "import { nope } from 'fermyon:spin/key-value@2.0.0';\naddEventListener('fetch', (e) => e.respondWith(new Response('x')));\n",
+    );
     assert.equal(missing!.line, 1);
     assert.match(missing!.message, /doesn't provide an export named: 'nope'/);
   });
@@ -175,7 +188,7 @@ describe('script errors', () => {
 });
 
 describe('export', () => {
-  test('the component made in the page has the j2w build\'s imports, exports and WIT, and transpiles to the template glue', async () => {
+  test("the component made in the page has the j2w build's imports, exports and WIT, and transpiles to the template glue", async () => {
     const { exportComponent } = await import('../../src/authoring/export.ts');
     const { readComponentWorld } = await import('../../src/engine/component-world.ts');
     const tools = await import('@bytecodealliance/jco-transpile/wasm-tools');
@@ -206,7 +219,9 @@ describe('TypeScript', () => {
     const ours = await prepareAuthoredComponent(template, ok.coreModule);
     assert.equal((await respond(ours.instantiate, new Request('http://localhost/'))).body, 'false');
 
-    const runtime = await builder.build('interface A {\n  x: number;\n}\ntype B = string;\nconst a: A = { x: 1 };\n(undefined as any).foo;\n', { language: 'typescript' });
+    const runtime = await builder.build('interface A {\n  x: number;\n}\ntype B = string;\nconst a: A = { x: 1 };\n(undefined as any).foo;\n', {
+      language: 'typescript',
+    });
     assert.equal(runtime.ok, false);
     // `(undefined as any).foo` is `undefined.foo` in JavaScript: the error is on `undefined`, line 6, column 2.
     assert.deepEqual(!runtime.ok && runtime.errors.map((e) => [e.line, e.column]), [[6, 2]]);

@@ -169,7 +169,10 @@ describe('JS Wizer on the spliced StarlingMonkey engine', { skip: !haveNative &&
       const native = nativeWizer(artifact(manifest.engine), { env, stdin: embeddingStdin({}), dir });
       const a = readSections(ours.coreModule, 'core-module');
       const b = readSections(native, 'core-module');
-      assert.deepEqual(a.map((s) => s.id), b.map((s) => s.id));
+      assert.deepEqual(
+        a.map((s) => s.id),
+        b.map((s) => s.id),
+      );
       for (let i = 0; i < a.length; i++) {
         if (a[i]!.id === SectionId.data) continue;
         assert.deepEqual(a[i]!.payload, b[i]!.payload, `section ${i} (id ${a[i]!.id}) differs`);

@@ -51,7 +51,9 @@ before(async () => {
       return;
     }
     if (path === '/app/spin.toml') {
-      res.end('spin_manifest_version = 2\n[application]\nname = "a"\n[[trigger.http]]\nroute = "/"\ncomponent = "a"\n[component.a]\nsource = "../declares-over-512-mib/a.wasm"\n');
+      res.end(
+        'spin_manifest_version = 2\n[application]\nname = "a"\n[[trigger.http]]\nroute = "/"\ncomponent = "a"\n[component.a]\nsource = "../declares-over-512-mib/a.wasm"\n',
+      );
       return;
     }
     res.statusCode = 404;
@@ -82,7 +84,11 @@ describe('the caps', () => {
 describe('readBodyCapped', () => {
   test('attack: a body that never ends is read up to the cap, then the download is stopped', async () => {
     const response = await fetch(`${base}/endless/a`);
-    await assert.rejects(readBodyCapped(response, { bytes: 256 * 1024, for: 'a test' }, 'the endless file'), (e: unknown) => e instanceof ByteCapError && e.message === 'the endless file is larger than the cap of 262144 bytes for a test; the download was stopped there');
+    await assert.rejects(
+      readBodyCapped(response, { bytes: 256 * 1024, for: 'a test' }, 'the endless file'),
+      (e: unknown) =>
+        e instanceof ByteCapError && e.message === 'the endless file is larger than the cap of 262144 bytes for a test; the download was stopped there',
+    );
     const stopped = sent.get('/endless/a')!;
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.ok(sent.get('/endless/a')! - stopped < 64, 'the server stopped being read');
@@ -91,27 +97,47 @@ describe('readBodyCapped', () => {
   test('a body at the cap is read whole; a declared length over it is refused before reading', async () => {
     const exact = await readBodyCapped(new Response(new Uint8Array(1000)), { bytes: 1000, for: 'a test' }, 'x');
     assert.equal(exact.byteLength, 1000);
-    await assert.rejects(readBodyCapped(new Response(new Uint8Array(1001)), { bytes: 1000, for: 'a test' }, 'x'), /x is 1001 bytes, larger than the cap of 1000 bytes for a test|x is larger than the cap of 1000 bytes/);
+    await assert.rejects(
+      readBodyCapped(new Response(new Uint8Array(1001)), { bytes: 1000, for: 'a test' }, 'x'),
+      /x is 1001 bytes, larger than the cap of 1000 bytes for a test|x is larger than the cap of 1000 bytes/,
+    );
   });
 });
 
 describe('downloads a link or an ?app= URL starts', () => {
   test('attack: a manifest URL that never stops sending is refused at 1 MiB, naming the cap', { timeout: 20_000 }, async () => {
-    await assert.rejects(fetchApp(`${base}/endless/spin.toml`), (e: unknown) => e instanceof FetchAppError && e.message === `${base}/endless/spin.toml is larger than the cap of 1 MiB for a manifest; the download was stopped there`);
+    await assert.rejects(
+      fetchApp(`${base}/endless/spin.toml`),
+      (e: unknown) =>
+        e instanceof FetchAppError && e.message === `${base}/endless/spin.toml is larger than the cap of 1 MiB for a manifest; the download was stopped there`,
+    );
   });
 
   test('attack: a component source that declares more than 512 MiB is refused without downloading it', { timeout: 20_000 }, async () => {
-    await assert.rejects(fetchApp(`${base}/app/spin.toml`), (e: unknown) => e instanceof FetchAppError && e.message === `${base}/declares-over-512-mib/a.wasm is ${512 * MiB + 1} bytes, larger than the cap of 512 MiB for a downloaded file`);
+    await assert.rejects(
+      fetchApp(`${base}/app/spin.toml`),
+      (e: unknown) =>
+        e instanceof FetchAppError &&
+        e.message === `${base}/declares-over-512-mib/a.wasm is ${512 * MiB + 1} bytes, larger than the cap of 512 MiB for a downloaded file`,
+    );
   });
 
-  test('attack: a share link\'s file URL that never ends is stopped at the cap, before the digest check', { timeout: 20_000 }, async () => {
+  test("attack: a share link's file URL that never ends is stopped at the cap, before the digest check", { timeout: 20_000 }, async () => {
     const files = { 'app.wasm': { kind: 'url' as const, url: `${base}/endless/app.wasm`, digest: `sha256:${'0'.repeat(64)}` } };
-    await assert.rejects(loadSharedFiles(files, { fetch, cap: { bytes: 2 * MiB, for: 'a downloaded file' } }), (e: unknown) => e instanceof SharedFileError && e.message === `app.wasm: ${base}/endless/app.wasm is larger than the cap of 2 MiB for a downloaded file; the download was stopped there`);
+    await assert.rejects(
+      loadSharedFiles(files, { fetch, cap: { bytes: 2 * MiB, for: 'a downloaded file' } }),
+      (e: unknown) =>
+        e instanceof SharedFileError &&
+        e.message === `app.wasm: ${base}/endless/app.wasm is larger than the cap of 2 MiB for a downloaded file; the download was stopped there`,
+    );
   });
 
-  test('attack: a share link\'s file that declares more than 512 MiB is refused with the production cap', { timeout: 20_000 }, async () => {
+  test("attack: a share link's file that declares more than 512 MiB is refused with the production cap", { timeout: 20_000 }, async () => {
     const files = { 'app.wasm': { kind: 'url' as const, url: `${base}/declares-over-512-mib/x`, digest: `sha256:${'0'.repeat(64)}` } };
-    await assert.rejects(loadSharedFiles(files, { fetch }), (e: unknown) => e instanceof SharedFileError && /larger than the cap of 512 MiB for a downloaded file$/.test(e.message));
+    await assert.rejects(
+      loadSharedFiles(files, { fetch }),
+      (e: unknown) => e instanceof SharedFileError && /larger than the cap of 512 MiB for a downloaded file$/.test(e.message),
+    );
   });
 });
 

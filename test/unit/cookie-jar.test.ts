@@ -10,7 +10,7 @@ test('a cookie set by a response is sent back on the next request', () => {
   assert.equal(jar.header('/anything/else'), 'session=abc');
 });
 
-test('without Path, the default path is the request path\'s directory', () => {
+test("without Path, the default path is the request path's directory", () => {
   const jar = new CookieJar();
   jar.store(['a=1'], '/account/login');
   assert.equal(jar.header('/account/settings'), 'a=1');
@@ -47,7 +47,7 @@ function sameSiteJar(): CookieJar {
 }
 const cookies = (jar: CookieJar, context: ReturnType<typeof requestContext>) => jar.header('/', Date.now(), context);
 
-test('the project\'s own pages send every cookie, whatever the method', () => {
+test("the project's own pages send every cookie, whatever the method", () => {
   const jar = sameSiteJar();
   for (const navigation of ['top', 'frame', null] as const) {
     assert.equal(cookies(jar, requestContext({ site: 'same-origin', navigation }, 'POST')), 'plain=1; lax=2; strict=3; none=4');

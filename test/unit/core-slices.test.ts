@@ -9,12 +9,7 @@ import { coreModuleSections, findCoreModule, sliceOf } from '../../src/engine/co
 const CORE_A = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 0, 3, 0x61, 0x62, 0x63]); // + a custom section "abc"
 const CORE_B = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
 /** A component: preamble, core module A, a custom section, core module B. */
-const COMPONENT = new Uint8Array([
-  0, 0x61, 0x73, 0x6d, 0x0d, 0, 1, 0,
-  1, CORE_A.length, ...CORE_A,
-  0, 4, 3, 0x78, 0x79, 0x7a,
-  1, CORE_B.length, ...CORE_B,
-]);
+const COMPONENT = new Uint8Array([0, 0x61, 0x73, 0x6d, 0x0d, 0, 1, 0, 1, CORE_A.length, ...CORE_A, 0, 4, 3, 0x78, 0x79, 0x7a, 1, CORE_B.length, ...CORE_B]);
 
 test('the top-level core module sections of a component are found in order, with their byte ranges', () => {
   const sections = coreModuleSections(COMPONENT);
@@ -26,7 +21,7 @@ test('the top-level core module sections of a component are found in order, with
   assert.deepEqual(sliceOf(COMPONENT, sections[0]!, 'component.core.wasm'), CORE_A);
 });
 
-test('a module that is not one of the component\'s sections has no range; a core module has no sections', () => {
+test("a module that is not one of the component's sections has no range; a core module has no sections", () => {
   const sections = coreModuleSections(COMPONENT);
   const other = CORE_A.slice();
   other[12] = 0x7a;
@@ -35,7 +30,10 @@ test('a module that is not one of the component\'s sections has no range; a core
 });
 
 test('a stored range outside the component, or over bytes that are not a core module, is refused by name', () => {
-  assert.throws(() => sliceOf(COMPONENT, { offset: 10, length: COMPONENT.length }, 'x.json: component.core.wasm'), /^Error: x\.json: component\.core\.wasm: byte range 10\+\d+ is not inside the \d+-byte component$/);
+  assert.throws(
+    () => sliceOf(COMPONENT, { offset: 10, length: COMPONENT.length }, 'x.json: component.core.wasm'),
+    /^Error: x\.json: component\.core\.wasm: byte range 10\+\d+ is not inside the \d+-byte component$/,
+  );
   assert.throws(() => sliceOf(COMPONENT, { offset: -1, length: 8 }, 'c.wasm'), /c\.wasm: byte range -1\+8 is not inside/);
   assert.throws(() => sliceOf(COMPONENT, { offset: 0, length: 8 }, 'c.wasm'), /c\.wasm: byte range 0\+8 of the component is not a core module/);
 });

@@ -69,7 +69,11 @@ test('disposing the client (the runner reconnected) rejects every waiting call a
   const listing = client.kv({ op: 'stores' });
   await delivered(received, 2);
   client.dispose('the runner started a fresh engine');
-  await assert.rejects(loading, { name: 'EngineCallError', reason: 'disconnected', message: 'the engine did not answer "load": the runner started a fresh engine' });
+  await assert.rejects(loading, {
+    name: 'EngineCallError',
+    reason: 'disconnected',
+    message: 'the engine did not answer "load": the runner started a fresh engine',
+  });
   await assert.rejects(listing, { reason: 'disconnected', call: 'kv' });
   await assert.rejects(client.restart(), { reason: 'disconnected', call: 'restart-engine' });
   // A late reply from the old engine changes nothing.
@@ -90,7 +94,7 @@ test('a reply after the time limit is ignored, and the next call still works', a
   close();
 });
 
-test('requests wait for the app\'s safety timeout plus a margin, and without limit when it is off', async (t) => {
+test("requests wait for the app's safety timeout plus a margin, and without limit when it is off", async (t) => {
   t.mock.timers.enable({ apis: ['setTimeout'] });
   const { client, close } = connected();
   const request = { method: 'GET', pathWithQuery: '/', headers: [], body: null };

@@ -73,7 +73,7 @@ const ROWS: KvRow[] = [
 
 function sqliteDb(): Uint8Array {
   const db = new SQL.Database();
-  db.run('CREATE TABLE todos (id INTEGER PRIMARY KEY, title TEXT); INSERT INTO todos (title) VALUES (\'write docs\')');
+  db.run("CREATE TABLE todos (id INTEGER PRIMARY KEY, title TEXT); INSERT INTO todos (title) VALUES ('write docs')");
   const out = db.export();
   db.close();
   return out;
@@ -129,13 +129,17 @@ describe('exportAppZip', () => {
     assert.match(manifest, /# The main component\.\n/, 'comments and layout are kept');
   });
 
-  test('the key-value data is .spin/sqlite_key_value.db with Spin\'s spin_key_value schema and every row', () => {
+  test("the key-value data is .spin/sqlite_key_value.db with Spin's spin_key_value schema and every row", () => {
     const files = unzip(exported().zip);
     const db = new SQL.Database(files['kv-demo/.spin/sqlite_key_value.db']);
     const schema = db.exec("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'spin_key_value'")[0]!.values[0]![0];
     assert.equal(schema, KV_SCHEMA.replace('CREATE TABLE IF NOT EXISTS', 'CREATE TABLE'));
     const columns = db.exec('PRAGMA table_info(spin_key_value)')[0]!.values.map(([, name, type, notnull, , pk]) => [name, type, notnull, pk]);
-    assert.deepEqual(columns, [['store', 'TEXT', 1, 1], ['key', 'TEXT', 1, 2], ['value', 'BLOB', 1, 0]]);
+    assert.deepEqual(columns, [
+      ['store', 'TEXT', 1, 1],
+      ['key', 'TEXT', 1, 2],
+      ['value', 'BLOB', 1, 0],
+    ]);
     const rows = db.exec('SELECT store, key, typeof(value), hex(value) FROM spin_key_value ORDER BY store, key')[0]!.values;
     assert.deepEqual(rows, [
       ['cache', 'page:/', 'blob', Buffer.from('<p>cached</p>').toString('hex').toUpperCase()],
@@ -154,7 +158,7 @@ describe('exportAppZip', () => {
     }
   });
 
-  test('runtime-config.toml is valid TOML with a spin store for each non-default label, in the default store\'s file', () => {
+  test("runtime-config.toml is valid TOML with a spin store for each non-default label, in the default store's file", () => {
     const result = exported();
     const config = TOML.parse(text(unzip(result.zip)['kv-demo/runtime-config.toml'])) as Record<string, Record<string, Record<string, unknown>>>;
     assert.deepEqual(config, {
@@ -165,13 +169,27 @@ describe('exportAppZip', () => {
   });
 
   test('an app that uses only default labels needs no runtime-config.toml', () => {
-    const result = buildAppZip({ manifestText: MANIFEST.replace(', "cache"', '').replace(', "analytics"', ''), files: { 'target/web.wasm': WASM }, kv: [ROWS[0]!], SQL });
+    const result = buildAppZip({
+      manifestText: MANIFEST.replace(', "cache"', '').replace(', "analytics"', ''),
+      files: { 'target/web.wasm': WASM },
+      kv: [ROWS[0]!],
+      SQL,
+    });
     assert.equal(unzip(result.zip)['kv-demo/runtime-config.toml'], undefined);
     assert.equal(result.command, 'spin up');
   });
 
   test('the --key-value seed pairs are in the command, quoted for a POSIX shell where needed', () => {
-    const result = buildAppZip({ manifestText: MANIFEST.replace(', "cache"', '').replace(', "analytics"', ''), files: { 'target/web.wasm': WASM }, kv: [], keyValueSeeds: [['greeting', 'hello'], ['query', "it's a=b c"]], SQL });
+    const result = buildAppZip({
+      manifestText: MANIFEST.replace(', "cache"', '').replace(', "analytics"', ''),
+      files: { 'target/web.wasm': WASM },
+      kv: [],
+      keyValueSeeds: [
+        ['greeting', 'hello'],
+        ['query', "it's a=b c"],
+      ],
+      SQL,
+    });
     assert.equal(result.command, `spin up --key-value greeting=hello --key-value 'query=it'\\''s a=b c'`);
     assert.equal(shellQuote('a=1'), 'a=1');
     assert.equal(shellQuote(''), "''");
@@ -191,13 +209,15 @@ describe('exportAppZip', () => {
     assert.ok(result.warnings.some((w) => w.startsWith('target/web.wasm is named in spin.toml but the playground does not have it')));
   });
 
-  test('files outside the app\'s folder are left out with a warning', () => {
+  test("files outside the app's folder are left out with a warning", () => {
     const result = buildAppZip({ manifestText: MANIFEST, files: { '../secret.txt': bytes('x'), 'target/web.wasm': WASM }, kv: [], SQL });
     assert.ok(!Object.keys(unzip(result.zip)).some((p) => p.includes('secret')));
-    assert.ok(result.warnings.includes('../secret.txt is outside the app\'s folder and was left out.'));
+    assert.ok(result.warnings.includes("../secret.txt is outside the app's folder and was left out."));
   });
 
-  test('the bundled kv-basics example exports as spin up expects it', { skip: !existsSync('public/examples/kv-basics/app.wasm') && 'examples not built (npm run examples)' }, () => {
+  test('the bundled kv-basics example exports as spin up expects it', {
+    skip: !existsSync('public/examples/kv-basics/app.wasm') && 'examples not built (npm run examples)',
+  }, () => {
     const manifestText = readFileSync('public/examples/kv-basics/spin.toml', 'utf8');
     const wasm = readFileSync('public/examples/kv-basics/app.wasm');
     const zip = exportAppZip({ manifestText, files: { 'app.wasm': wasm }, kv: [{ store: 'default', key: 'test-key', value: bytes('test-value') }], SQL });
@@ -226,7 +246,9 @@ describe('importAppZip', () => {
 
   test('a real app folder, zipped with its .spin/sqlite_key_value.db, opens with its data', () => {
     const folder = zipSync({
-      'my-app/spin.toml': bytes('spin_manifest_version = 2\n[application]\nname = "my-app"\n[[trigger.http]]\nroute = "/..."\ncomponent = "a"\n[component.a]\nsource = "target/wasm32-wasip1/release/a.wasm"\nkey_value_stores = ["default"]\n'),
+      'my-app/spin.toml': bytes(
+        'spin_manifest_version = 2\n[application]\nname = "my-app"\n[[trigger.http]]\nroute = "/..."\ncomponent = "a"\n[component.a]\nsource = "target/wasm32-wasip1/release/a.wasm"\nkey_value_stores = ["default"]\n',
+      ),
       'my-app/target/wasm32-wasip1/release/a.wasm': WASM,
       'my-app/.spin/sqlite_key_value.db': buildKeyValueDb(SQL, [{ store: 'default', key: 'visits', value: bytes('41') }]),
       'my-app/.spin/logs/a_stdout.txt': bytes('log'),
@@ -243,20 +265,33 @@ describe('importAppZip', () => {
   test('a store runtime-config.toml keeps in a file of its own is read from that file', () => {
     const zip = zipSync({
       'spin.toml': bytes('spin_manifest_version = 2\n[application]\nname = "x"\n'),
-      'runtime-config.toml': bytes('[key_value_store.users]\ntype = "spin"\npath = "data/users.db"\n\n[key_value_store.sessions]\ntype = "redis"\nurl = "redis://localhost"\n'),
-      'data/users.db': buildKeyValueDb(SQL, [{ store: 'users', key: 'ada', value: bytes('1') }, { store: 'other', key: 'ignored', value: bytes('2') }]),
+      'runtime-config.toml': bytes(
+        '[key_value_store.users]\ntype = "spin"\npath = "data/users.db"\n\n[key_value_store.sessions]\ntype = "redis"\nurl = "redis://localhost"\n',
+      ),
+      'data/users.db': buildKeyValueDb(SQL, [
+        { store: 'users', key: 'ada', value: bytes('1') },
+        { store: 'other', key: 'ignored', value: bytes('2') },
+      ]),
     });
     const imported = importAppZip(zip, SQL);
     assert.deepEqual(imported.kv, [{ store: 'users', key: 'ada', value: bytes('1') }]);
-    assert.deepEqual(imported.warnings, ['runtime-config.toml: [key_value_store.sessions] (type "redis") is not available in the browser; the playground keeps that store in its own database.']);
+    assert.deepEqual(imported.warnings, [
+      'runtime-config.toml: [key_value_store.sessions] (type "redis") is not available in the browser; the playground keeps that store in its own database.',
+    ]);
   });
 
   test('a zip without spin.toml, or not a zip at all, is refused with a clear message', () => {
-    assert.throws(() => importAppZip(zipSync({ 'README.md': bytes('hi') }), SQL), (e: unknown) => e instanceof ImportError && e.message === 'the zip has no spin.toml');
-    assert.throws(() => importAppZip(bytes('not a zip'), SQL), (e: unknown) => e instanceof ImportError && /^this is not a zip file the playground can read/.test(e.message));
+    assert.throws(
+      () => importAppZip(zipSync({ 'README.md': bytes('hi') }), SQL),
+      (e: unknown) => e instanceof ImportError && e.message === 'the zip has no spin.toml',
+    );
+    assert.throws(
+      () => importAppZip(bytes('not a zip'), SQL),
+      (e: unknown) => e instanceof ImportError && /^this is not a zip file the playground can read/.test(e.message),
+    );
   });
 
-  test('a database file that is not Spin\'s is reported and skipped', () => {
+  test("a database file that is not Spin's is reported and skipped", () => {
     const zip = zipSync({ 'spin.toml': bytes('spin_manifest_version = 2\n[application]\nname = "x"\n'), '.spin/sqlite_key_value.db': bytes('garbage') });
     const imported = importAppZip(zip, SQL);
     assert.deepEqual(imported.kv, []);
@@ -266,11 +301,14 @@ describe('importAppZip', () => {
 
 describe('bundle file (Share, when the app cannot go in a link)', () => {
   test('is the export zip plus the request and selected file, which import hands back', () => {
-    const zip = encodeBundleFile(
-      { manifestText: MANIFEST, files: { 'target/web.wasm': WASM.slice().buffer } },
-      ROWS,
-      { SQL, state: { request: { method: 'POST', path: '/api', headers: [['x-a', 'b']], body: 'hi', bodyType: 'text' }, selectedFile: 'target/web.wasm', variables: { greeting: 'Hey' } } },
-    );
+    const zip = encodeBundleFile({ manifestText: MANIFEST, files: { 'target/web.wasm': WASM.slice().buffer } }, ROWS, {
+      SQL,
+      state: {
+        request: { method: 'POST', path: '/api', headers: [['x-a', 'b']], body: 'hi', bodyType: 'text' },
+        selectedFile: 'target/web.wasm',
+        variables: { greeting: 'Hey' },
+      },
+    });
     const imported = importAppZip(zip, SQL);
     assert.equal(imported.kv.length, 3);
     assert.deepEqual(imported.variables, { greeting: 'Hey' });

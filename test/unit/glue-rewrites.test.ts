@@ -28,7 +28,9 @@ const { findP3Handler, startP3Handler } = await import('../../src/engine/executo
 const fixtures = new URL('../fixtures/dist/', import.meta.url).pathname;
 const wasm = WebAssembly as unknown as { Suspending?: unknown; promising?: unknown };
 wasm.Suspending ??= class {
+  // The stand-in is called with `new`, as JSPI's Suspending is, and must give back a plain function.
   constructor(fn: (...args: unknown[]) => unknown) {
+    // biome-ignore lint/correctness/noConstructorReturn: see above
     return (...args: unknown[]) => {
       const result = fn(...args);
       if (result && typeof (result as { then?: unknown }).then === 'function') throw new Error('a host call suspended, which needs real JSPI');
@@ -36,9 +38,15 @@ wasm.Suspending ??= class {
     };
   }
 };
-wasm.promising ??= (fn: (...args: unknown[]) => unknown) => async (...args: unknown[]) => fn(...args);
+wasm.promising ??=
+  (fn: (...args: unknown[]) => unknown) =>
+  async (...args: unknown[]) =>
+    fn(...args);
 
-interface Transpiled { glue: string; modules: Map<string, WebAssembly.Module> }
+interface Transpiled {
+  glue: string;
+  modules: Map<string, WebAssembly.Module>;
+}
 let echo: Transpiled;
 
 function transpile(file: string): Transpiled {
@@ -103,7 +111,10 @@ function arbitraryBytes(length: number, seed: number): Uint8Array {
 test('real jco output for a WASI 0.3 component gets every stream edit', () => {
   const result = rewriteGlue(echo.glue);
   assert.equal(result.problem, null);
-  assert.deepEqual(result.applied, EDITS.map((e) => e.name));
+  assert.deepEqual(
+    result.applied,
+    EDITS.map((e) => e.name),
+  );
   assert.notEqual(result.source, echo.glue);
   // jco's element-by-element copies and polling timers are gone from the stream runtime.
   assert.doesNotMatch(result.source, /Array\.from\(new Uint8Array\(this\.#memory\.buffer/);
@@ -115,7 +126,12 @@ test('real jco output for a WASI 0.3 component gets every stream edit', () => {
 
 test('the rewritten glue echoes 1 MiB of arbitrary bytes exactly, in byte chunks, and again on the same instance', async () => {
   const exports = await instantiate(rewriteGlue(echo.glue).source, echo.modules);
-  for (const [size, seed] of [[1 << 20, 7], [1, 3], [0, 1], [65_537, 11]] as const) {
+  for (const [size, seed] of [
+    [1 << 20, 7],
+    [1, 3],
+    [0, 1],
+    [65_537, 11],
+  ] as const) {
     const body = arbitraryBytes(size, seed);
     const response = await post(exports, body);
     assert.deepEqual(response.outcome, {}, `POST of ${size} bytes ends cleanly`);
@@ -126,7 +142,7 @@ test('the rewritten glue echoes 1 MiB of arbitrary bytes exactly, in byte chunks
   }
 });
 
-test('the rewritten glue answers exactly as jco\'s own glue does', async () => {
+test("the rewritten glue answers exactly as jco's own glue does", async () => {
   const body = arbitraryBytes(70_000, 5);
   const mine = await post(await instantiate(rewriteGlue(echo.glue).source, echo.modules), body);
   const jcos = await post(await instantiate(echo.glue, echo.modules), body);

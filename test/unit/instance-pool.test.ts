@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InstancePool, LimitError, parseRange, pick, SPIN4_INSTANCE_LIMITS, type InstanceLimits } from '../../src/engine/instance-pool.ts';
 
-test('a limit is a whole number or Spin\'s half-open range a..b', () => {
+test("a limit is a whole number or Spin's half-open range a..b", () => {
   assert.deepEqual(parseRange('128', 'instanceReuse', 1), { min: 128, max: 128 });
   assert.deepEqual(parseRange(16, 'instanceConcurrency', 1), { min: 16, max: 16 });
   assert.deepEqual(parseRange('1..8', 'instanceReuse', 1), { min: 1, max: 8 });
@@ -11,7 +11,10 @@ test('a limit is a whole number or Spin\'s half-open range a..b', () => {
 });
 
 test('a bad limit is refused with a sentence naming the setting and the value', () => {
-  assert.throws(() => parseRange('abc', 'instanceReuse', 1), (e: Error) => e instanceof LimitError && /^instanceReuse: "abc" is not a whole number \(got "abc"\)/.test(e.message));
+  assert.throws(
+    () => parseRange('abc', 'instanceReuse', 1),
+    (e: Error) => e instanceof LimitError && /^instanceReuse: "abc" is not a whole number \(got "abc"\)/.test(e.message),
+  );
   assert.throws(() => parseRange('0', 'instanceConcurrency', 1), /instanceConcurrency: 0 is less than 1/);
   assert.throws(() => parseRange('8..8', 'instanceReuse', 1), /the range 8\.\.8 is empty \(8 is excluded\)/);
   assert.throws(() => parseRange('1..2..3', 'instanceReuse', 1), /one "\.\."/);
@@ -20,9 +23,18 @@ test('a bad limit is refused with a sentence naming the setting and the value', 
 });
 
 test('a value drawn from a..b is at least a and below b', () => {
-  assert.equal(pick({ min: 3, max: 7 }, () => 0), 3);
-  assert.equal(pick({ min: 3, max: 7 }, () => 0.9999), 6);
-  assert.equal(pick({ min: 5, max: 5 }, () => 0.5), 5);
+  assert.equal(
+    pick({ min: 3, max: 7 }, () => 0),
+    3,
+  );
+  assert.equal(
+    pick({ min: 3, max: 7 }, () => 0.9999),
+    6,
+  );
+  assert.equal(
+    pick({ min: 5, max: 5 }, () => 0.5),
+    5,
+  );
 });
 
 /** Timers the test fires by hand. */
@@ -75,7 +87,15 @@ test('sequential requests reuse one instance until it has served its reuse count
     ordinals.push([lease.instance.id, lease.ordinal]);
     lease.release();
   }
-  assert.deepEqual(ordinals, [[1, 1], [1, 2], [1, 3], [2, 1], [2, 2], [2, 3], [3, 1]]);
+  assert.deepEqual(ordinals, [
+    [1, 1],
+    [1, 2],
+    [1, 3],
+    [2, 1],
+    [2, 2],
+    [2, 3],
+    [3, 1],
+  ]);
   assert.deepEqual(made, [1, 2, 3]);
   assert.deepEqual(destroyed, [1, 2]);
 });
@@ -83,7 +103,10 @@ test('sequential requests reuse one instance until it has served its reuse count
 test('requests in flight share an instance up to the concurrency limit, then a new one is made', async () => {
   const { pool, made } = makePool(limits(128, 2));
   const leases = await Promise.all([pool.acquire(), pool.acquire(), pool.acquire(), pool.acquire(), pool.acquire()]);
-  assert.deepEqual(leases.map((l) => l.instance.id), [1, 1, 2, 2, 3]);
+  assert.deepEqual(
+    leases.map((l) => l.instance.id),
+    [1, 1, 2, 2, 3],
+  );
   assert.deepEqual(made, [1, 2, 3], 'a burst waits for the instance being made instead of making one each');
   leases[0]!.release();
   assert.equal((await pool.acquire()).instance.id, 1, 'a slot freed on instance 1 is used again');
@@ -92,7 +115,10 @@ test('requests in flight share an instance up to the concurrency limit, then a n
 test('an idle instance is dropped after its idle timeout, and a request before that cancels the drop', async () => {
   const { pool, timers, destroyed } = makePool(limits(128, 16, 1000));
   (await pool.acquire()).release();
-  assert.deepEqual([...timers.pending.values()].map((t) => t.ms), [1000]);
+  assert.deepEqual(
+    [...timers.pending.values()].map((t) => t.ms),
+    [1000],
+  );
   const again = await pool.acquire();
   assert.equal(timers.pending.size, 0, 'the idle timer stops while a request is in flight');
   again.release();

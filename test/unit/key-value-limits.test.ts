@@ -81,7 +81,10 @@ describe('fermyon:spin/key-value@2.0.0 with Cloud limits on', () => {
 
   test('a 256-byte key (128 two-byte characters) is other(...) naming the limit and size; nothing stored', () => {
     const key = 'é'.repeat(128);
-    const message = errorText(thrown(() => s.set(key, bytes('v'))), 'other');
+    const message = errorText(
+      thrown(() => s.set(key, bytes('v'))),
+      'other',
+    );
     assert.match(message, /key is 256 bytes \(UTF-8\), over the key size limit of 255 bytes/);
     assert.ok(message.endsWith(CLOUD_LIMITS_NOTE), message);
     assert.equal(store.exists('default', key), false);
@@ -89,7 +92,10 @@ describe('fermyon:spin/key-value@2.0.0 with Cloud limits on', () => {
   });
 
   test('a 1,000,001-byte value is refused; the log names component, store and the truncated key', () => {
-    const message = errorText(thrown(() => s.set(KEY_300.slice(0, 50), new Uint8Array(1_000_001))), 'other');
+    const message = errorText(
+      thrown(() => s.set(KEY_300.slice(0, 50), new Uint8Array(1_000_001))),
+      'other',
+    );
     assert.match(message, /value is 1000001 bytes, over the value size limit of 1000000 bytes/);
     assert.equal(store.count('default'), 0);
     assert.equal(errors().length, 1);
@@ -100,7 +106,10 @@ describe('fermyon:spin/key-value@2.0.0 with Cloud limits on', () => {
   test('the 1,025th key is refused, overwriting one of the 1,024 is fine, and so is a new key after a delete', () => {
     for (let i = 0; i < CLOUD_KV_LIMITS.keysPerStore; i++) s.set(`key-${i}`, bytes(String(i)));
     assert.equal(store.count('default'), 1024);
-    const message = errorText(thrown(() => s.set('one-too-many', bytes('x'))), 'other');
+    const message = errorText(
+      thrown(() => s.set('one-too-many', bytes('x'))),
+      'other',
+    );
     assert.match(message, /store "default" holds 1024 keys and this write would make 1025, over the limit of 1024 keys per store/);
     assert.equal(store.exists('default', 'one-too-many'), false);
     s.set('key-7', bytes('overwritten'));
@@ -123,13 +132,16 @@ describe('Cloud limits off (spin up): stored, one warning per kind per load', ()
   test('a 300-byte key and a 1.1 MB value are stored; two warnings name the documented limits and their sources', () => {
     const s = createKeyValueV2({ store, allowedStores: ['default'], limits: limits(false) }).Store.open('default');
     s.set(KEY_300, BIG_VALUE);
-    s.set(KEY_300 + 'again', BIG_VALUE);
+    s.set(`${KEY_300}again`, BIG_VALUE);
     s.set('other-key', BIG_VALUE);
     assert.equal(store.get('default', KEY_300)?.byteLength, 1_100_000);
     assert.equal(store.count('default'), 3);
     const warned = warnings();
     assert.equal(warned.length, 2, warned.join('\n'));
-    assert.match(warned[0]!, /component "writer", store "default", key "k{40}"…: key is 300 bytes \(UTF-8\), over the documented key size limit of 255 bytes \(Fermyon Cloud FAQ: 255 bytes; spin-docs/);
+    assert.match(
+      warned[0]!,
+      /component "writer", store "default", key "k{40}"…: key is 300 bytes \(UTF-8\), over the documented key size limit of 255 bytes \(Fermyon Cloud FAQ: 255 bytes; spin-docs/,
+    );
     assert.match(warned[1]!, /value is 1100000 bytes, over the documented value size limit of 1000000 bytes \(1 MB\) \(Fermyon Cloud FAQ: 1 MB; spin-docs/);
     for (const line of warned) assert.match(line, /spin up enforces none, so it was stored/);
     assert.deepEqual(errors(), []);
@@ -140,16 +152,24 @@ describe('Cloud limits off (spin up): stored, one warning per kind per load', ()
     for (let i = 0; i < 1030; i++) s.set(`key-${i}`, bytes('x'));
     assert.equal(store.count('default'), 1030);
     assert.equal(warnings().length, 1);
-    assert.match(warnings()[0]!, /holds 1024 keys and this write would make 1025, over the documented limit of 1024 keys per store \(Fermyon Cloud FAQ: 1,024 keys/);
+    assert.match(
+      warnings()[0]!,
+      /holds 1024 keys and this write would make 1025, over the documented limit of 1024 keys per store \(Fermyon Cloud FAQ: 1,024 keys/,
+    );
   });
 
   test('a new load warns again', () => {
-    for (const _ of [1, 2]) createKeyValueV2({ store, allowedStores: ['default'], limits: limits(false) }).Store.open('default').set(KEY_300, bytes('x'));
+    for (const _ of [1, 2])
+      createKeyValueV2({ store, allowedStores: ['default'], limits: limits(false) })
+        .Store.open('default')
+        .set(KEY_300, bytes('x'));
     assert.equal(warnings().length, 2);
   });
 
   test('without limits (no app load, e.g. a bare host) nothing is checked or logged', () => {
-    createKeyValueV2({ store, allowedStores: ['default'] }).Store.open('default').set(KEY_300, BIG_VALUE);
+    createKeyValueV2({ store, allowedStores: ['default'] })
+      .Store.open('default')
+      .set(KEY_300, BIG_VALUE);
     assert.equal(store.count('default'), 1);
     assert.deepEqual(logs, []);
   });
@@ -159,8 +179,20 @@ describe('every interface version shares the check (Cloud limits on)', () => {
   test('unversioned Spin 1: io(...) with the same text', () => {
     const kv = createKeyValueSpin1({ store, allowedStores: ['default'], limits: limits(true) });
     const handle = kv.open('default');
-    assert.match(errorText(thrown(() => kv.set(handle, KEY_300, bytes('v'))), 'io'), /key is 300 bytes/);
-    assert.match(errorText(thrown(() => kv.set(handle, 'k', BIG_VALUE)), 'io'), /value is 1100000 bytes/);
+    assert.match(
+      errorText(
+        thrown(() => kv.set(handle, KEY_300, bytes('v'))),
+        'io',
+      ),
+      /key is 300 bytes/,
+    );
+    assert.match(
+      errorText(
+        thrown(() => kv.set(handle, 'k', BIG_VALUE)),
+        'io',
+      ),
+      /value is 1100000 bytes/,
+    );
     assert.equal(store.count('default'), 0);
   });
 
@@ -174,10 +206,33 @@ describe('every interface version shares the check (Cloud limits on)', () => {
   test('wasi:keyvalue store.set, batch.set-many (all or nothing), atomics.increment and swap', () => {
     const wasi = createWasiKeyValue({ store, allowedStores: ['default'], limits: limits(true) });
     const bucket = wasi.store.open('default');
-    assert.match(errorText(thrown(() => bucket.set(KEY_300, bytes('v'))), 'other'), /key is 300 bytes/);
-    assert.match(errorText(thrown(() => wasi.batch.setMany(bucket, [['fine', bytes('a')], ['big', BIG_VALUE]])), 'other'), /value is 1100000 bytes/);
+    assert.match(
+      errorText(
+        thrown(() => bucket.set(KEY_300, bytes('v'))),
+        'other',
+      ),
+      /key is 300 bytes/,
+    );
+    assert.match(
+      errorText(
+        thrown(() =>
+          wasi.batch.setMany(bucket, [
+            ['fine', bytes('a')],
+            ['big', BIG_VALUE],
+          ]),
+        ),
+        'other',
+      ),
+      /value is 1100000 bytes/,
+    );
     assert.equal(store.exists('default', 'fine'), false, 'set-many is refused as a whole');
-    assert.match(errorText(thrown(() => wasi.atomics.increment(bucket, KEY_300, 1n)), 'other'), /key is 300 bytes/);
+    assert.match(
+      errorText(
+        thrown(() => wasi.atomics.increment(bucket, KEY_300, 1n)),
+        'other',
+      ),
+      /key is 300 bytes/,
+    );
     const cas = wasi.atomics.Cas.new(bucket, 'c');
     const swapError = thrown(() => wasi.atomics.swap(cas, BIG_VALUE)) as { tag: string; val: unknown };
     assert.equal(swapError.tag, 'store-error');
@@ -190,7 +245,13 @@ describe('every interface version shares the check (Cloud limits on)', () => {
     const bucket = wasi.store.open('default');
     for (let i = 0; i < 1020; i++) store.set('default', `k${i}`, bytes('x'));
     const five = Array.from({ length: 5 }, (_, i) => [`new${i}`, bytes('y')] as [string, Uint8Array]);
-    assert.match(errorText(thrown(() => wasi.batch.setMany(bucket, five)), 'other'), /holds 1020 keys and this write would make 1025/);
+    assert.match(
+      errorText(
+        thrown(() => wasi.batch.setMany(bucket, five)),
+        'other',
+      ),
+      /holds 1020 keys and this write would make 1025/,
+    );
     wasi.batch.setMany(bucket, [...five.slice(0, 4), ['new0', bytes('again')], ['k1', bytes('overwrite')]]);
     assert.equal(store.count('default'), 1024);
   });
@@ -227,6 +288,9 @@ describe('number of stores (checked at load)', () => {
     const kv = new KvLimits(false, (entry) => logs.push(entry));
     assert.equal(kv.checkStores(byComponent(['default', 'a', 'b'], ['c', 'd', 'e'])), undefined);
     assert.equal(warnings().length, 1);
-    assert.match(warnings()[0]!, /6 distinct key-value stores .*over the documented limit of 5 stores per app \(Fermyon Cloud FAQ: 5 stores on the Starter plan/);
+    assert.match(
+      warnings()[0]!,
+      /6 distinct key-value stores .*over the documented limit of 5 stores per app \(Fermyon Cloud FAQ: 5 stores on the Starter plan/,
+    );
   });
 });

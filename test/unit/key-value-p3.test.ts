@@ -46,7 +46,14 @@ test('open, set, get, exists and delete are async and share the table with 2.0.0
   await s.set('greeting', bytes('hello'));
   assert.equal(text(await s.get('greeting')), 'hello');
   assert.equal(await s.exists('greeting'), true);
-  assert.equal(text(createKeyValueV2({ store, allowedStores: ['default'] }).Store.open('default').get('greeting')), 'hello');
+  assert.equal(
+    text(
+      createKeyValueV2({ store, allowedStores: ['default'] })
+        .Store.open('default')
+        .get('greeting'),
+    ),
+    'hello',
+  );
   await s.delete('greeting');
   assert.equal(await s.get('greeting'), undefined);
   assert.equal(await s.exists('greeting'), false);
@@ -62,7 +69,7 @@ test('open, set, get, exists and delete are async and share the table with 2.0.0
   ]);
 });
 
-test('a label not in key_value_stores rejects with access-denied, a plain object (the guest\'s err)', async () => {
+test("a label not in key_value_stores rejects with access-denied, a plain object (the guest's err)", async () => {
   await assert.rejects(kv.Store.open('forbidden'), (error: unknown) => {
     assert.deepEqual(error, { tag: 'access-denied' });
     assert.ok(!(error instanceof Error), 'an Error would be a trap');

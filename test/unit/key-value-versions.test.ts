@@ -7,9 +7,7 @@ import { describe, test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import initSqlJs, { type Database } from 'sql.js';
 import { SqliteKvStore, type KvChange } from '../../src/storage/sqlite-store.ts';
-import {
-  createKeyValueSpin1, createKeyValueV2, createWasiKeyValue, isKeyValueStoreAllowed, MAX_HOST_BUFFERED_BYTES,
-} from '../../src/host/key-value.ts';
+import { createKeyValueSpin1, createKeyValueV2, createWasiKeyValue, isKeyValueStoreAllowed, MAX_HOST_BUFFERED_BYTES } from '../../src/host/key-value.ts';
 
 const SQL = await initSqlJs();
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -42,7 +40,7 @@ beforeEach(() => {
 });
 
 describe('the permission rule', () => {
-  test('a label is allowed only if it is one of the component\'s key_value_stores', () => {
+  test("a label is allowed only if it is one of the component's key_value_stores", () => {
     assert.equal(isKeyValueStoreAllowed(['default'], 'default'), true);
     assert.equal(isKeyValueStoreAllowed(['default'], 'forbidden'), false);
     assert.equal(isKeyValueStoreAllowed([], 'default'), false);
@@ -64,12 +62,18 @@ describe('unversioned fermyon:spin/key-value (Spin 1)', () => {
   });
 
   test('a label not granted is access-denied', () => {
-    assert.deepEqual(thrown(() => kv.open('forbidden')), { tag: 'access-denied' });
+    assert.deepEqual(
+      thrown(() => kv.open('forbidden')),
+      { tag: 'access-denied' },
+    );
   });
 
   test('get of a missing key is the error no-such-key, not none', () => {
     const s = kv.open('default');
-    assert.deepEqual(thrown(() => kv.get(s, 'missing')), { tag: 'no-such-key' });
+    assert.deepEqual(
+      thrown(() => kv.get(s, 'missing')),
+      { tag: 'no-such-key' },
+    );
   });
 
   test('set, get, exists, get-keys and delete work on the handle', () => {
@@ -86,10 +90,19 @@ describe('unversioned fermyon:spin/key-value (Spin 1)', () => {
 
   test('an unknown or closed handle is invalid-store', () => {
     const s = kv.open('default');
-    assert.deepEqual(thrown(() => kv.get(7, 'k')), { tag: 'invalid-store' });
+    assert.deepEqual(
+      thrown(() => kv.get(7, 'k')),
+      { tag: 'invalid-store' },
+    );
     kv.close(s);
-    assert.deepEqual(thrown(() => kv.set(s, 'k', bytes('v'))), { tag: 'invalid-store' });
-    assert.deepEqual(thrown(() => kv.getKeys(s)), { tag: 'invalid-store' });
+    assert.deepEqual(
+      thrown(() => kv.set(s, 'k', bytes('v'))),
+      { tag: 'invalid-store' },
+    );
+    assert.deepEqual(
+      thrown(() => kv.getKeys(s)),
+      { tag: 'invalid-store' },
+    );
   });
 
   test('close ignores unknown handles', () => {
@@ -104,10 +117,13 @@ describe('unversioned fermyon:spin/key-value (Spin 1)', () => {
     assert.match(error.val, /no such table/);
   });
 
-  test('reads over 128 MiB are io with Spin\'s message', () => {
+  test("reads over 128 MiB are io with Spin's message", () => {
     const fake = { get: () => ({ byteLength: MAX_HOST_BUFFERED_BYTES }) } as unknown as SqliteKvStore;
     const big = createKeyValueSpin1({ store: fake, allowedStores: ['default'] });
-    assert.deepEqual(thrown(() => big.get(big.open('default'), 'huge')), { tag: 'io', val: 'query result exceeds limit of 134217728 bytes' });
+    assert.deepEqual(
+      thrown(() => big.get(big.open('default'), 'huge')),
+      { tag: 'io', val: 'query result exceeds limit of 134217728 bytes' },
+    );
   });
 });
 
@@ -118,7 +134,10 @@ describe('wasi:keyvalue/store@0.2.0-draft2', () => {
   });
 
   test('open is a function of the store interface; a label not granted is access-denied', () => {
-    assert.deepEqual(thrown(() => wasi.store.open('forbidden')), { tag: 'access-denied' });
+    assert.deepEqual(
+      thrown(() => wasi.store.open('forbidden')),
+      { tag: 'access-denied' },
+    );
     assert.ok(wasi.store.open('default') instanceof wasi.store.Bucket);
   });
 
@@ -141,16 +160,31 @@ describe('wasi:keyvalue/store@0.2.0-draft2', () => {
 
   test('list-keys with a cursor is other("list_keys: cursor not supported")', () => {
     const bucket = wasi.store.open('default');
-    assert.deepEqual(thrown(() => bucket.listKeys('a')), { tag: 'other', val: 'list_keys: cursor not supported' });
+    assert.deepEqual(
+      thrown(() => bucket.listKeys('a')),
+      { tag: 'other', val: 'list_keys: cursor not supported' },
+    );
   });
 
   test('a dropped bucket is no-such-store rather than a trap', () => {
     const bucket = wasi.store.open('default');
     (bucket as unknown as Record<symbol, () => void>)[dispose]!();
-    assert.deepEqual(thrown(() => bucket.get('k')), { tag: 'no-such-store' });
-    assert.deepEqual(thrown(() => wasi.atomics.increment(bucket, 'n', 1n)), { tag: 'no-such-store' });
-    assert.deepEqual(thrown(() => wasi.atomics.Cas.new(bucket, 'k')), { tag: 'no-such-store' });
-    assert.deepEqual(thrown(() => wasi.batch.getMany(bucket, ['k'])), { tag: 'no-such-store' });
+    assert.deepEqual(
+      thrown(() => bucket.get('k')),
+      { tag: 'no-such-store' },
+    );
+    assert.deepEqual(
+      thrown(() => wasi.atomics.increment(bucket, 'n', 1n)),
+      { tag: 'no-such-store' },
+    );
+    assert.deepEqual(
+      thrown(() => wasi.atomics.Cas.new(bucket, 'k')),
+      { tag: 'no-such-store' },
+    );
+    assert.deepEqual(
+      thrown(() => wasi.batch.getMany(bucket, ['k'])),
+      { tag: 'no-such-store' },
+    );
   });
 
   test('a backend failure is other(message)', () => {
@@ -176,13 +210,13 @@ describe('wasi:keyvalue/atomics@0.2.0-draft2 increment', () => {
     assert.deepEqual(bucket.get('n'), new Uint8Array([0x31, 0x01, 0, 0, 0, 0, 0, 0]));
   });
 
-  test('negative results are two\'s complement', () => {
+  test("negative results are two's complement", () => {
     const bucket = wasi.store.open('default');
     assert.equal(wasi.atomics.increment(bucket, 'n', -2n), -2n);
     assert.deepEqual(bucket.get('n'), new Uint8Array([0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]));
   });
 
-  test('i64 overflow wraps around, as Spin\'s release build does', () => {
+  test("i64 overflow wraps around, as Spin's release build does", () => {
     const bucket = wasi.store.open('default');
     bucket.set('n', i64(9223372036854775807n));
     assert.equal(wasi.atomics.increment(bucket, 'n', 1n), -9223372036854775808n);
@@ -271,7 +305,10 @@ describe('wasi:keyvalue/atomics@0.2.0-draft2 compare-and-swap', () => {
     cas.current();
     bucket.set('k', bytes('theirs'));
     (bucket as unknown as Record<symbol, () => void>)[dispose]!();
-    assert.deepEqual(thrown(() => wasi.atomics.swap(cas, bytes('mine'))), { tag: 'store-error', val: { tag: 'no-such-store' } });
+    assert.deepEqual(
+      thrown(() => wasi.atomics.swap(cas, bytes('mine'))),
+      { tag: 'store-error', val: { tag: 'no-such-store' } },
+    );
   });
 });
 
@@ -285,16 +322,30 @@ describe('wasi:keyvalue/batch@0.2.0-draft2', () => {
     const bucket = wasi.store.open('default');
     for (const key of ['zeta', 'b', 'é', '10']) bucket.set(key, bytes(`v-${key}`));
     const found = wasi.batch.getMany(bucket, ['zeta', 'missing', 'b', 'é', 'b', '10']);
-    assert.deepEqual(found.map(([key, value]) => [key, text(value)]), [['10', 'v-10'], ['b', 'v-b'], ['zeta', 'v-zeta'], ['é', 'v-é']]);
+    assert.deepEqual(
+      found.map(([key, value]) => [key, text(value)]),
+      [
+        ['10', 'v-10'],
+        ['b', 'v-b'],
+        ['zeta', 'v-zeta'],
+        ['é', 'v-é'],
+      ],
+    );
   });
 
   test('get-many over the IN-list chunk size keeps index order across chunks', () => {
     const bucket = wasi.store.open('default');
     const keys = Array.from({ length: 1200 }, (_, i) => `k${String(i).padStart(4, '0')}`);
-    wasi.batch.setMany(bucket, keys.map((key) => [key, bytes(key)]));
+    wasi.batch.setMany(
+      bucket,
+      keys.map((key) => [key, bytes(key)]),
+    );
     const found = wasi.batch.getMany(bucket, [...keys].reverse());
     assert.equal(found.length, 1200);
-    assert.deepEqual(found.map(([key]) => key), keys);
+    assert.deepEqual(
+      found.map(([key]) => key),
+      keys,
+    );
   });
 
   test('get-many of nothing is an empty list', () => {
@@ -304,7 +355,11 @@ describe('wasi:keyvalue/batch@0.2.0-draft2', () => {
   test('set-many upserts all entries; delete-many removes existing keys and ignores absent ones', () => {
     const bucket = wasi.store.open('default');
     bucket.set('a', bytes('old'));
-    wasi.batch.setMany(bucket, [['a', bytes('1')], ['b', bytes('2')], ['c', bytes('3')]]);
+    wasi.batch.setMany(bucket, [
+      ['a', bytes('1')],
+      ['b', bytes('2')],
+      ['c', bytes('3')],
+    ]);
     assert.deepEqual(bucket.listKeys(undefined).keys, ['a', 'b', 'c']);
     assert.equal(text(bucket.get('a')), '1');
     wasi.batch.deleteMany(bucket, ['a', 'c', 'absent']);
@@ -313,20 +368,29 @@ describe('wasi:keyvalue/batch@0.2.0-draft2', () => {
 
   test('set-many is one transaction: a failure writes nothing and leaves no transaction open', () => {
     const bucket = wasi.store.open('default');
-    db.run('CREATE TRIGGER no_bad BEFORE INSERT ON spin_key_value WHEN NEW.key = \'bad\' BEGIN SELECT RAISE(ABORT, \'bad key\'); END');
-    const error = thrown(() => wasi.batch.setMany(bucket, [['good', bytes('1')], ['bad', bytes('2')]])) as { tag: string; val: string };
+    db.run("CREATE TRIGGER no_bad BEFORE INSERT ON spin_key_value WHEN NEW.key = 'bad' BEGIN SELECT RAISE(ABORT, 'bad key'); END");
+    const error = thrown(() =>
+      wasi.batch.setMany(bucket, [
+        ['good', bytes('1')],
+        ['bad', bytes('2')],
+      ]),
+    ) as { tag: string; val: string };
     assert.deepEqual(error, { tag: 'other', val: 'bad key' });
     assert.equal(bucket.exists('good'), false);
     assert.deepEqual(changes, [], 'nothing was journalled');
     assert.ok(db.export().byteLength > 0, 'export() works, so no transaction is open');
   });
 
-  test('get-many results over 128 MiB fail with Spin\'s message', () => {
+  test("get-many results over 128 MiB fail with Spin's message", () => {
     const fake = { getMany: () => [['k', { byteLength: MAX_HOST_BUFFERED_BYTES }]] } as unknown as SqliteKvStore;
     const big = createWasiKeyValue({ store: fake, allowedStores: ['default'] });
-    assert.deepEqual(thrown(() => big.batch.getMany(big.store.open('default'), ['k'])), {
-      tag: 'other', val: 'query result exceeds limit of 134217728 bytes',
-    });
+    assert.deepEqual(
+      thrown(() => big.batch.getMany(big.store.open('default'), ['k'])),
+      {
+        tag: 'other',
+        val: 'query result exceeds limit of 134217728 bytes',
+      },
+    );
   });
 });
 
@@ -354,7 +418,10 @@ describe('one store behind every version', () => {
     const wasi = createWasiKeyValue(allowed);
     const bucket = wasi.store.open('default');
     spin1.set(spin1.open('default'), 'a', bytes('1'));
-    wasi.batch.setMany(bucket, [['b', bytes('2')], ['c', bytes('3')]]);
+    wasi.batch.setMany(bucket, [
+      ['b', bytes('2')],
+      ['c', bytes('3')],
+    ]);
     wasi.atomics.increment(bucket, 'n', 7n);
     const cas = wasi.atomics.Cas.new(bucket, 'a');
     cas.current();
@@ -364,8 +431,14 @@ describe('one store behind every version', () => {
     assert.deepEqual(
       changes.map((c) => [c.op, c.key, c.op === 'set' ? text(c.value) : undefined]),
       [
-        ['set', 'a', '1'], ['set', 'b', '2'], ['set', 'c', '3'], ['set', 'n', text(i64(7n))],
-        ['set', 'a', 'swapped'], ['delete', 'b', undefined], ['delete', 'c', undefined], ['delete', 'a', undefined],
+        ['set', 'a', '1'],
+        ['set', 'b', '2'],
+        ['set', 'c', '3'],
+        ['set', 'n', text(i64(7n))],
+        ['set', 'a', 'swapped'],
+        ['delete', 'b', undefined],
+        ['delete', 'c', undefined],
+        ['delete', 'a', undefined],
       ],
     );
     assert.equal(writes.length, 6);
@@ -387,7 +460,10 @@ describe('one store behind every version', () => {
     const snapshot = db.export();
     const wasi = createWasiKeyValue({ store, allowedStores: ['default'] });
     const bucket = wasi.store.open('default');
-    wasi.batch.setMany(bucket, [['a', bytes('1')], ['b', bytes('2')]]);
+    wasi.batch.setMany(bucket, [
+      ['a', bytes('1')],
+      ['b', bytes('2')],
+    ]);
     wasi.atomics.increment(bucket, 'n', -4n);
     wasi.atomics.swap(wasi.atomics.Cas.new(bucket, 'a'), bytes('x'));
     wasi.batch.deleteMany(bucket, ['b']);

@@ -33,12 +33,18 @@ describe('fermyon:spin/key-value@2.0.0 on sql.js', () => {
   });
 
   test('opening a store not granted to the component is access-denied, even when default is granted', () => {
-    assert.deepEqual(thrown(() => Store.open('forbidden')), { tag: 'access-denied' });
+    assert.deepEqual(
+      thrown(() => Store.open('forbidden')),
+      { tag: 'access-denied' },
+    );
   });
 
   test('a component with no key_value_stores cannot open default', () => {
     const { Store: Denied } = createKeyValueV2({ store, allowedStores: [] });
-    assert.deepEqual(thrown(() => Denied.open('default')), { tag: 'access-denied' });
+    assert.deepEqual(
+      thrown(() => Denied.open('default')),
+      { tag: 'access-denied' },
+    );
   });
 
   test('the conformance key-value sequence', () => {
@@ -63,7 +69,7 @@ describe('fermyon:spin/key-value@2.0.0 on sql.js', () => {
     assert.deepEqual(s.getKeys(), []);
   });
 
-  test('keys come back in ascending byte order, as SQLite\'s primary-key index gives them', () => {
+  test("keys come back in ascending byte order, as SQLite's primary-key index gives them", () => {
     const s = Store.open('default');
     for (const key of ['zeta', 'b', 'alpha', '_x', 'Alpha', '9', '10', 'é']) s.set(key, bytes('v'));
     assert.deepEqual(s.getKeys(), ['10', '9', 'Alpha', '_x', 'alpha', 'b', 'zeta', 'é']);
@@ -77,14 +83,20 @@ describe('fermyon:spin/key-value@2.0.0 on sql.js', () => {
     assert.deepEqual(s.get('Key'), binary);
   });
 
-  test('stores are separate tables rows keyed by label, in Spin\'s spin_key_value schema', () => {
+  test("stores are separate tables rows keyed by label, in Spin's spin_key_value schema", () => {
     const both = createKeyValueV2({ store, allowedStores: ['default', 'other'] }).Store;
     both.open('default').set('k', bytes('d'));
     both.open('other').set('k', bytes('o'));
     assert.equal(text(both.open('default').get('k')), 'd');
     assert.equal(text(both.open('other').get('k')), 'o');
     const rows = db.exec('SELECT store, key, value FROM spin_key_value ORDER BY store')[0]!.values;
-    assert.deepEqual(rows.map(([s, k, v]) => [s, k, text(v as Uint8Array)]), [['default', 'k', 'd'], ['other', 'k', 'o']]);
+    assert.deepEqual(
+      rows.map(([s, k, v]) => [s, k, text(v as Uint8Array)]),
+      [
+        ['default', 'k', 'd'],
+        ['other', 'k', 'o'],
+      ],
+    );
   });
 
   test('a value written by another tool as TEXT is read back as its bytes', () => {
@@ -100,11 +112,14 @@ describe('fermyon:spin/key-value@2.0.0 on sql.js', () => {
     assert.match(error.val, /no such table/);
   });
 
-  test('reads over 128 MiB fail with Spin\'s message', () => {
+  test("reads over 128 MiB fail with Spin's message", () => {
     assert.equal(MAX_HOST_BUFFERED_BYTES, 134217728);
     const fake = { get: () => ({ byteLength: MAX_HOST_BUFFERED_BYTES + 1 }) } as unknown as SqliteKvStore;
     const { Store: Big } = createKeyValueV2({ store: fake, allowedStores: ['default'] });
-    assert.deepEqual(thrown(() => Big.open('default').get('huge')), { tag: 'other', val: 'query result exceeds limit of 134217728 bytes' });
+    assert.deepEqual(
+      thrown(() => Big.open('default').get('huge')),
+      { tag: 'other', val: 'query result exceeds limit of 134217728 bytes' },
+    );
   });
 
   test('every write is reported in order, for the persistence journal', () => {
@@ -113,7 +128,13 @@ describe('fermyon:spin/key-value@2.0.0 on sql.js', () => {
     const s = Store.open('default');
     s.set('a', bytes('1'));
     s.delete('a');
-    assert.deepEqual(changes.map((c) => [c.op, c.store, c.key]), [['set', 'default', 'a'], ['delete', 'default', 'a']]);
+    assert.deepEqual(
+      changes.map((c) => [c.op, c.store, c.key]),
+      [
+        ['set', 'default', 'a'],
+        ['delete', 'default', 'a'],
+      ],
+    );
   });
 
   test('replaying the journal onto a snapshot reproduces the data', () => {

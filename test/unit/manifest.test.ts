@@ -19,14 +19,17 @@ const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/mani
 const update = process.env.UPDATE_FIXTURES === '1';
 
 const format = (errors: readonly ManifestError[]) => errors.map((e) => `line ${e.line}, column ${e.column}: ${e.message}`).join('\n');
-const tomlFiles = (dir: string) => readdirSync(join(fixtures, dir)).filter((f) => f.endsWith('.toml')).sort();
+const tomlFiles = (dir: string) =>
+  readdirSync(join(fixtures, dir))
+    .filter((f) => f.endsWith('.toml'))
+    .sort();
 
 for (const file of tomlFiles('valid')) {
   const expectedPath = join(fixtures, 'valid', file.replace(/\.toml$/, '.json'));
   test(`valid/${file} parses to the SpinApp in its .json`, () => {
     const result = parseManifest(readFileSync(join(fixtures, 'valid', file), 'utf8'));
     assert.ok(result.ok, `expected success, got:\n${result.ok ? '' : format(result.errors)}`);
-    const actual = JSON.stringify(result.app, null, 2) + '\n';
+    const actual = `${JSON.stringify(result.app, null, 2)}\n`;
     if (update) writeFileSync(expectedPath, actual);
     assert.ok(existsSync(expectedPath), `missing ${expectedPath}`);
     assert.deepEqual(JSON.parse(actual), JSON.parse(readFileSync(expectedPath, 'utf8')));
@@ -39,15 +42,16 @@ for (const file of tomlFiles('invalid')) {
     const result = parseManifest(readFileSync(join(fixtures, 'invalid', file), 'utf8'));
     assert.equal(result.ok, false, 'expected the manifest to be rejected');
     const actual = result.ok ? '' : format(result.errors);
-    if (update) writeFileSync(expectedPath, actual + '\n');
+    if (update) writeFileSync(expectedPath, `${actual}\n`);
     assert.equal(actual, readFileSync(expectedPath, 'utf8').trimEnd());
   });
 }
 
 test('a v1 manifest without allowed_outbound_hosts keeps database access, one with it does not', () => {
-  const v1 = (extra: string) => parseManifest(
-    `spin_manifest_version = "1"\nname = "a"\ntrigger = { type = "http" }\n[[component]]\nid = "c"\nsource = "c.wasm"\n${extra}[component.trigger]\nroute = "/"\n`,
-  );
+  const v1 = (extra: string) =>
+    parseManifest(
+      `spin_manifest_version = "1"\nname = "a"\ntrigger = { type = "http" }\n[[component]]\nid = "c"\nsource = "c.wasm"\n${extra}[component.trigger]\nroute = "/"\n`,
+    );
   const without = v1('');
   const withHosts = v1('allowed_outbound_hosts = ["https://x.dev"]\n');
   assert.ok(without.ok && withHosts.ok);
@@ -58,28 +62,35 @@ test('a v1 manifest without allowed_outbound_hosts keeps database access, one wi
 test('base "/" is accepted with a warning', () => {
   const result = parseManifest('spin_manifest_version = "1"\nname = "a"\ntrigger = { type = "http", base = "/" }\n');
   assert.ok(result.ok);
-  assert.deepEqual(result.app.warnings, [{
-    message: "This application has the deprecated trigger 'base' set to the default value '/'. This may be an error in the future!",
-    line: 3,
-    column: 28,
-  }]);
+  assert.deepEqual(result.app.warnings, [
+    {
+      message: "This application has the deprecated trigger 'base' set to the default value '/'. This may be an error in the future!",
+      line: 3,
+      column: 28,
+    },
+  ]);
 });
 
 test('a syntax error keeps only the parser message, not its source excerpt', () => {
   const result = parseManifest('spin_manifest_version = 2\nname = \n');
   assert.equal(result.ok, false);
-  assert.deepEqual(result.ok ? [] : result.errors, [{
-    message: 'Unexpected character, expecting string, number, datetime, boolean, inline array or inline table',
-    line: 2,
-    column: 8,
-  }]);
+  assert.deepEqual(result.ok ? [] : result.errors, [
+    {
+      message: 'Unexpected character, expecting string, number, datetime, boolean, inline array or inline table',
+      line: 2,
+      column: 8,
+    },
+  ]);
 });
 
 test('errors are ordered by position however they were found', () => {
   const result = parseManifest(readFileSync(join(fixtures, 'invalid', 'wrong-types.toml'), 'utf8'));
   assert.equal(result.ok, false);
   const positions = result.ok ? [] : result.errors.map((e) => e.line * 1000 + e.column);
-  assert.deepEqual(positions, [...positions].sort((a, b) => a - b));
+  assert.deepEqual(
+    positions,
+    [...positions].sort((a, b) => a - b),
+  );
 });
 
 test('ids follow spin_serde::Id: the examples of the reference table', () => {

@@ -60,7 +60,7 @@ test('a lower declared maximum is kept, a higher one is lowered', async () => {
   assert.equal(await grownTo(higher, 5), false);
 });
 
-test('the ceiling never goes below a memory\'s own minimum', async () => {
+test("the ceiling never goes below a memory's own minimum", async () => {
   const capped = capMemory(memoryModule(5), 2 * 65536);
   assert.ok(WebAssembly.validate(capped as Uint8Array<ArrayBuffer>));
   assert.equal(await grownTo(capped, 5), true);
@@ -95,7 +95,9 @@ test('capMemory never throws, and keeps valid modules valid (random limits and t
     ),
     { numRuns: 500 },
   );
-  fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), fc.integer({ min: 1, max: MIB }), (bytes, ceiling) => {
-    capMemory(new Uint8Array([...HEADER, ...bytes]), ceiling);
-  }));
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 200 }), fc.integer({ min: 1, max: MIB }), (bytes, ceiling) => {
+      capMemory(new Uint8Array([...HEADER, ...bytes]), ceiling);
+    }),
+  );
 });

@@ -49,7 +49,10 @@ test('a snapshot module imports its memory instead, and starts with the same byt
   assert.ok(split, 'the module is rewritten');
   assert.deepEqual(split.image.initialPages, 2);
   assert.deepEqual(split.image.maximumPages, 8);
-  assert.deepEqual(split.image.segments.map((s) => s.offset), [16, 70000]);
+  assert.deepEqual(
+    split.image.segments.map((s) => s.offset),
+    [16, 70000],
+  );
   const module = new WebAssembly.Module(split.module as Uint8Array<ArrayBuffer>);
   assert.ok(WebAssembly.Module.imports(module).some((i) => i.kind === 'memory' && i.module === IMAGE_MEMORY_IMPORT.module));
   const before = instantiate(new WebAssembly.Module(original as Uint8Array<ArrayBuffer>));

@@ -48,10 +48,45 @@ function checkManifest(text: string): void {
 
 /** Spin's own vocabulary, so generated documents get past the TOML parser and into validation. */
 const key = fc.constantFrom(
-  'spin_manifest_version', 'spin_version', 'name', 'version', 'description', 'authors', 'route', 'component', 'source',
-  'key_value_stores', 'sqlite_databases', 'allowed_outbound_hosts', 'allowed_http_hosts', 'files', 'variables', 'default',
-  'required', 'secret', 'url', 'digest', 'executor', 'static_response', 'status_code', 'body', 'headers', 'id', 'trigger',
-  'base', 'type', 'config', 'exclude_files', 'environment', 'build', 'command', 'watch', 'private', 'x', 'bad_id', 'Bad-Id',
+  'spin_manifest_version',
+  'spin_version',
+  'name',
+  'version',
+  'description',
+  'authors',
+  'route',
+  'component',
+  'source',
+  'key_value_stores',
+  'sqlite_databases',
+  'allowed_outbound_hosts',
+  'allowed_http_hosts',
+  'files',
+  'variables',
+  'default',
+  'required',
+  'secret',
+  'url',
+  'digest',
+  'executor',
+  'static_response',
+  'status_code',
+  'body',
+  'headers',
+  'id',
+  'trigger',
+  'base',
+  'type',
+  'config',
+  'exclude_files',
+  'environment',
+  'build',
+  'command',
+  'watch',
+  'private',
+  'x',
+  'bad_id',
+  'Bad-Id',
 );
 const scalar = fc.oneof(
   fc.string({ maxLength: 12 }).map((s) => JSON.stringify(s)),
@@ -64,10 +99,25 @@ const value: fc.Arbitrary<string> = fc.letrec((tie) => ({
   inline: fc.array(fc.tuple(key, tie('value')), { maxLength: 3 }).map((pairs) => `{ ${pairs.map(([k, v]) => `${k} = ${v}`).join(', ')} }`),
 })).value as fc.Arbitrary<string>;
 const header = fc.oneof(
-  fc.constantFrom('[application]', '[[trigger.http]]', '[variables]', '[application.trigger.http]', '[[component]]', '[component.x]', '[component.x.build]', '[component.bad_id]', '[component."a b"]', '[trigger]'),
+  fc.constantFrom(
+    '[application]',
+    '[[trigger.http]]',
+    '[variables]',
+    '[application.trigger.http]',
+    '[[component]]',
+    '[component.x]',
+    '[component.x.build]',
+    '[component.bad_id]',
+    '[component."a b"]',
+    '[trigger]',
+  ),
   key.map((k) => `[component.${k}]`),
 );
-const line = fc.oneof({ weight: 4, arbitrary: fc.tuple(key, value).map(([k, v]) => `${k} = ${v}`) }, { weight: 1, arbitrary: header }, { weight: 1, arbitrary: fc.constantFrom('', '# comment', '  ', 'x =', '= 1', '[', ']]') });
+const line = fc.oneof(
+  { weight: 4, arbitrary: fc.tuple(key, value).map(([k, v]) => `${k} = ${v}`) },
+  { weight: 1, arbitrary: header },
+  { weight: 1, arbitrary: fc.constantFrom('', '# comment', '  ', 'x =', '= 1', '[', ']]') },
+);
 const document = fc.array(line, { maxLength: 25 }).map((lines) => lines.join('\n'));
 
 /** Random edits of a valid manifest: deletions, insertions, duplicated and swapped lines. */
@@ -93,7 +143,7 @@ test('the manifest parser never throws on arbitrary text, and every error has a 
   fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), checkManifest), { numRuns: RUNS });
 });
 
-test('the manifest parser never throws on TOML documents in Spin\'s vocabulary, and positions its errors', () => {
+test("the manifest parser never throws on TOML documents in Spin's vocabulary, and positions its errors", () => {
   fc.assert(fc.property(document, checkManifest), { numRuns: RUNS * 3 });
 });
 
@@ -165,8 +215,10 @@ const pathFor = (shapes: RouteShape[]) => {
   );
 };
 
-test('the router never throws building a valid route set or routing any path, and its match obeys Spin\'s precedence', () => {
-  const scenario = fc.array(routeShape, { minLength: 1, maxLength: 8 }).chain((shapes) => fc.tuple(fc.constant(shapes), fc.array(pathFor(shapes), { minLength: 1, maxLength: 10 })));
+test("the router never throws building a valid route set or routing any path, and its match obeys Spin's precedence", () => {
+  const scenario = fc
+    .array(routeShape, { minLength: 1, maxLength: 8 })
+    .chain((shapes) => fc.tuple(fc.constant(shapes), fc.array(pathFor(shapes), { minLength: 1, maxLength: 10 })));
   fc.assert(
     fc.property(scenario, ([shapes, paths]) => {
       const router = Router.build(shapes.map(trigger));
@@ -195,25 +247,31 @@ test('the router never throws building a valid route set or routing any path, an
   );
 });
 
-test('the router never throws on arbitrary route strings either: it builds, or fails with Spin\'s message', () => {
+test("the router never throws on arbitrary route strings either: it builds, or fails with Spin's message", () => {
   fc.assert(
-    fc.property(fc.array(fc.string({ maxLength: 16 }), { minLength: 1, maxLength: 5 }), fc.array(fc.string({ maxLength: 24 }), { maxLength: 5 }), (routes, paths) => {
-      let router: Router;
-      try {
-        router = Router.build(routes.map((route, i) => ({ id: `t${i}`, route: { kind: 'path', route }, component: `c${i}`, executor: { type: 'http' }, line: i + 1 })));
-      } catch (error) {
-        assert.match((error as Error).message, /^Error parsing route /);
-        return;
-      }
-      for (const path of paths) {
+    fc.property(
+      fc.array(fc.string({ maxLength: 16 }), { minLength: 1, maxLength: 5 }),
+      fc.array(fc.string({ maxLength: 24 }), { maxLength: 5 }),
+      (routes, paths) => {
+        let router: Router;
         try {
-          router.route(path);
+          router = Router.build(
+            routes.map((route, i) => ({ id: `t${i}`, route: { kind: 'path', route }, component: `c${i}`, executor: { type: 'http' }, line: i + 1 })),
+          );
         } catch (error) {
-          // routefinder panics on a mid-route wildcard; Spin's request fails the same way.
-          assert.match((error as Error).message, /wildcard must currently be the terminal segment/);
+          assert.match((error as Error).message, /^Error parsing route /);
+          return;
         }
-      }
-    }),
+        for (const path of paths) {
+          try {
+            router.route(path);
+          } catch (error) {
+            // routefinder panics on a mid-route wildcard; Spin's request fails the same way.
+            assert.match((error as Error).message, /wildcard must currently be the terminal segment/);
+          }
+        }
+      },
+    ),
     { numRuns: RUNS * 3 },
   );
 });
@@ -284,8 +342,14 @@ test('a corpus of bad wasm: truncated, core modules, not wasm, huge length prefi
 
 test('random bytes, and real components with random bytes flipped, get a verdict too', () => {
   const component = wasm('kv-tiny.wasm');
-  fc.assert(fc.property(fc.uint8Array({ maxLength: 512 }), (bytes) => checkBytes(bytes)), { numRuns: RUNS });
-  fc.assert(fc.property(fc.uint8Array({ maxLength: 256 }), (bytes) => checkBytes(new Uint8Array([...COMPONENT, ...bytes]))), { numRuns: RUNS * 3 });
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 512 }), (bytes) => checkBytes(bytes)),
+    { numRuns: RUNS },
+  );
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 256 }), (bytes) => checkBytes(new Uint8Array([...COMPONENT, ...bytes]))),
+    { numRuns: RUNS * 3 },
+  );
   fc.assert(
     fc.property(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }), (flips) => {
       const bytes = component.slice();

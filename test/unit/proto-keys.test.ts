@@ -43,12 +43,19 @@ test('attack: key-value export keeps keys named __proto__ and constructor, and i
   ];
   const json = exportJson(entries);
   assert.deepEqual(JSON.parse(json), JSON.parse('{"__proto__":"{\\"admin\\":true}","constructor":{"base64":"AP8="},"plain":"x"}'));
-  assert.deepEqual(importJson(json).map(([k, v]) => [k, [...new Uint8Array(v)]]), entries.map(([k, v]) => [k, [...new Uint8Array(v)]]));
+  assert.deepEqual(
+    importJson(json).map(([k, v]) => [k, [...new Uint8Array(v)]]),
+    entries.map(([k, v]) => [k, [...new Uint8Array(v)]]),
+  );
 });
 
 test('attack: an app zip with files named __proto__ and constructor imports both', () => {
   const imported = importAppZip(
-    zipWithProto({ 'app/spin.toml': strToU8('spin_manifest_version = 2\n[application]\nname = "a"\n'), 'app/PROTO_XYZ': strToU8('p'), 'app/constructor': strToU8('c') }),
+    zipWithProto({
+      'app/spin.toml': strToU8('spin_manifest_version = 2\n[application]\nname = "a"\n'),
+      'app/PROTO_XYZ': strToU8('p'),
+      'app/constructor': strToU8('c'),
+    }),
     SQL,
   );
   assert.deepEqual(Object.keys(imported.bundle.files).sort(), ['__proto__', 'constructor']);
@@ -81,7 +88,13 @@ test('attack: a manifest whose sources are named constructor and __proto__ gets 
 });
 
 test('attack: a mounted folder or file named __proto__ stays in the file tree', () => {
-  const tree = toFileTree(new Map([['/__proto__/x.txt', strToU8('x')], ['/constructor', strToU8('c')], ['/a/__proto__', strToU8('p')]]));
+  const tree = toFileTree(
+    new Map([
+      ['/__proto__/x.txt', strToU8('x')],
+      ['/constructor', strToU8('c')],
+      ['/a/__proto__', strToU8('p')],
+    ]),
+  );
   assert.deepEqual(Object.keys(tree.dir).sort(), ['__proto__', 'a', 'constructor']);
   const proto = getOwn(tree.dir, '__proto__');
   assert.ok(proto && 'dir' in proto);

@@ -21,7 +21,11 @@ test('exact route beats wildcard', () => {
 });
 
 test('/users/admin beats /users/:id beats /users/...', () => {
-  for (const order of [[0, 1, 2], [2, 1, 0], [1, 2, 0]]) {
+  for (const order of [
+    [0, 1, 2],
+    [2, 1, 0],
+    [1, 2, 0],
+  ]) {
     const triggers = [http('/users/admin', 'admin'), http('/users/:id', 'by-id'), http('/users/...', 'users')];
     const router = Router.build(order.map((i) => triggers[i]!));
     assert.equal(handler(router, '/users/admin'), 'admin');
@@ -44,7 +48,10 @@ test('/foo beats /foo/... on /foo because fewer segments win', () => {
 });
 
 test('a route with more dot-separated parts wins', () => {
-  for (const triggers of [[http('/files/:name', 'any'), http('/files/:name.json', 'json')], [http('/files/:name.json', 'json'), http('/files/:name', 'any')]]) {
+  for (const triggers of [
+    [http('/files/:name', 'any'), http('/files/:name.json', 'json')],
+    [http('/files/:name.json', 'json'), http('/files/:name', 'any')],
+  ]) {
     const router = Router.build(triggers);
     assert.deepEqual(router.route('/files/a.json')?.params, [['name', 'a']]);
     assert.equal(handler(router, '/files/a.json'), 'json');
@@ -74,7 +81,13 @@ test('routes spelled differently are not duplicates, and the earlier one wins', 
 });
 
 test('a static response route reports its trigger id', () => {
-  const teapot: HttpTrigger = { id: 'teapot', route: { kind: 'path', route: '/tea' }, staticResponse: { statusCode: 418, headers: {} }, executor: { type: 'http' }, line: 1 };
+  const teapot: HttpTrigger = {
+    id: 'teapot',
+    route: { kind: 'path', route: '/tea' },
+    staticResponse: { statusCode: 418, headers: {} },
+    executor: { type: 'http' },
+    line: 1,
+  };
   const router = Router.build([teapot, http('/tea', 'kettle')]);
   assert.deepEqual(router.duplicates, [{ id: 'teapot', route: '/tea', duplicateOf: 'kettle' }]);
 });
@@ -128,7 +141,13 @@ test('like Spin (routefinder), a middle parameter captures the empty segment of 
 
 test('pathInfo follows the table in §8', () => {
   const router = Router.build([http('/foo/...', 'foo'), http('/exact', 'exact')]);
-  const cases: Array<[string, string]> = [['/foo', ''], ['/foo/', '/'], ['/foo/bar', '/bar'], ['/foo/bar/', '/bar/'], ['/foo/a/b', '/a/b']];
+  const cases: Array<[string, string]> = [
+    ['/foo', ''],
+    ['/foo/', '/'],
+    ['/foo/bar', '/bar'],
+    ['/foo/bar/', '/bar/'],
+    ['/foo/a/b', '/a/b'],
+  ];
   for (const [path, info] of cases) assert.equal(router.route(path)?.pathInfo, info, path);
   assert.equal(router.route('/exact/')?.pathInfo, '');
 });

@@ -14,7 +14,7 @@ const bytes = (text: string) => new TextEncoder().encode(text);
 const sha = (data: Uint8Array) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 
 describe('resolveSharedState', () => {
-  test('fields the link left out come from the base app and the format\'s defaults', () => {
+  test("fields the link left out come from the base app and the format's defaults", () => {
     const opened = resolveSharedState({ base: { kind: 'example', name: 'kv-basics' }, request: { path: '/x' } }, { manifest: 'BASE' });
     assert.deepEqual(opened, {
       base: { kind: 'example', name: 'kv-basics' },
@@ -52,13 +52,22 @@ describe('loadSharedFiles', () => {
   test('a digest mismatch is refused with both digests named, as spin up refuses it', async () => {
     const wrong = `sha256:${'0'.repeat(64)}`;
     await assert.rejects(
-      loadSharedFiles({ 'app.wasm': { kind: 'url', url: 'https://cdn.example/app.wasm', digest: wrong } }, { fetch: fetchFrom({ 'https://cdn.example/app.wasm': component }) }),
-      (error: unknown) => error instanceof SharedFileError && error.message === `app.wasm: the digest of https://cdn.example/app.wasm does not match: the link expects ${wrong}, the downloaded file is ${sha(component)}`,
+      loadSharedFiles(
+        { 'app.wasm': { kind: 'url', url: 'https://cdn.example/app.wasm', digest: wrong } },
+        { fetch: fetchFrom({ 'https://cdn.example/app.wasm': component }) },
+      ),
+      (error: unknown) =>
+        error instanceof SharedFileError &&
+        error.message ===
+          `app.wasm: the digest of https://cdn.example/app.wasm does not match: the link expects ${wrong}, the downloaded file is ${sha(component)}`,
     );
   });
 
   test('a failed download names the file and the status', async () => {
-    await assert.rejects(loadSharedFiles({ 'x.wasm': { kind: 'url', url: 'https://cdn.example/x.wasm', digest: sha(component) } }, { fetch: fetchFrom({}) }), /x\.wasm: could not fetch https:\/\/cdn\.example\/x\.wasm: the server answered 404/);
+    await assert.rejects(
+      loadSharedFiles({ 'x.wasm': { kind: 'url', url: 'https://cdn.example/x.wasm', digest: sha(component) } }, { fetch: fetchFrom({}) }),
+      /x\.wasm: could not fetch https:\/\/cdn\.example\/x\.wasm: the server answered 404/,
+    );
   });
 
   test('sha256Digest writes digests the way spin.toml does', async () => {
@@ -66,10 +75,12 @@ describe('loadSharedFiles', () => {
   });
 });
 
-describe('key-value data through the engine\'s admin operations', () => {
+describe("key-value data through the engine's admin operations", () => {
   /** A tiny in-memory engine answering `KvAdminOp`s. */
   function fakeEngine(initial: Record<string, Record<string, string>>) {
-    const stores = new Map<string, Map<string, Uint8Array>>(Object.entries(initial).map(([s, kv]) => [s, new Map<string, Uint8Array>(Object.entries(kv).map(([k, v]) => [k, bytes(v)]))]));
+    const stores = new Map<string, Map<string, Uint8Array>>(
+      Object.entries(initial).map(([s, kv]) => [s, new Map<string, Uint8Array>(Object.entries(kv).map(([k, v]) => [k, bytes(v)]))]),
+    );
     const run = async (op: KvAdminOp): Promise<KvAdminResult> => {
       switch (op.op) {
         case 'stores':
@@ -95,20 +106,42 @@ describe('key-value data through the engine\'s admin operations', () => {
   test('readAllKv reads every entry of every store', async () => {
     const { run } = fakeEngine({ default: { a: '1', b: '2' }, cache: { c: '3' } });
     const rows = await readAllKv(run);
-    assert.deepEqual(rows.map((r) => [r.store, r.key, new TextDecoder().decode(r.value)]), [['default', 'a', '1'], ['default', 'b', '2'], ['cache', 'c', '3']]);
+    assert.deepEqual(
+      rows.map((r) => [r.store, r.key, new TextDecoder().decode(r.value)]),
+      [
+        ['default', 'a', '1'],
+        ['default', 'b', '2'],
+        ['cache', 'c', '3'],
+      ],
+    );
   });
 
-  test('seeding a shared link replaces the project\'s data; a --key-value seed adds to it', async () => {
-    const replace = kvSeedOps([{ store: 'default', key: 'k', value: bytes('v') }, { store: 'other', key: 'o', value: bytes('w') }], 'replace');
-    assert.deepEqual(replace.map((op) => op.op), ['clear', 'import', 'import']);
+  test("seeding a shared link replaces the project's data; a --key-value seed adds to it", async () => {
+    const replace = kvSeedOps(
+      [
+        { store: 'default', key: 'k', value: bytes('v') },
+        { store: 'other', key: 'o', value: bytes('w') },
+      ],
+      'replace',
+    );
+    assert.deepEqual(
+      replace.map((op) => op.op),
+      ['clear', 'import', 'import'],
+    );
     const { run, stores } = fakeEngine({ default: { old: 'x' } });
     for (const op of replace) await run(op);
     assert.deepEqual([...stores.get('default')!.keys()], ['k']);
-    assert.deepEqual(kvSeedOps([{ store: 'default', key: 'k', value: bytes('v') }], 'merge').map((op) => op.op), ['import']);
+    assert.deepEqual(
+      kvSeedOps([{ store: 'default', key: 'k', value: bytes('v') }], 'merge').map((op) => op.op),
+      ['import'],
+    );
   });
 
   test('an engine error surfaces as an exception', async () => {
-    await assert.rejects(readAllKv(async () => ({ op: 'error', message: 'engine gone' })), /engine gone/);
+    await assert.rejects(
+      readAllKv(async () => ({ op: 'error', message: 'engine gone' })),
+      /engine gone/,
+    );
   });
 });
 

@@ -35,7 +35,15 @@ key_value_stores = ["default"]
 
 /** A state with everything at its default, on top of the `kv-basics` example. */
 function state(overrides: Partial<ShareState> = {}): ShareState {
-  return { base: { kind: 'example', name: 'kv-basics' }, manifest: MANIFEST, files: {}, kv: [], variables: {}, request: { ...DEFAULT_REQUEST, headers: [] }, ...overrides };
+  return {
+    base: { kind: 'example', name: 'kv-basics' },
+    manifest: MANIFEST,
+    files: {},
+    kv: [],
+    variables: {},
+    request: { ...DEFAULT_REQUEST, headers: [] },
+    ...overrides,
+  };
 }
 
 function encode(s: ShareState, defaults: ShareDefaults = { manifest: MANIFEST }): string {
@@ -61,7 +69,13 @@ function craft(json: string, version = 1): string {
 }
 
 const plain = (v: unknown): unknown =>
-  v instanceof Uint8Array ? { $bytes: toBase64Url(v) } : Array.isArray(v) ? v.map(plain) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)])) : v;
+  v instanceof Uint8Array
+    ? { $bytes: toBase64Url(v) }
+    : Array.isArray(v)
+      ? v.map(plain)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]))
+        : v;
 
 describe('the v1 format', () => {
   test('an example opened and left alone is a link of a few dozen characters holding only its base', () => {
@@ -81,7 +95,16 @@ describe('the v1 format', () => {
         { store: 'other', key: '', value: new Uint8Array([0xff, 0xfe]) },
       ],
       variables: { greeting: 'Bonjour' },
-      request: { method: 'PUT', path: '/api/items?x=1&y=%20', headers: [['content-type', 'application/json'], ['x-a', 'b']], body: '{"a":1}', bodyType: 'json' },
+      request: {
+        method: 'PUT',
+        path: '/api/items?x=1&y=%20',
+        headers: [
+          ['content-type', 'application/json'],
+          ['x-a', 'b'],
+        ],
+        body: '{"a":1}',
+        bodyType: 'json',
+      },
       selectedFile: 'static/index.html',
     });
     const decoded = decodeShareLink(encode(s));
@@ -98,14 +121,26 @@ describe('the v1 format', () => {
     assert.deepEqual(doc.req, { path: '/hello' });
   });
 
-  test('the manifest is left out when it equals the base app\'s, and always written without a base', () => {
+  test("the manifest is left out when it equals the base app's, and always written without a base", () => {
     assert.equal(documentOf(encode(state())).manifest, undefined);
     assert.equal(documentOf(encode(state({ base: { kind: 'none' } }))).manifest, MANIFEST);
   });
 
   test('text values stay text in the link and binary values are base64url', () => {
-    const doc = documentOf(encode(state({ kv: [{ store: 'default', key: 'a', value: bytes('plain') }, { store: 'default', key: 'b', value: new Uint8Array([0, 159, 146, 150]) }] })));
-    assert.deepEqual(doc.kv, [['default', 'a', 'plain'], ['default', 'b', { b64: 'AJ-Slg' }]]);
+    const doc = documentOf(
+      encode(
+        state({
+          kv: [
+            { store: 'default', key: 'a', value: bytes('plain') },
+            { store: 'default', key: 'b', value: new Uint8Array([0, 159, 146, 150]) },
+          ],
+        }),
+      ),
+    );
+    assert.deepEqual(doc.kv, [
+      ['default', 'a', 'plain'],
+      ['default', 'b', { b64: 'AJ-Slg' }],
+    ]);
   });
 
   test('the same state gives the same link whatever the order of its entries', () => {
@@ -136,15 +171,26 @@ describe('the v1 format', () => {
     const text = fc.string({ maxLength: 40 });
     const arbitraryState = fc.record({
       manifest: fc.string({ maxLength: 400 }),
-      kv: fc.uniqueArray(fc.record({ store: fc.string({ minLength: 1, maxLength: 12 }), key: fc.string({ maxLength: 20 }), value: fc.uint8Array({ maxLength: 64 }) }), { maxLength: 12, selector: (r) => JSON.stringify([r.store, r.key]) }),
+      kv: fc.uniqueArray(
+        fc.record({ store: fc.string({ minLength: 1, maxLength: 12 }), key: fc.string({ maxLength: 20 }), value: fc.uint8Array({ maxLength: 64 }) }),
+        { maxLength: 12, selector: (r) => JSON.stringify([r.store, r.key]) },
+      ),
       path: fc.webPath().map((p) => `/${p.replace(/^\/+/, '')}`),
       body: text,
       method: fc.constantFrom('GET', 'POST', 'PATCH', 'DELETE'),
-      header: fc.tuple(fc.constantFrom('x-a', 'accept', 'content-type'), fc.string({ maxLength: 30 }).filter((v) => !/[\0\r\n]/.test(v))),
+      header: fc.tuple(
+        fc.constantFrom('x-a', 'accept', 'content-type'),
+        fc.string({ maxLength: 30 }).filter((v) => !/[\0\r\n]/.test(v)),
+      ),
     });
     fc.assert(
       fc.property(arbitraryState, (a) => {
-        const s = state({ base: { kind: 'none' }, manifest: a.manifest, kv: a.kv, request: { method: a.method, path: a.path.replace(/[\u0000-\u001f\u007f]/g, ''), headers: [a.header], body: a.body, bodyType: 'text' } });
+        const s = state({
+          base: { kind: 'none' },
+          manifest: a.manifest,
+          kv: a.kv,
+          request: { method: a.method, path: a.path.replace(/[\u0000-\u001f\u007f]/g, ''), headers: [a.header], body: a.body, bodyType: 'text' },
+        });
         const decoded = decodeShareLink(encode(s, { manifest: '' }));
         assert.ok(decoded.ok, !decoded.ok ? decoded.error : '');
         assert.equal(decoded.state.manifest, s.manifest);
@@ -184,8 +230,12 @@ describe('what never goes in a link', () => {
 describe('files and components', () => {
   const digest = `sha256:${'ab'.repeat(32)}`;
 
-  test('a hosted file is named by URL and sha256 digest, like Spin\'s source = { url, digest }', () => {
-    const decoded = decodeShareLink(encode(state({ files: { 'app.wasm': { kind: 'url', url: 'https://cdn.example.com/app.wasm', digest: digest.toUpperCase().replace('SHA256', 'sha256') } } })));
+  test("a hosted file is named by URL and sha256 digest, like Spin's source = { url, digest }", () => {
+    const decoded = decodeShareLink(
+      encode(
+        state({ files: { 'app.wasm': { kind: 'url', url: 'https://cdn.example.com/app.wasm', digest: digest.toUpperCase().replace('SHA256', 'sha256') } } }),
+      ),
+    );
     assert.ok(decoded.ok);
     assert.deepEqual(decoded.state.files, { 'app.wasm': { kind: 'url', url: 'https://cdn.example.com/app.wasm', digest } });
   });
@@ -198,7 +248,12 @@ describe('files and components', () => {
   });
 
   test('a local .wasm too big to inline cannot be shared by link: the encoder names it so the UI can offer a bundle file', () => {
-    const result = encodeShareState(state({ files: { 'big.wasm': { kind: 'local', bytes: new Uint8Array(SHARE_INLINE_FILE_LIMIT + 1) }, 'small.css': { kind: 'local', bytes: bytes('a{}') } } }), { manifest: MANIFEST });
+    const result = encodeShareState(
+      state({
+        files: { 'big.wasm': { kind: 'local', bytes: new Uint8Array(SHARE_INLINE_FILE_LIMIT + 1) }, 'small.css': { kind: 'local', bytes: bytes('a{}') } },
+      }),
+      { manifest: MANIFEST },
+    );
     assert.equal(result.ok, false);
     assert.ok(!result.ok && result.reason === 'local-files');
     assert.deepEqual(result.files, ['big.wasm']);
@@ -266,7 +321,11 @@ describe('opening a damaged link', () => {
   });
 
   test('a link from a newer playground says so instead of failing obscurely', () => {
-    assert.deepEqual(decodeShareLink('#v7.AAAA'), { ok: false, version: 7, error: 'This link uses share format v7, made by a newer playground; this one reads v1 to v2. Open it on the playground that made it.' });
+    assert.deepEqual(decodeShareLink('#v7.AAAA'), {
+      ok: false,
+      version: 7,
+      error: 'This link uses share format v7, made by a newer playground; this one reads v1 to v2. Open it on the playground that made it.',
+    });
   });
 
   test('a fragment that is not a share link is recognised as such', () => {
@@ -278,7 +337,8 @@ describe('opening a damaged link', () => {
 
 describe('the v2 format (an app written in the page)', () => {
   const SOURCE = `import { AutoRouter } from 'itty-router';\nconst router = AutoRouter();\nrouter.get('/', () => new Response('hi'));\naddEventListener('fetch', (event) => event.respondWith(router.fetch(event.request)));\n`;
-  const authored = (overrides: Partial<ShareState> = {}) => state({ base: { kind: 'none' }, authored: { language: 'javascript', source: SOURCE }, ...overrides });
+  const authored = (overrides: Partial<ShareState> = {}) =>
+    state({ base: { kind: 'none' }, authored: { language: 'javascript', source: SOURCE }, ...overrides });
 
   test('a state with a source is written as v2, with src after vars and before manifest', () => {
     const fragment = encode(authored({ variables: { greeting: 'Hi' }, kv: [{ store: 'default', key: 'k', value: bytes('v') }] }), {});
@@ -305,7 +365,7 @@ describe('the v2 format (an app written in the page)', () => {
   test('a v2 link cut short keeps the source that came before the cut', () => {
     // Fixed data: where a cut lands decides whether it reads as cut short or (about one cut in
     // eight, where the DEFLATE data happens to end cleanly) as damaged; both recover the source.
-    const big = Array.from({ length: 300 }, (_, i) => ({ store: 'default', key: `key-${i}`, value: bytes(`value ${i * 7919 % 1000} of ${i}`) }));
+    const big = Array.from({ length: 300 }, (_, i) => ({ store: 'default', key: `key-${i}`, value: bytes(`value ${(i * 7919) % 1000} of ${i}`) }));
     const full = encode(authored({ kv: big }), {});
     const result = decodeShareLink(full.slice(0, Math.floor(full.length * 0.6)));
     assert.ok(!result.ok);
@@ -343,10 +403,15 @@ describe('untrusted content', () => {
   const base = '"base":{"example":"kv-basics"}';
 
   test('__proto__ as a store, key, variable or file name never reaches a prototype', () => {
-    const result = decodeShareLink(craft(`{${base},"vars":[["__proto__","x"]],"kv":[["__proto__","__proto__","polluted"]],"files":[["__proto__",{"b64":"AA"}]]}`));
+    const result = decodeShareLink(
+      craft(`{${base},"vars":[["__proto__","x"]],"kv":[["__proto__","__proto__","polluted"]],"files":[["__proto__",{"b64":"AA"}]]}`),
+    );
     assert.ok(!result.ok);
     assert.match(result.error, /"__proto__" is not a Spin variable name/);
-    assert.deepEqual(result.recovered?.kv?.map((r) => [r.store, r.key]), [['__proto__', '__proto__']]);
+    assert.deepEqual(
+      result.recovered?.kv?.map((r) => [r.store, r.key]),
+      [['__proto__', '__proto__']],
+    );
     assert.equal(Object.getPrototypeOf(result.recovered?.files), Object.prototype);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
     assert.equal(Object.hasOwn(result.recovered?.files ?? {}, '__proto__'), true);
@@ -362,7 +427,7 @@ describe('untrusted content', () => {
     assert.ok(!file.ok && /only http and https/.test(file.error));
   });
 
-  test('paths must stay inside the app\'s folder', () => {
+  test("paths must stay inside the app's folder", () => {
     for (const path of ['../escape.wasm', '/abs.wasm', 'a/../../b', 'C:\\\\x', 'https://x/y', 'a//b', '']) {
       const result = decodeShareLink(craft(`{${base},"files":[[${JSON.stringify(path)},{"b64":"AA"}]]}`));
       assert.ok(!result.ok, path);
@@ -371,9 +436,18 @@ describe('untrusted content', () => {
   });
 
   test('wrong types and unknown fields are reported, and the rest is still recovered', () => {
-    const result = decodeShareLink(craft(`{${base},"req":{"method":"GET /","path":"no-slash","headers":[["bad name","v"],["ok","v"]],"extra":1},"kv":"nope","manifest":42,"evil":true}`));
+    const result = decodeShareLink(
+      craft(`{${base},"req":{"method":"GET /","path":"no-slash","headers":[["bad name","v"],["ok","v"]],"extra":1},"kv":"nope","manifest":42,"evil":true}`),
+    );
     assert.ok(!result.ok);
-    for (const message of ['"evil" is not a field of a v1 link', 'req: method is not an HTTP method token', 'req: path must start with "/"', 'kv: not a list', 'manifest: not a string']) assert.ok(result.error.includes(message), message);
+    for (const message of [
+      '"evil" is not a field of a v1 link',
+      'req: method is not an HTTP method token',
+      'req: path must start with "/"',
+      'kv: not a list',
+      'manifest: not a string',
+    ])
+      assert.ok(result.error.includes(message), message);
     assert.deepEqual(result.recovered, { base: { kind: 'example', name: 'kv-basics' }, request: { headers: [['ok', 'v']] } });
   });
 

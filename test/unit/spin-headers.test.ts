@@ -54,9 +54,20 @@ test('Example 2 (conformance request-shape): /base/:path_segment/:path_end/... o
 });
 
 test('no other header starts with spin-', () => {
-  const allowed = new Set(['spin-full-url', 'spin-path-info', 'spin-matched-route', 'spin-base-path', 'spin-raw-component-route', 'spin-component-route', 'spin-client-addr']);
+  const allowed = new Set([
+    'spin-full-url',
+    'spin-path-info',
+    'spin-matched-route',
+    'spin-base-path',
+    'spin-raw-component-route',
+    'spin-component-route',
+    'spin-client-addr',
+  ]);
   const headers = spinRequestHeaders(matchFor('/users/:userId/...', '/users/7/x'), {
-    scheme: 'http', authority: VIRTUAL_AUTHORITY, pathWithQuery: '/users/7/x', clientAddr: VIRTUAL_CLIENT_ADDR,
+    scheme: 'http',
+    authority: VIRTUAL_AUTHORITY,
+    pathWithQuery: '/users/7/x',
+    clientAddr: VIRTUAL_CLIENT_ADDR,
   });
   const extra = headers.map(([name]) => name).filter((name) => !allowed.has(name));
   assert.deepEqual(extra, ['spin-path-match-userid']);
@@ -64,9 +75,14 @@ test('no other header starts with spin-', () => {
 });
 
 test('the root route reports an empty matched route and the request path in the full URL', () => {
-  const headers = new Map(spinRequestHeaders(matchFor('/', '/'), {
-    scheme: 'http', authority: VIRTUAL_AUTHORITY, pathWithQuery: '/?a=1', clientAddr: VIRTUAL_CLIENT_ADDR,
-  }));
+  const headers = new Map(
+    spinRequestHeaders(matchFor('/', '/'), {
+      scheme: 'http',
+      authority: VIRTUAL_AUTHORITY,
+      pathWithQuery: '/?a=1',
+      clientAddr: VIRTUAL_CLIENT_ADDR,
+    }),
+  );
   assert.equal(headers.get('spin-matched-route'), '');
   assert.equal(headers.get('spin-raw-component-route'), '/');
   assert.equal(headers.get('spin-component-route'), '/');
@@ -76,9 +92,15 @@ test('the root route reports an empty matched route and the request path in the 
 
 test('a parameter name used twice gives one header with the last value', () => {
   const headers = spinRequestHeaders(matchFor('/:a/:a', '/x/y'), {
-    scheme: 'http', authority: VIRTUAL_AUTHORITY, pathWithQuery: '/x/y', clientAddr: VIRTUAL_CLIENT_ADDR,
+    scheme: 'http',
+    authority: VIRTUAL_AUTHORITY,
+    pathWithQuery: '/x/y',
+    clientAddr: VIRTUAL_CLIENT_ADDR,
   });
-  assert.deepEqual(headers.filter(([n]) => n.startsWith('spin-path-match-')), [['spin-path-match-a', 'y']]);
+  assert.deepEqual(
+    headers.filter(([n]) => n.startsWith('spin-path-match-')),
+    [['spin-path-match-a', 'y']],
+  );
 });
 
 test('the virtual authority and client address are spin up defaults', () => {

@@ -13,12 +13,7 @@ import { SqliteKvStore } from '../../src/storage/sqlite-store.ts';
 import { createKeyValueCore } from '../../src/host/key-value.ts';
 import { createWasiPreview1, ProcExit } from '../../src/wasi/preview1.ts';
 import { lineSink } from '../../src/wasi/preview1-fs.ts';
-import {
-  createSpin1CoreHandler,
-  isSpin1CoreModule,
-  type Spin1CoreContext,
-  type Spin1OutboundRequest,
-} from '../../src/engine/executors/spin1-core.ts';
+import { createSpin1CoreHandler, isSpin1CoreModule, type Spin1CoreContext, type Spin1OutboundRequest } from '../../src/engine/executors/spin1-core.ts';
 
 const SQL = await initSqlJs();
 const encode = (text: string) => new TextEncoder().encode(text);
@@ -112,13 +107,23 @@ describe('Spin 1 HTTP handler', () => {
   test('passes method, uri and headers to the guest', async () => {
     const { ctx } = setup();
     const send = await serve('echo', ctx);
-    const headers: Array<[string, string]> = [['accept', '*/*'], ['spin-full-url', 'http://127.0.0.1:3000/a/b?c=d']];
+    const headers: Array<[string, string]> = [
+      ['accept', '*/*'],
+      ['spin-full-url', 'http://127.0.0.1:3000/a/b?c=d'],
+    ];
     const response = await send('GET', '/a/b?c=d', headers);
     assert.equal(response.status, 200);
     assert.equal(response.text, '1 0 /a/b?c=d');
     assert.deepEqual(response.headers, headers);
     assert.equal(response.failure, undefined);
-    for (const [method, index] of [['POST', 1], ['PUT', 2], ['DELETE', 3], ['PATCH', 4], ['HEAD', 5], ['OPTIONS', 6]] as const) {
+    for (const [method, index] of [
+      ['POST', 1],
+      ['PUT', 2],
+      ['DELETE', 3],
+      ['PATCH', 4],
+      ['HEAD', 5],
+      ['OPTIONS', 6],
+    ] as const) {
       assert.equal((await send(method, '/x')).text, `1 ${index} /x`);
     }
   });
@@ -140,8 +145,16 @@ describe('Spin 1 HTTP handler', () => {
   test('for a repeated response header name the last value wins', async () => {
     const { ctx } = setup();
     const send = await serve('echo', ctx);
-    const response = await send('GET', '/', [['X-Dup', 'first'], ['x-other', 'a'], ['x-dup', 'second'], ['X-DUP', 'last']]);
-    assert.deepEqual(response.headers, [['x-dup', 'last'], ['x-other', 'a']]);
+    const response = await send('GET', '/', [
+      ['X-Dup', 'first'],
+      ['x-other', 'a'],
+      ['x-dup', 'second'],
+      ['X-DUP', 'last'],
+    ]);
+    assert.deepEqual(response.headers, [
+      ['x-dup', 'last'],
+      ['x-other', 'a'],
+    ]);
   });
 
   test('a status below 100 or above 600 gives 500 with an empty body', async () => {
@@ -244,7 +257,11 @@ describe('Spin 1 key-value import on sql.js', () => {
   });
 
   test('a backend failure is io(message) (5)', async () => {
-    const broken = { get: () => { throw new Error('disk on fire'); } } as unknown as SqliteKvStore;
+    const broken = {
+      get: () => {
+        throw new Error('disk on fire');
+      },
+    } as unknown as SqliteKvStore;
     const { ctx } = setup({ kv: createKeyValueCore({ store: broken, allowedStores: ['default'] }) });
     assert.equal((await (await serve('kv', ctx))('GET', '/')).text, 'error 5: disk on fire');
   });
@@ -341,7 +358,12 @@ describe('WASI preview1 for core modules', () => {
   }
 
   test('args, preopen, open, seek, stat and readdir', () => {
-    const { fn, view, put, memory } = direct(new Map([['/d/b.txt', encode('bbb')], ['/d/a.txt', encode('aaaaa')]]));
+    const { fn, view, put, memory } = direct(
+      new Map([
+        ['/d/b.txt', encode('bbb')],
+        ['/d/a.txt', encode('aaaaa')],
+      ]),
+    );
     assert.equal(fn.args_sizes_get!(0, 4), 0);
     assert.deepEqual([view().getUint32(0, true), view().getUint32(4, true)], [2, 6]);
     assert.equal(fn.args_get!(16, 64), 0);
@@ -402,7 +424,10 @@ describe('WASI preview1 for core modules', () => {
     assert.equal(fn.fd_write!(1, 1 << 30, 1, 8), 21);
     assert.equal(fn.sock_accept!(3, 0, 0), 52);
     assert.deepEqual(wasi.unsupportedCalls, ['sock_accept']);
-    assert.throws(() => fn.proc_exit!(7), (error) => error instanceof ProcExit && error.code === 7);
+    assert.throws(
+      () => fn.proc_exit!(7),
+      (error) => error instanceof ProcExit && error.code === 7,
+    );
     assert.equal(wasi.exitCode, 7);
   });
 });

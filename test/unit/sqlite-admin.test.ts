@@ -167,7 +167,13 @@ sqlite_databases = ["default", "archive", "empty"]
     const imported = importAppZip(zip, SQL);
     const target = engineSide();
     const outcomes = await restoreSqlite(target.run, imported.sqlite);
-    assert.deepEqual(outcomes.map((o) => [o.label, o.ok]), [['archive', true], ['default', true]]);
+    assert.deepEqual(
+      outcomes.map((o) => [o.label, o.ok]),
+      [
+        ['archive', true],
+        ['default', true],
+      ],
+    );
     assert.deepEqual(bodies(target.sqlite, 'default'), ['alpha', 'beta']);
     assert.deepEqual(bodies(target.sqlite, 'archive'), ['old']);
   });
@@ -186,12 +192,18 @@ sqlite_databases = ["default", "archive", "empty"]
     const archive = outcomes.find((o) => o.label === 'archive');
     assert.ok(archive && !archive.ok);
     assert.match(archive.ok ? '' : archive.error, /SQLite database "archive".*kept/);
-    assert.deepEqual(outcomes.find((o) => o.label === 'default'), { label: 'default', ok: true, bytes: imported.sqlite.default!.byteLength });
+    assert.deepEqual(
+      outcomes.find((o) => o.label === 'default'),
+      { label: 'default', ok: true, bytes: imported.sqlite.default!.byteLength },
+    );
     assert.deepEqual(bodies(target.sqlite, 'default'), ['from spin up']);
     assert.deepEqual(bodies(target.sqlite, 'archive'), ['still here']);
   });
 
   test('readAllSqlite names what failed', async () => {
-    await assert.rejects(readAllSqlite(async () => ({ op: 'error', message: 'engine gone' })), /listing the SQLite databases failed: engine gone/);
+    await assert.rejects(
+      readAllSqlite(async () => ({ op: 'error', message: 'engine gone' })),
+      /listing the SQLite databases failed: engine gone/,
+    );
   });
 });

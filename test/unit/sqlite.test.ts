@@ -38,12 +38,18 @@ beforeEach(() => {
 
 describe('conformance test `sqlite` (fermyon:spin/sqlite@2.0.0)', () => {
   test('open("forbidden") is access-denied even when default is granted', () => {
-    assert.deepEqual(thrown(() => Connection.open('forbidden')), { tag: 'access-denied' });
+    assert.deepEqual(
+      thrown(() => Connection.open('forbidden')),
+      { tag: 'access-denied' },
+    );
   });
 
   test('a component with no sqlite_databases cannot open default', () => {
     const { Connection: Denied } = createSqliteV2({ databases, allowedDatabases: [] });
-    assert.deepEqual(thrown(() => Denied.open('default')), { tag: 'access-denied' });
+    assert.deepEqual(
+      thrown(() => Denied.open('default')),
+      { tag: 'access-denied' },
+    );
   });
 
   test('CREATE TABLE IF NOT EXISTS, one INSERT, then a SELECT returning exactly 1 row with columns key and value', () => {
@@ -65,15 +71,16 @@ describe('values keep their SQLite storage class', () => {
       conn.execute('INSERT INTO n VALUES (?)', [integer(v)]);
     }
     const { rows } = conn.execute('SELECT v, typeof(v) FROM n', []);
-    assert.deepEqual(rows.map((r) => r.values[0]), [0n, 42n, -7n, 2n ** 53n + 1n, 9223372036854775807n, -9223372036854775808n].map(integer));
+    assert.deepEqual(
+      rows.map((r) => r.values[0]),
+      [0n, 42n, -7n, 2n ** 53n + 1n, 9223372036854775807n, -9223372036854775808n].map(integer),
+    );
     assert.deepEqual(new Set(rows.map((r) => (r.values[1] as { val: string }).val)), new Set(['integer']));
   });
 
   test('a big integer bound into an untyped expression stays an exact integer', () => {
     const conn = Connection.open('default');
-    assert.deepEqual(conn.execute('SELECT ?, typeof(?1)', [integer(12345678901234567n)]).rows[0]!.values, [
-      integer(12345678901234567n), textValue('integer'),
-    ]);
+    assert.deepEqual(conn.execute('SELECT ?, typeof(?1)', [integer(12345678901234567n)]).rows[0]!.values, [integer(12345678901234567n), textValue('integer')]);
   });
 
   test('a whole real such as 1.0 stays real, in and out', () => {
@@ -81,16 +88,24 @@ describe('values keep their SQLite storage class', () => {
     conn.execute('CREATE TABLE r (v)', []);
     conn.execute('INSERT INTO r VALUES (?), (?), (1.0)', [real(1), real(2.5)]);
     const { rows } = conn.execute('SELECT v, typeof(v) FROM r', []);
-    assert.deepEqual(rows.map((r) => r.values), [
-      [real(1), textValue('real')], [real(2.5), textValue('real')], [real(1), textValue('real')],
-    ]);
+    assert.deepEqual(
+      rows.map((r) => r.values),
+      [
+        [real(1), textValue('real')],
+        [real(2.5), textValue('real')],
+        [real(1), textValue('real')],
+      ],
+    );
   });
 
   test('text, blob and null round-trip', () => {
     const conn = Connection.open('default');
     const bytes = new Uint8Array([0, 1, 254, 255]);
     assert.deepEqual(conn.execute('SELECT ?, ?, ?, typeof(?3)', [textValue('héllo ✓'), blob(bytes), NULL]).rows[0]!.values, [
-      textValue('héllo ✓'), blob(bytes), NULL, textValue('null'),
+      textValue('héllo ✓'),
+      blob(bytes),
+      NULL,
+      textValue('null'),
     ]);
   });
 
@@ -102,31 +117,40 @@ describe('values keep their SQLite storage class', () => {
 });
 
 describe('parameters', () => {
-  test('are bound by position to ?, ?NNN and named parameters, by SQLite\'s numbering', () => {
+  test("are bound by position to ?, ?NNN and named parameters, by SQLite's numbering", () => {
     const conn = Connection.open('default');
     assert.deepEqual(conn.execute('SELECT ?2, ?, :name, ?1', [integer(1n), integer(2n), integer(3n), integer(4n)]).rows[0]!.values, [
-      integer(2n), integer(3n), integer(4n), integer(1n),
+      integer(2n),
+      integer(3n),
+      integer(4n),
+      integer(1n),
     ]);
   });
 
   test('a placeholder inside a string or a comment is not a parameter', () => {
     const conn = Connection.open('default');
-    assert.deepEqual(conn.execute("SELECT '?' -- ?\n, ? /* ? */", [integer(5000000000n)]).rows[0]!.values, [
-      textValue('?'), integer(5000000000n),
-    ]);
+    assert.deepEqual(conn.execute("SELECT '?' -- ?\n, ? /* ? */", [integer(5000000000n)]).rows[0]!.values, [textValue('?'), integer(5000000000n)]);
   });
 
-  test('a wrong number of parameters fails with rusqlite\'s message', () => {
+  test("a wrong number of parameters fails with rusqlite's message", () => {
     const conn = Connection.open('default');
-    assert.deepEqual(thrown(() => conn.execute('SELECT ?, ?', [integer(1n)])), {
-      tag: 'io', val: 'Wrong number of parameters passed to query. Got 1, needed 2',
-    });
-    assert.deepEqual(thrown(() => conn.execute('SELECT 1', [integer(1n), integer(2n)])), {
-      tag: 'io', val: 'Wrong number of parameters passed to query. Got 1, needed 0',
-    });
+    assert.deepEqual(
+      thrown(() => conn.execute('SELECT ?, ?', [integer(1n)])),
+      {
+        tag: 'io',
+        val: 'Wrong number of parameters passed to query. Got 1, needed 2',
+      },
+    );
+    assert.deepEqual(
+      thrown(() => conn.execute('SELECT 1', [integer(1n), integer(2n)])),
+      {
+        tag: 'io',
+        val: 'Wrong number of parameters passed to query. Got 1, needed 0',
+      },
+    );
   });
 
-  test('only the first statement runs, as with rusqlite\'s prepare', () => {
+  test("only the first statement runs, as with rusqlite's prepare", () => {
     const conn = Connection.open('default');
     conn.execute('CREATE TABLE t (v); INSERT INTO t VALUES (1)', []);
     assert.deepEqual(conn.execute('SELECT count(*) FROM t', []).rows[0]!.values, [integer(0n)]);
@@ -134,22 +158,34 @@ describe('parameters', () => {
 });
 
 describe('errors', () => {
-  test('a SQL error is io(SQLite\'s message)', () => {
+  test("a SQL error is io(SQLite's message)", () => {
     const conn = Connection.open('default');
-    assert.deepEqual(thrown(() => conn.execute('SELEC 1', [])), { tag: 'io', val: 'near "SELEC": syntax error' });
-    assert.deepEqual(thrown(() => conn.execute('SELECT * FROM missing', [])), { tag: 'io', val: 'no such table: missing' });
+    assert.deepEqual(
+      thrown(() => conn.execute('SELEC 1', [])),
+      { tag: 'io', val: 'near "SELEC": syntax error' },
+    );
+    assert.deepEqual(
+      thrown(() => conn.execute('SELECT * FROM missing', [])),
+      { tag: 'io', val: 'no such table: missing' },
+    );
   });
 
   test('a constraint violation is io(message)', () => {
     const conn = Connection.open('default');
     conn.execute('CREATE TABLE u (k TEXT PRIMARY KEY)', []);
     conn.execute("INSERT INTO u VALUES ('a')", []);
-    assert.deepEqual(thrown(() => conn.execute("INSERT INTO u VALUES ('a')", [])), { tag: 'io', val: 'UNIQUE constraint failed: u.k' });
+    assert.deepEqual(
+      thrown(() => conn.execute("INSERT INTO u VALUES ('a')", [])),
+      { tag: 'io', val: 'UNIQUE constraint failed: u.k' },
+    );
   });
 
   test('the 257th open connection in one instance is io("too many connections opened")', () => {
     const open = Array.from({ length: 256 }, () => Connection.open('default'));
-    assert.deepEqual(thrown(() => Connection.open('default')), { tag: 'io', val: 'too many connections opened' });
+    assert.deepEqual(
+      thrown(() => Connection.open('default')),
+      { tag: 'io', val: 'too many connections opened' },
+    );
     (open[0] as unknown as Record<symbol, () => void>)[dispose]!();
     assert.ok(Connection.open('default'));
   });
@@ -159,7 +195,10 @@ describe('state', () => {
   test('each label is its own database, shared by every connection to it', () => {
     const both = createSqliteV2({ databases, allowedDatabases: ['default', 'other'] }).Connection;
     both.open('default').execute('CREATE TABLE d (v)', []);
-    assert.deepEqual(thrown(() => both.open('other').execute('SELECT * FROM d', [])), { tag: 'io', val: 'no such table: d' });
+    assert.deepEqual(
+      thrown(() => both.open('other').execute('SELECT * FROM d', [])),
+      { tag: 'io', val: 'no such table: d' },
+    );
     assert.deepEqual(Connection.open('default').execute('SELECT count(*) FROM d', []).rows[0]!.values, [integer(0n)]);
     assert.deepEqual(databases.labels(), ['default', 'other']);
   });
@@ -184,7 +223,7 @@ describe('state', () => {
     assert.deepEqual(reopened.query('default', 'SELECT count(*) FROM t', []), { columns: ['count(*)'], rows: [[0n]] });
   });
 
-  test('saved bytes given to the constructor are the database\'s starting state', () => {
+  test("saved bytes given to the constructor are the database's starting state", () => {
     const first = new SqliteDatabases(SQL);
     first.query('default', 'CREATE TABLE t (v)', []);
     first.query('default', "INSERT INTO t VALUES ('kept')", []);
@@ -227,17 +266,16 @@ describe('spin:sqlite/sqlite@3.1.0 (Spin 4)', () => {
     assert.equal(await conn.changesAsync(), 3n);
     const [columns, rows, ending] = await conn.executeAsync('SELECT id, v FROM t ORDER BY id', []);
     assert.deepEqual(columns, ['id', 'v']);
-    assert.deepEqual(await collect(rows), [
-      { values: [integer(1n), textValue('a')] },
-      { values: [integer(2n), real(1.5)] },
-      { values: [integer(3n), NULL] },
-    ]);
+    assert.deepEqual(await collect(rows), [{ values: [integer(1n), textValue('a')] }, { values: [integer(2n), real(1.5)] }, { values: [integer(3n), NULL] }]);
     assert.deepEqual(await ending, { tag: 'ok', val: undefined });
     assert.deepEqual(databases.query('default', 'SELECT count(*) FROM t', []).rows, [[3n]]);
-    assert.ok(calls.some((c) => c.startsWith('execute-async("SELECT id, v FROM t ORDER BY id", []) -> ok(')), calls.join('\n'));
+    assert.ok(
+      calls.some((c) => c.startsWith('execute-async("SELECT id, v FROM t ORDER BY id", []) -> ok(')),
+      calls.join('\n'),
+    );
   });
 
-  test('a failing statement is still ok, with no columns or rows and io(message) in the future, as Spin\'s in-process SQLite does', async () => {
+  test("a failing statement is still ok, with no columns or rows and io(message) in the future, as Spin's in-process SQLite does", async () => {
     const conn = createSqliteV31({ databases, allowedDatabases: ['default'] }).Connection.open('default');
     const [columns, rows, ending] = await conn.executeAsync('SELECT * FROM missing', []);
     assert.deepEqual([columns, await collect(rows)], [[], []]);
@@ -247,7 +285,7 @@ describe('spin:sqlite/sqlite@3.1.0 (Spin 4)', () => {
     assert.match(error.val.val, /no such table: missing/);
   });
 
-  test('open-async of a database not in sqlite_databases rejects with access-denied (the guest\'s err)', async () => {
+  test("open-async of a database not in sqlite_databases rejects with access-denied (the guest's err)", async () => {
     const host = createSqliteV31({ databases, allowedDatabases: ['default'] });
     await assert.rejects(host.Connection.openAsync('forbidden'), (error) => {
       assert.deepEqual(error, { tag: 'access-denied' });
@@ -259,13 +297,19 @@ describe('spin:sqlite/sqlite@3.1.0 (Spin 4)', () => {
 describe('unversioned fermyon:spin/sqlite (Spin 1)', () => {
   test('connections are u32 handles from 0; an unknown one is invalid-connection; close ignores unknown handles', () => {
     const sqlite = createSqliteSpin1({ databases, allowedDatabases: ['default'] });
-    assert.deepEqual(thrown(() => sqlite.open('forbidden')), { tag: 'access-denied' });
+    assert.deepEqual(
+      thrown(() => sqlite.open('forbidden')),
+      { tag: 'access-denied' },
+    );
     const conn = sqlite.open('default');
     assert.equal(conn, 0);
     assert.deepEqual(sqlite.execute(conn, 'SELECT 1 AS one', []), { columns: ['one'], rows: [{ values: [integer(1n)] }] });
     sqlite.close(conn);
     sqlite.close(99);
-    assert.deepEqual(thrown(() => sqlite.execute(conn, 'SELECT 1', [])), { tag: 'invalid-connection' });
+    assert.deepEqual(
+      thrown(() => sqlite.execute(conn, 'SELECT 1', [])),
+      { tag: 'invalid-connection' },
+    );
     assert.equal(sqlite.open('default'), 1);
   });
 });

@@ -27,8 +27,7 @@ function thrown(run: () => unknown): unknown {
   assert.fail('expected the call to fail');
 }
 
-const failsWith = (run: () => unknown, tag: string, iface: string) =>
-  assert.deepEqual(thrown(run), { tag, val: unavailableMessage(iface) });
+const failsWith = (run: () => unknown, tag: string, iface: string) => assert.deepEqual(thrown(run), { tag, val: unavailableMessage(iface) });
 
 /** An `async func` stub: a Promise (no synchronous throw) that rejects with the error case. */
 async function rejectsWith(result: unknown, tag: string, iface: string): Promise<void> {
@@ -130,7 +129,10 @@ describe('Spin 4 (WASIp3) async interfaces', () => {
 describe('unversioned fermyon:spin interfaces (Spin 1)', () => {
   test('redis functions fail with the enum error case "error" (it carries no text)', () => {
     for (const m of ['publish', 'get', 'set', 'incr', 'del', 'sadd', 'smembers', 'srem', 'execute']) {
-      assert.equal(thrown(() => fn('fermyon:spin/redis', m)('redis://localhost', 'k')), 'error');
+      assert.equal(
+        thrown(() => fn('fermyon:spin/redis', m)('redis://localhost', 'k')),
+        'error',
+      );
     }
   });
 
@@ -148,7 +150,7 @@ describe('unversioned fermyon:spin interfaces (Spin 1)', () => {
 });
 
 describe('the list of covered interfaces', () => {
-  test('names every network-service interface of Spin\'s worlds, and the versions table routes each to the stubs', () => {
+  test("names every network-service interface of Spin's worlds, and the versions table routes each to the stubs", () => {
     // Written out from Spin's WIT (spinframework/spin `wit/` and `wit/deps`), not from the code:
     // Redis, MySQL, Postgres, MQTT and LLM in the Spin 1 (unversioned), Spin 2 (`@2.0.0`) and
     // synchronous `spin:postgres` packages, and the ones Spin 4's `platform` world adds
@@ -188,9 +190,7 @@ describe('the list of covered interfaces', () => {
     const calls: string[] = [];
     const traced = createUnavailableHosts((call, outcome) => calls.push(`${call} -> ${outcome}`));
     thrown(() => (traced['fermyon:spin/redis@2.0.0']!.Connection as Ctor).open('redis://x'));
-    assert.deepEqual(calls, [
-      'fermyon:spin/redis@2.0.0 connection.open -> err(other: fermyon:spin/redis@2.0.0 is not available in the browser playground)',
-    ]);
+    assert.deepEqual(calls, ['fermyon:spin/redis@2.0.0 connection.open -> err(other: fermyon:spin/redis@2.0.0 is not available in the browser playground)']);
   });
 
   test('an async call is traced when its Promise settles', async () => {

@@ -36,7 +36,7 @@ test('byte sizes in binary units: exact for the powers of two limits are stated 
   assert.equal(formatBytes(3 * 1024 ** 3), '3 GiB');
 });
 
-test('base64 matches the platform\'s btoa/atob, tolerates white space, and names a bad character', () => {
+test("base64 matches the platform's btoa/atob, tolerates white space, and names a bad character", () => {
   const samples = [[], [0], [0, 255], [1, 2, 3], [251, 255, 191, 62, 63], Array.from({ length: 70 }, (_, i) => (i * 37) & 255)];
   for (const sample of samples) {
     const bytes = new Uint8Array(sample);
@@ -67,15 +67,21 @@ test('curl targets spin up on 127.0.0.1:3000, quoting for a POSIX shell', () => 
 });
 
 test('key-value JSON: text as strings, other bytes as base64, other JSON values as their text', () => {
-  const exported = exportJson([['a', bytes('hi').buffer as ArrayBuffer], ['b', new Uint8Array([0, 255]).buffer]]);
+  const exported = exportJson([
+    ['a', bytes('hi').buffer as ArrayBuffer],
+    ['b', new Uint8Array([0, 255]).buffer],
+  ]);
   assert.deepEqual(JSON.parse(exported), { a: 'hi', b: { base64: 'AP8=' } });
   const imported = importJson('{"a":"hi","b":{"base64":"AP8="},"c":{"x":1},"d":3}');
-  assert.deepEqual(imported.map(([k, v]) => [k, [...new Uint8Array(v)]]), [
-    ['a', [...bytes('hi')]],
-    ['b', [0, 255]],
-    ['c', [...bytes('{"x":1}')]],
-    ['d', [...bytes('3')]],
-  ]);
+  assert.deepEqual(
+    imported.map(([k, v]) => [k, [...new Uint8Array(v)]]),
+    [
+      ['a', [...bytes('hi')]],
+      ['b', [0, 255]],
+      ['c', [...bytes('{"x":1}')]],
+      ['d', [...bytes('3')]],
+    ],
+  );
   assert.throws(() => importJson('[1]'), /expected a JSON object/);
   assert.throws(() => importJson('{'), /not JSON/);
 });
@@ -89,9 +95,15 @@ test('dropped files are rooted at the shallowest spin.toml; files outside its fo
     { path: 'repo/README.md', bytes: bytes('') },
   ]);
   assert.equal(app.manifestText, 'x = 1');
-  assert.deepEqual(app.files.map((f) => f.path), ['target/app.wasm', 'sub/spin.toml']);
+  assert.deepEqual(
+    app.files.map((f) => f.path),
+    ['target/app.wasm', 'sub/spin.toml'],
+  );
   assert.deepEqual(app.dropped, ['repo/README.md']);
-  assert.deepEqual(rootAtManifest([{ path: 'app.wasm', bytes: bytes('') }]).files.map((f) => f.path), ['app.wasm']);
+  assert.deepEqual(
+    rootAtManifest([{ path: 'app.wasm', bytes: bytes('') }]).files.map((f) => f.path),
+    ['app.wasm'],
+  );
 });
 
 test('manifest tables: keys are documented by the table they are in', () => {

@@ -31,7 +31,7 @@ test('the 0.3 cli, clocks and random interfaces and spin:sqlite@3.1.0 are served
   assert.match((supportFor(`wasi:clocks/timezone@${RC}`) as { reason: string }).reason, /does not provide this WASI 0\.3 interface yet/);
 });
 
-test('write-via-stream drains the guest\'s stream into the same line sink as 0.2 stdout, and settles its future ok at the end', async () => {
+test("write-via-stream drains the guest's stream into the same line sink as 0.2 stdout, and settles its future ok at the end", async () => {
   const written: string[] = [];
   const sink = { write: (bytes: Uint8Array) => written.push(new TextDecoder().decode(bytes)) };
   const result = await createOutputP3(sink).writeViaStream(guestStream(['Handling request ', 'to /\n']));
@@ -41,7 +41,7 @@ test('write-via-stream drains the guest\'s stream into the same line sink as 0.2
   assert.deepEqual([[...stdin], await stdinDone], [[], { tag: 'ok', val: undefined }]);
 });
 
-test('system-clock counts seconds and nanoseconds since the epoch; get-initial-cwd is 0.2\'s initial-cwd', () => {
+test("system-clock counts seconds and nanoseconds since the epoch; get-initial-cwd is 0.2's initial-cwd", () => {
   const { seconds, nanoseconds } = createSystemClockP3().now();
   const ms = Number(seconds) * 1000 + nanoseconds / 1e6;
   assert.ok(Math.abs(ms - Date.now()) < 60_000, `system-clock now is ${ms}`);
@@ -58,7 +58,7 @@ test('both generations of wasi:cli in one component are fine; of wasi:filesystem
   assert.match(clashes[0]!.reason, /also imports wasi:filesystem\/types@0\.2\.6/);
 });
 
-describe('wasi:filesystem@0.3 over the component\'s read-only files', () => {
+describe("wasi:filesystem@0.3 over the component's read-only files", () => {
   const bytes = (text: string) => new TextEncoder().encode(text);
   const tree = { dir: { 'index.html': { source: bytes('<h1>hi</h1>') }, static: { dir: { 'a.txt': { source: bytes('abcdef') } } } } };
   async function text(stream: AsyncIterable<Uint8Array>) {
@@ -88,7 +88,10 @@ describe('wasi:filesystem@0.3 over the component\'s read-only files', () => {
     const [entries, listed] = root.readDirectory();
     const names: unknown[] = [];
     for await (const entry of entries) names.push(entry);
-    assert.deepEqual(names, [{ type: { tag: 'regular-file' }, name: 'index.html' }, { type: { tag: 'directory' }, name: 'static' }]);
+    assert.deepEqual(names, [
+      { type: { tag: 'regular-file' }, name: 'index.html' },
+      { type: { tag: 'directory' }, name: 'static' },
+    ]);
     assert.deepEqual(await listed, { tag: 'ok', val: undefined });
     const dir = await root.openAt({}, 'static', { directory: true }, { read: true });
     assert.equal(await (await dir.openAt({}, '../index.html', {}, { read: true })).isSameObject(await root.openAt({}, 'index.html', {}, { read: true })), true);

@@ -18,8 +18,14 @@ function setup(otherFunctions: 'enosys' | 'absent', stdin?: string) {
   const lines: string[] = [];
   const err = textSink();
   const wasi = createWasiPreview1({
-    args: [], env: {}, files: new Map([['/a.txt', encode('file')]]), stdin: stdin === undefined ? undefined : encode(stdin),
-    stdout: lineSink((l) => lines.push(l)), stderr: err, getMemory: () => memory, otherFunctions,
+    args: [],
+    env: {},
+    files: new Map([['/a.txt', encode('file')]]),
+    stdin: stdin === undefined ? undefined : encode(stdin),
+    stdout: lineSink((l) => lines.push(l)),
+    stderr: err,
+    getMemory: () => memory,
+    otherFunctions,
   });
   const view = () => new DataView(memory.buffer);
   /** Reads fd into one 64-byte iovec at 100; the text read. */
@@ -69,7 +75,7 @@ test('a text sink keeps output whole, a line sink emits complete lines and the r
   assert.deepEqual(lines, ['a', 'b']);
 });
 
-test('the pre-initialiser\'s WASI: files given as text, stdin as text, stderr kept for error parsing', () => {
+test("the pre-initialiser's WASI: files given as text, stdin as text, stderr kept for error parsing", () => {
   const init = createInitWasi({ env: { K: 'v' }, stdin: 'args', files: { '/dir/source.js': 'let x = 1;' } });
   const memory = new WebAssembly.Memory({ initial: 1 });
   const fn = init.imports(() => memory).wasi_snapshot_preview1 as Fns;

@@ -87,19 +87,28 @@ test('a real component walks to its end, its sections tiling the file after the 
     expected = s.payloadOffset + s.payload.byteLength;
   }
   assert.equal(expected, bytes.byteLength);
-  assert.ok(sections.some((s) => s.id === 1), 'a nested core module section (id 1) is kept whole');
+  assert.ok(
+    sections.some((s) => s.id === 1),
+    'a nested core module section (id 1) is kept whole',
+  );
 });
 
 test('sections are written back byte for byte, and one can be replaced in place', () => {
   const bytes = new Uint8Array([...CORE, SectionId.type, 4, 1, 0x60, 0, 0, SectionId.memory, 3, 1, 0x00, 1, 0, 2, 1, 0x61]);
   const sections = readSections(bytes, 'core-module');
-  assert.deepEqual(sections.map((s) => s.id), [SectionId.type, SectionId.memory, 0]);
+  assert.deepEqual(
+    sections.map((s) => s.id),
+    [SectionId.type, SectionId.memory, 0],
+  );
   assert.deepEqual(writeBinary('core-module', sections), bytes);
   const memory = sections[1]!;
   const replaced = replaceSection(bytes, memory, encodeMemories([{ min: 1, max: 300, shared: false, memory64: false }]));
   assert.ok(WebAssembly.validate(replaced as Uint8Array<ArrayBuffer>));
   assert.deepEqual(readMemories(readSections(replaced, 'core-module')[1]), [{ min: 1, max: 300, shared: false, memory64: false }]);
-  assert.deepEqual(readSections(replaced, 'core-module').map((s) => s.id), [SectionId.type, SectionId.memory, 0]);
+  assert.deepEqual(
+    readSections(replaced, 'core-module').map((s) => s.id),
+    [SectionId.type, SectionId.memory, 0],
+  );
 });
 
 test('memory64 limits and custom page sizes survive a read and a write', () => {

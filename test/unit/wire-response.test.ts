@@ -7,10 +7,27 @@ const body = (text: string) => new TextEncoder().encode(text);
 
 test('only content-length and date are added, and only when the guest did not set them', () => {
   const wire = toWireResponse({ status: 200, headers: [['x-a', '1']], body: body('hello') }, 0, {});
-  assert.deepEqual(wire.headers.map(([n]) => n), ['x-a', 'content-length', 'date']);
+  assert.deepEqual(
+    wire.headers.map(([n]) => n),
+    ['x-a', 'content-length', 'date'],
+  );
   assert.equal(wire.headers[1]![1], '5');
-  const own = toWireResponse({ status: 200, headers: [['content-length', '5'], ['date', 'x']], body: body('hello') }, 0, {});
-  assert.deepEqual(own.headers, [['content-length', '5'], ['date', 'x']]);
+  const own = toWireResponse(
+    {
+      status: 200,
+      headers: [
+        ['content-length', '5'],
+        ['date', 'x'],
+      ],
+      body: body('hello'),
+    },
+    0,
+    {},
+  );
+  assert.deepEqual(own.headers, [
+    ['content-length', '5'],
+    ['date', 'x'],
+  ]);
 });
 
 test('statuses a browser cannot deliver are mapped, and the log says so', () => {

@@ -85,7 +85,10 @@ describe('unzipCapped', () => {
   test('attack: a zip of more entries than the cap is refused', () => {
     const many: Record<string, Uint8Array> = {};
     for (let i = 0; i < 11; i++) many[`f${i}`] = new Uint8Array(0);
-    assert.throws(() => unzipCapped(zipSync(many), { bytes: 1 << 20, entries: 10 }), (e: unknown) => e instanceof ZipError && e.reason === 'too-big');
+    assert.throws(
+      () => unzipCapped(zipSync(many), { bytes: 1 << 20, entries: 10 }),
+      (e: unknown) => e instanceof ZipError && e.reason === 'too-big',
+    );
     assert.equal(unzipCapped(zipSync(many), { bytes: 1 << 20, entries: 11 }).files.size, 11);
   });
 
@@ -110,7 +113,14 @@ describe('unzipCapped', () => {
     const zip = zipSync({ PROTO_XYZ: strToU8('p'), constructor: strToU8('c'), 'a/PROTO_XYZ': strToU8('q') });
     const renamed = new TextDecoder('latin1').decode(zip).replaceAll('PROTO_XYZ', '__proto__');
     const { files } = unzipCapped(Uint8Array.from(renamed, (c) => c.charCodeAt(0)));
-    assert.deepEqual(new Map([...files].map(([k, v]) => [k, new TextDecoder().decode(v)])), new Map([['__proto__', 'p'], ['constructor', 'c'], ['a/__proto__', 'q']]));
+    assert.deepEqual(
+      new Map([...files].map(([k, v]) => [k, new TextDecoder().decode(v)])),
+      new Map([
+        ['__proto__', 'p'],
+        ['constructor', 'c'],
+        ['a/__proto__', 'q'],
+      ]),
+    );
   });
 
   test('the production caps are the import caps: 512 MiB and 20,000 entries', () => {
@@ -130,27 +140,48 @@ describe('every unzip path has the production caps', () => {
   test('attack: importing an app zip that is a 640 MiB bomb is refused as too big (not "no spin.toml", which would fall back)', () => {
     assert.ok(bomb.length < 100_000, `the bomb is ${bomb.length} bytes`);
     const started = performance.now();
-    assert.throws(() => importAppZip(bomb, SQL), (e: unknown) => e instanceof ImportError && e.reason === 'too-big' && /more than 512 MiB or holds more than 20000 entries/.test(e.message));
+    assert.throws(
+      () => importAppZip(bomb, SQL),
+      (e: unknown) => e instanceof ImportError && e.reason === 'too-big' && /more than 512 MiB or holds more than 20000 entries/.test(e.message),
+    );
     assert.ok(performance.now() - started < 2000, 'refused without inflating');
   });
 
   test('attack: a zip of 20,001 entries is refused by the app import and by the plain expansion alike', () => {
-    assert.throws(() => importAppZip(manyZip, SQL), (e: unknown) => e instanceof ImportError && e.reason === 'too-big');
-    assert.throws(() => expandZip(manyZip), (e: unknown) => e instanceof ZipError && e.reason === 'too-big');
+    assert.throws(
+      () => importAppZip(manyZip, SQL),
+      (e: unknown) => e instanceof ImportError && e.reason === 'too-big',
+    );
+    assert.throws(
+      () => expandZip(manyZip),
+      (e: unknown) => e instanceof ZipError && e.reason === 'too-big',
+    );
   });
 
   test('attack: the plain expansion (a zip without spin.toml) refuses the bomb too', () => {
     const noManifest = overlappingBomb(40, 16 << 20);
-    assert.throws(() => expandZip(noManifest), (e: unknown) => e instanceof ZipError && e.reason === 'too-big');
+    assert.throws(
+      () => expandZip(noManifest),
+      (e: unknown) => e instanceof ZipError && e.reason === 'too-big',
+    );
   });
 
   test('a readable zip without spin.toml is the only import refusal that may fall back to adding its files', () => {
     const plain = zipSync({ 'README.md': strToU8('hi'), '../up.txt': strToU8('x') });
-    assert.throws(() => importAppZip(plain, SQL), (e: unknown) => e instanceof ImportError && e.reason === 'no-manifest');
+    assert.throws(
+      () => importAppZip(plain, SQL),
+      (e: unknown) => e instanceof ImportError && e.reason === 'no-manifest',
+    );
     const expanded = expandZip(plain);
-    assert.deepEqual(expanded.files.map((f) => f.path), ['README.md']);
+    assert.deepEqual(
+      expanded.files.map((f) => f.path),
+      ['README.md'],
+    );
     assert.deepEqual(expanded.outside, ['../up.txt']);
-    assert.throws(() => importAppZip(strToU8('not a zip'), SQL), (e: unknown) => e instanceof ImportError && e.reason === 'unreadable');
+    assert.throws(
+      () => importAppZip(strToU8('not a zip'), SQL),
+      (e: unknown) => e instanceof ImportError && e.reason === 'unreadable',
+    );
   });
 
   test('attack: an app zip with a ../ entry imports without it, and says so', () => {

@@ -39,7 +39,15 @@ self.addEventListener('fetch', (event) => {
       new Promise((resolve) => {
         const id = nextId++;
         pending.set(id, (reply) => resolve(new Response(reply.body, { status: 200, headers: reply.headers })));
-        const message = { type: 'fetch', id, ack: name === 'hop-relay-ack', method: event.request.method, path: url.pathname, headers: [...event.request.headers], body: null };
+        const message = {
+          type: 'fetch',
+          id,
+          ack: name === 'hop-relay-ack',
+          method: event.request.method,
+          path: url.pathname,
+          headers: [...event.request.headers],
+          body: null,
+        };
         (name === 'hop-echo' ? direct : relay).postMessage(message);
       }),
     );

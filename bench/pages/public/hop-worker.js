@@ -4,6 +4,18 @@ self.onmessage = (event) => {
   const port = event.data.port;
   port.onmessage = (message) => {
     const body = encoder.encode('OK').buffer;
-    port.postMessage({ type: 'response', id: message.data.id, status: 200, headers: [['content-type', 'text/plain'], ['content-length', '2']], body }, [body]);
+    port.postMessage(
+      {
+        type: 'response',
+        id: message.data.id,
+        status: 200,
+        headers: [
+          ['content-type', 'text/plain'],
+          ['content-length', '2'],
+        ],
+        body,
+      },
+      [body],
+    );
   };
 };

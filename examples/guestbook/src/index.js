@@ -27,12 +27,7 @@ const MAX_NAME = 100;
 const MAX_MESSAGE = 1000;
 
 function escapeHtml(text) {
-  return String(text)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 function html(status, body, extraHeaders = {}) {
@@ -88,12 +83,7 @@ function loadEntries(store) {
 function home(store) {
   const entries = loadEntries(store);
   const items = entries.length
-    ? entries
-        .map(
-          (e) =>
-            `  <li><strong class="name">${escapeHtml(e.name)}</strong>: <span class="message">${escapeHtml(e.message)}</span></li>`,
-        )
-        .join('\n')
+    ? entries.map((e) => `  <li><strong class="name">${escapeHtml(e.name)}</strong>: <span class="message">${escapeHtml(e.message)}</span></li>`).join('\n')
     : '  <li class="empty">No entries yet. Be the first!</li>';
   return html(
     200,
@@ -144,10 +134,7 @@ async function addEntry(store, request) {
   const name = (form.get('name') ?? '').trim().slice(0, MAX_NAME) || 'Anonymous';
   const message = (form.get('message') ?? '').trim().slice(0, MAX_MESSAGE);
   if (!message) {
-    return html(
-      400,
-      page('Message required', `<h1>Message required</h1>\n<p><a href="/">Back</a></p>`),
-    );
+    return html(400, page('Message required', `<h1>Message required</h1>\n<p><a href="/">Back</a></p>`));
   }
   const previous = store.get(COUNT_KEY);
   const count = (parseInt(previous === undefined ? '0' : decoder.decode(previous), 10) || 0) + 1;
@@ -181,22 +168,15 @@ async function handle(request) {
       case '/about':
         return method === 'GET' ? about() : methodNotAllowed('GET');
       case '/entries':
-        return method === 'POST'
-          ? await addEntry(Store.open('default'), request)
-          : methodNotAllowed('POST');
+        return method === 'POST' ? await addEntry(Store.open('default'), request) : methodNotAllowed('POST');
       case '/api/entries':
         return method === 'GET' ? apiEntries(Store.open('default')) : methodNotAllowed('GET');
       default:
         return new Response('Not found\n', { status: 404, headers: { 'content-type': 'text/plain' } });
     }
   } catch (err) {
-    const payload = err && err.payload;
-    const detail =
-      payload && typeof payload.tag === 'string'
-        ? payload.val === undefined
-          ? payload.tag
-          : `${payload.tag}(${payload.val})`
-        : String(err);
+    const payload = err?.payload;
+    const detail = payload && typeof payload.tag === 'string' ? (payload.val === undefined ? payload.tag : `${payload.tag}(${payload.val})`) : String(err);
     return new Response(`key-value error: ${detail}\n`, {
       status: 500,
       headers: { 'content-type': 'text/plain' },

@@ -15,7 +15,7 @@ const VALUE = 'test-value';
 function describeError(err) {
   // Errors from the host arrive as a ComponentError whose payload is the WIT
   // `error` variant, e.g. { tag: 'access-denied' } or { tag: 'other', val: '…' }.
-  const payload = err && err.payload;
+  const payload = err?.payload;
   if (payload && typeof payload.tag === 'string') {
     return payload.val === undefined ? payload.tag : `${payload.tag}(${payload.val})`;
   }
@@ -43,12 +43,12 @@ function handle(_request) {
     lines.push(`exists(${KEY}) = ${store.exists(KEY)}`);
   } catch (err) {
     lines.push(`error: ${describeError(err)}`);
-    return new Response(lines.join('\n') + '\n', {
+    return new Response(`${lines.join('\n')}\n`, {
       status: 500,
       headers: { 'content-type': 'text/plain' },
     });
   }
-  return new Response(lines.join('\n') + '\n', {
+  return new Response(`${lines.join('\n')}\n`, {
     status: 200,
     headers: { 'content-type': 'text/plain' },
   });

@@ -43,7 +43,7 @@ function text(status, body, headers = {}) {
 
 /** The WIT error-code (e.g. 'no-entry') carried by a ComponentError, or undefined. */
 function errorCode(err) {
-  const payload = err && err.payload;
+  const payload = err?.payload;
   return typeof payload === 'string' ? payload : undefined;
 }
 

@@ -62,18 +62,23 @@ async function request(path: string, init: { method?: string; body?: string } = 
     allowedHosts: [],
   };
   const match = router.route(path.split('?')[0]!)!;
-  const result = await invoke(entry, match, { method: init.method ?? 'GET', pathWithQuery: path, headers: [['host', location.host]], body: new TextEncoder().encode(init.body ?? '') }, {
-    kv,
-    sqlite,
-    log: (e) => logs.push(`${e.level} ${e.source}: ${e.message}`),
-    origin: { scheme: 'http', host: location.host },
-    flush: async () => {},
-    internal: async () => {
-      throw new Error('no internal requests in the harness');
+  const result = await invoke(
+    entry,
+    match,
+    { method: init.method ?? 'GET', pathWithQuery: path, headers: [['host', location.host]], body: new TextEncoder().encode(init.body ?? '') },
+    {
+      kv,
+      sqlite,
+      log: (e) => logs.push(`${e.level} ${e.source}: ${e.message}`),
+      origin: { scheme: 'http', host: location.host },
+      flush: async () => {},
+      internal: async () => {
+        throw new Error('no internal requests in the harness');
+      },
+      fetch: fetch.bind(globalThis),
+      bridge,
     },
-    fetch: fetch.bind(globalThis),
-    bridge,
-  });
+  );
   return { status: result.status, headers: result.headers, body: new TextDecoder().decode(await readAll(result.body)) };
 }
 
@@ -86,7 +91,14 @@ async function run(code: string, options: { language?: 'javascript' | 'typescrip
   const prepared = await prepareAuthored(built.coreModule, bridge);
   current = { prepared, core: built.coreModule };
   const response = await request(options.path ?? '/');
-  return { ok: true as const, buildMs, workerBuildMs: built.stats.buildMs, firstResponseMs: performance.now() - started, prepareCompileMs: prepared.stats.compileMs, response };
+  return {
+    ok: true as const,
+    buildMs,
+    workerBuildMs: built.stats.buildMs,
+    firstResponseMs: performance.now() - started,
+    prepareCompileMs: prepared.stats.compileMs,
+    response,
+  };
 }
 
 async function exportCurrent() {

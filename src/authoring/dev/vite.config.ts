@@ -11,7 +11,12 @@ export default mergeConfig(
   base,
   defineConfig({
     optimizeDeps: {
-      entries: [...(Array.isArray(entries) ? entries : entries ? [entries] : []), 'src/authoring/dev/harness.html', 'src/authoring/build-worker.ts', 'src/authoring/export.ts'],
+      entries: [
+        ...(Array.isArray(entries) ? entries : entries ? [entries] : []),
+        'src/authoring/dev/harness.html',
+        'src/authoring/build-worker.ts',
+        'src/authoring/export.ts',
+      ],
     },
   }),
 );

@@ -52,7 +52,12 @@ export async function runInboundHttp(handler: InboundHttp, request: Spin1Request
     return { status: 500, headers: [], body: new Uint8Array(), failure: `Error processing request: ${reason}` };
   }
   if (response.status < 100 || response.status > 600) {
-    return { status: 500, headers: [], body: new Uint8Array(), failure: `Error processing request: the component returned status ${response.status}, outside 100-600` };
+    return {
+      status: 500,
+      headers: [],
+      body: new Uint8Array(),
+      failure: `Error processing request: the component returned status ${response.status}, outside 100-600`,
+    };
   }
   const headers = new Map<string, [string, string]>();
   for (const [name, value] of response.headers ?? []) headers.set(name.toLowerCase(), [name.toLowerCase(), value]);

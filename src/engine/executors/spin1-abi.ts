@@ -61,9 +61,7 @@ export class GuestMemory {
   readPairs(ptr: number, len: number): Array<[string, string]> {
     const view = this.view();
     if (ptr + len * 16 > view.byteLength) throw new RangeError(`guest list ${ptr}+${len}×16 is outside memory`);
-    const spans = Array.from({ length: len }, (_, i) =>
-      [0, 4, 8, 12].map((field) => view.getUint32(ptr + i * 16 + field, true)),
-    );
+    const spans = Array.from({ length: len }, (_, i) => [0, 4, 8, 12].map((field) => view.getUint32(ptr + i * 16 + field, true)));
     return spans.map(([kp, kl, vp, vl]) => [this.readString(kp!, kl!), this.readString(vp!, vl!)]);
   }
 

@@ -26,9 +26,7 @@ export interface Spin1OutboundRequest {
 }
 
 /** What the host answers to `wasi-outbound-http::request`. */
-export type Spin1OutboundResult =
-  | { status: number; headers?: Array<[string, string]>; body?: Uint8Array }
-  | { error: Spin1HttpError };
+export type Spin1OutboundResult = { status: number; headers?: Array<[string, string]>; body?: Uint8Array } | { error: Spin1HttpError };
 
 /** `spin-config::get-config`'s `error` cases, in enum order. */
 const CONFIG_ERRORS = ['provider', 'invalid-key', 'invalid-schema', 'other'] as const;
@@ -53,7 +51,16 @@ export interface Spin1ImportContext {
 type ImportFn = (...args: number[]) => void;
 
 /** The import modules a Spin 1 module may link against besides `wasi_snapshot_preview1`. */
-export const SPIN1_IMPORT_MODULES = ['key-value', 'spin-config', 'wasi-outbound-http', 'outbound-redis', 'outbound-pg', 'outbound-mysql', 'sqlite', 'llm'] as const;
+export const SPIN1_IMPORT_MODULES = [
+  'key-value',
+  'spin-config',
+  'wasi-outbound-http',
+  'outbound-redis',
+  'outbound-pg',
+  'outbound-mysql',
+  'sqlite',
+  'llm',
+] as const;
 
 const KV_ERRORS = { 'store-table-full': 0, 'no-such-store': 1, 'access-denied': 2, 'invalid-store': 3, 'no-such-key': 4, io: 5 } as const;
 
@@ -77,8 +84,15 @@ function kvErrorKind(error: unknown): 'access-denied' | 'invalid-store' | 'no-su
  */
 const UNAVAILABLE: Record<string, Record<string, readonly [4 | 8, number, boolean]>> = {
   'outbound-redis': {
-    publish: [4, 1, false], get: [4, 1, false], set: [4, 1, false], smembers: [4, 1, false], execute: [4, 1, false],
-    incr: [8, 1, false], del: [8, 1, false], sadd: [8, 1, false], srem: [8, 1, false],
+    publish: [4, 1, false],
+    get: [4, 1, false],
+    set: [4, 1, false],
+    smembers: [4, 1, false],
+    execute: [4, 1, false],
+    incr: [8, 1, false],
+    del: [8, 1, false],
+    sadd: [8, 1, false],
+    srem: [8, 1, false],
   },
   'outbound-pg': { query: [4, 5, true], execute: [8, 5, true] },
   'outbound-mysql': { query: [4, 5, true], execute: [4, 5, true] },
@@ -87,11 +101,7 @@ const UNAVAILABLE: Record<string, Record<string, readonly [4 | 8, number, boolea
 };
 
 /** Builds the non-WASI import modules for one instance, one function per import the module declares. */
-export function createSpin1Imports(
-  declared: readonly WebAssembly.ModuleImportDescriptor[],
-  ctx: Spin1ImportContext,
-  memory: GuestMemory,
-): WebAssembly.Imports {
+export function createSpin1Imports(declared: readonly WebAssembly.ModuleImportDescriptor[], ctx: Spin1ImportContext, memory: GuestMemory): WebAssembly.Imports {
   const stores = new Map<number, string>();
   let nextStore = 1;
   const trace = (call: string, outcome: string) => ctx.onHostCall?.(call, outcome);

@@ -49,7 +49,8 @@ export function startP3Handler(handler: Handler, init: IncomingRequestInit): Han
         }
       }
       const trailers = (await parts.trailers) as { tag: string; val?: unknown } | undefined;
-      if (trailers?.tag === 'err') return { failure: `Component error after response started: the guest ended the body with an error: ${JSON.stringify(trailers.val, bigintSafe)}` };
+      if (trailers?.tag === 'err')
+        return { failure: `Component error after response started: the guest ended the body with an error: ${JSON.stringify(trailers.val, bigintSafe)}` };
     } catch (error) {
       return { failure: `Component error after response started; the body was cut short: ${describeTrap(error)}`, trapped: true };
     }
