@@ -62,7 +62,8 @@ module.exports = {
     {
       name: 'engine-below-ui-and-authoring',
       comment:
-        'engine/ may use bytes/, host/, storage/, manifest/, protocol/, wasi/ and wasm/; only its Worker entry (engine/worker.ts) wires in the in-page builder.',
+        'engine/ may use bytes/, host/, storage/, manifest/, protocol/, wasi/ and wasm/; only its Worker entry (engine/worker.ts) wires in the ' +
+        'in-page builder.',
       severity: 'error',
       from: { path: folder('engine'), pathNot: '^src/engine/worker\\.ts$' },
       to: { path: '^src/(?!bytes/|engine/|host/|storage/|manifest/|protocol/|wasi/|wasm/)' },
@@ -76,7 +77,8 @@ module.exports = {
     {
       name: 'authoring-uses-engine-types-only',
       comment:
-        'authoring/ makes core modules and adapts them to engine/ types; it never reaches the UI or the preview contexts. Its dev/ harness drives a real engine, like a test.',
+        'authoring/ makes core modules and adapts them to engine/ types; it never reaches the UI or the preview contexts. Its dev/ harness drives ' +
+        'a real engine, like a test.',
       severity: 'error',
       from: { path: folder('authoring'), pathNot: '^src/authoring/dev/' },
       to: { path: '^src/(?!authoring/|bytes/|engine/|protocol/|wasi/|wasm/)' },
@@ -104,7 +106,8 @@ module.exports = {
       'page-parts-above-ui',
       folder('page'),
       '^src/(engine/|host/|storage/|runner/|sw/|authoring/(?!client\\.ts$|template\\.ts$))',
-      'page/ holds the parts main.ts wires: like ui/, it reaches the engine only through protocol/ messages; of the in-page builder it uses only its client and template.',
+      'page/ holds the parts main.ts wires: like ui/, it reaches the engine only through protocol/ messages; of the in-page builder it uses only ' +
+        'its client and template.',
     ),
     forbid('nothing-imports-main', '^src/', '^src/main\\.ts$', "main.ts is the page's entry: it wires the parts, and no part depends on it."),
   ],

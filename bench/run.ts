@@ -107,13 +107,17 @@ try {
       cpu: cpus()[0]?.model ?? 'unknown',
       memoryGb: round(totalmem() / 2 ** 30, 1),
       os: `Linux ${release()}`,
-      browser: `Chromium ${browser.version()} (headless, playwright-core ${JSON.parse(readFileSync(`${root}node_modules/playwright-core/package.json`, 'utf8')).version})`,
+      browser:
+        `Chromium ${browser.version()} (headless, playwright-core ` +
+        `${JSON.parse(readFileSync(`${root}node_modules/playwright-core/package.json`, 'utf8')).version})`,
       node: process.version,
       loadAverage: { atStart: loadAtStart, atEnd: loadavg().map((v) => round(v, 2)) },
       busyCoresDuringRun: busyCores(cpuAtStart, cpuAtEnd),
       benchCores: round(ownMs / wallMs, 2),
       otherCores: allBusyMs === null ? null : round(Math.max(0, allBusyMs - ownMs) / wallMs, 2),
-      note: "loadAverage (1, 5, 15 min); busyCoresDuringRun: all processes, from /proc/stat; benchCores: the bench's own CPU (its Node process, the Node baseline server, every Chromium process); otherCores: the rest, i.e. other work on the machine, which inflates every number here.",
+      note:
+        "loadAverage (1, 5, 15 min); busyCoresDuringRun: all processes, from /proc/stat; benchCores: the bench's own CPU (its Node process, " +
+        'the Node baseline server, every Chromium process); otherCores: the rest, i.e. other work on the machine, which inflates every number here.',
     },
     config: { ...plan, memory, starts, quick },
     js: {
@@ -129,7 +133,10 @@ try {
           'so it is the thread time of one instantiation); waited_ms: p50 of how long the request waited for its instance. From the request console path.',
       },
       ceilings: {
-        note: 'Upper bounds on js.request.rps from this run: the engine Worker is one thread (1000 / js.direct.mean_ms); all Chromium processes share the cores (cores × 1000 / CPU ms per request at 8 in flight, with the UI reacting and, from the A/B, without). node: its server spends serverCpuPerRequest_ms per request.',
+        note:
+          'Upper bounds on js.request.rps from this run: the engine Worker is one thread (1000 / js.direct.mean_ms); all Chromium processes ' +
+          'share the cores (cores × 1000 / CPU ms per request at 8 in flight, with the UI reacting and, from the A/B, without). node: its server ' +
+          'spends serverCpuPerRequest_ms per request.',
         engineThreadRps: Math.round(1000 / js.js.direct.mean_ms),
         cpuRps: Math.round((cpus().length * 1000) / js.breakdown.cpu.inFlight.totalPerRequest_ms),
         nodeServerCpuRps: node.serverCpuPerRequest_ms ? Math.round(1000 / node.serverCpuPerRequest_ms) : null,
@@ -166,7 +173,8 @@ try {
     engine: {
       restart_ms: restartMeasured ? restartMeasured.restart_ms : restartLine ? Number(restartLine[1]) : null,
       note: restartMeasured
-        ? "median of 3 calls of the engine client's restart() on the JS app (fresh engine Worker, data reopened, app reloaded), as the host reports it; untilNextResponseMs adds the preview's next request"
+        ? "median of 3 calls of the engine client's restart() on the JS app (fresh engine Worker, data reopened, app reloaded), as the host " +
+          "reports it; untilNextResponseMs adds the preview's next request"
         : restartLine
           ? 'from the "engine restarted in N ms" log line'
           : 'comes with the robustness work (engine restart); neither restart() nor an "engine restarted in N ms" log line exists in this build',
@@ -201,7 +209,8 @@ function printTable(r: any) {
     [
       '  bare SW ping / →Worker / via page',
       `${r.js.breakdown.bareHop.ping.p50_ms} / ${r.js.breakdown.bareHop.echo.p50_ms} / ${r.js.breakdown.bareHop.relayAck.p50_ms}`,
-      `platform hop ≈ ${r.js.breakdown.bareHop.hop_ms} ms; relaying via a page + ack adds ${round(r.js.breakdown.bareHop.relayExtra_ms + r.js.breakdown.bareHop.ackExtra_ms)} ms (no playground code)`,
+      `platform hop ≈ ${r.js.breakdown.bareHop.hop_ms} ms; relaying via a page + ack adds ` +
+        `${round(r.js.breakdown.bareHop.relayExtra_ms + r.js.breakdown.bareHop.ackExtra_ms)} ms (no playground code)`,
     ],
     [
       '  direct without / with browser headers',
@@ -216,7 +225,8 @@ function printTable(r: any) {
     ['js.instantiate.cost_ms / waited_ms', `${r.js.instantiate.cost_ms} / ${r.js.instantiate.waited_ms}`, 'p50 ms: making one instance / waiting for it'],
     [
       '  engine split: instantiate / handler / persist',
-      `${r.js.breakdown.engineTiming?.instantiateMs?.p50_ms} / ${r.js.breakdown.engineTiming?.handlerMs?.p50_ms} / ${r.js.breakdown.engineTiming?.persistMs?.p50_ms}`,
+      `${r.js.breakdown.engineTiming?.instantiateMs?.p50_ms} / ${r.js.breakdown.engineTiming?.handlerMs?.p50_ms} / ` +
+        `${r.js.breakdown.engineTiming?.persistMs?.p50_ms}`,
       "p50 ms, from the engine's own timing",
     ],
     [
@@ -250,12 +260,17 @@ function printTable(r: any) {
     [
       'memory.mb / growthPct',
       `${r.memory.mb} / ${r.memory.growthPct}%`,
-      `engine Worker heap, requests ${r.memory.servedFirst} → ${r.memory.servedLast}; JS heap slope ${r.memory.usedSlopeBytesPerRequest} B/request (2nd half ${r.memory.usedSlopeSecondHalfBytesPerRequest})${r.memory.rendererRss ? `; app renderer RSS ${r.memory.rendererRss.firstMb} → ${r.memory.rendererRss.lastMb} MB` : ''}; UI DOM nodes ${r.memory.uiPage.domNodes.join(' → ')}`,
+      `engine Worker heap, requests ${r.memory.servedFirst} → ${r.memory.servedLast}; JS heap slope ${r.memory.usedSlopeBytesPerRequest} B/request ` +
+        `(2nd half ` +
+        `${r.memory.usedSlopeSecondHalfBytesPerRequest})` +
+        `${r.memory.rendererRss ? `; app renderer RSS ${r.memory.rendererRss.firstMb} → ${r.memory.rendererRss.lastMb} MB` : ''}; ` +
+        `UI DOM nodes ${r.memory.uiPage.domNodes.join(' → ')}`,
     ],
     [
       '  UI main thread per request',
       `${r.js.breakdown.cpu.uiMainThread.sequential.taskMs}`,
-      `ms of UI-page tasks per JS request (script ${r.js.breakdown.cpu.uiMainThread.sequential.scriptMs}, layout ${r.js.breakdown.cpu.uiMainThread.sequential.layoutMs}, style ${r.js.breakdown.cpu.uiMainThread.sequential.recalcStyleMs})`,
+      `ms of UI-page tasks per JS request (script ${r.js.breakdown.cpu.uiMainThread.sequential.scriptMs}, layout ` +
+        `${r.js.breakdown.cpu.uiMainThread.sequential.layoutMs}, style ${r.js.breakdown.cpu.uiMainThread.sequential.recalcStyleMs})`,
     ],
     [
       '  CPU per request (8 in flight)',
@@ -272,7 +287,9 @@ function printTable(r: any) {
   ];
   console.log(`\nSpin Playground benchmark — ${r.machine.browser}, ${r.machine.cpus} × ${r.machine.cpu}, Node ${r.machine.node}`);
   console.log(
-    `load average ${r.machine.loadAverage.atStart.join(' ')} at start, ${r.machine.loadAverage.atEnd.join(' ')} at end; on average ${r.machine.busyCoresDuringRun} of ${r.machine.cpus} cores busy: ${r.machine.benchCores} by the bench, ${r.machine.otherCores} by other work\n`,
+    `load average ${r.machine.loadAverage.atStart.join(' ')} at start, ${r.machine.loadAverage.atEnd.join(' ')} at end; on average ` +
+      `${r.machine.busyCoresDuringRun} of ${r.machine.cpus} cores busy: ${r.machine.benchCores} by the bench, ${r.machine.otherCores} by other ` +
+      `work\n`,
   );
   const w0 = Math.max(...rows.map((x) => x[0].length));
   const w1 = Math.max(...rows.map((x) => x[1].length));

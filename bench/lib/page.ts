@@ -106,7 +106,8 @@ export async function consoleRequests(page: Page, request: WireRequest, count: n
  * publishes `window.spinPlayground = { engine }`, note the time, listen to every engine log entry,
  * and time each `engine.load()` round trip. Nothing in the page changes behaviour.
  */
-export const INSTRUMENT_UI = `(() => {
+export const INSTRUMENT_UI =
+  `(() => {
   if (window.top !== window) return;
   const bench = { logs: [], loads: [], engineAt: null };
   window.__bench = bench;
@@ -118,7 +119,8 @@ export const INSTRUMENT_UI = `(() => {
       value = v;
       bench.engineAt = performance.now();
       try {
-        v.engine.onLog((entry) => bench.logs.push({ at: performance.now(), time: entry.time, level: entry.level, source: entry.source, message: entry.message }));
+        v.engine.onLog((entry) => bench.logs.push({ at: performance.now(), time: entry.time, level: entry.level, ` +
+  `source: entry.source, message: entry.message }));
         const load = v.engine.load.bind(v.engine);
         v.engine.load = async (bundle) => {
           const started = performance.now();

@@ -32,7 +32,11 @@ export async function measureLoadSteps(browser: Browser, pagesUrl: string, wasmU
     bytesReceivedAtMs: round(s.receivedAt, 1),
   });
   return {
-    note: 'Times in ms, in a fresh dedicated Worker each (timeOrigin = Worker start), on a fresh origin. cold transpiles; warm reads the transpile cache. jcoTranspilerReadyAtMs: when the jco transpiler (3.4 MB wasm, fetched and compiled as soon as components.ts is imported) became ready, needed or not. postMessage*: handing the 12.3 MB component to a Worker and getting an answer back, copied (structured clone, as EngineClient.load posts the bundle) or transferred.',
+    note:
+      'Times in ms, in a fresh dedicated Worker each (timeOrigin = Worker start), on a fresh origin. cold transpiles; warm reads the transpile ' +
+      'cache. jcoTranspilerReadyAtMs: when the jco transpiler (3.4 MB wasm, fetched and compiled as soon as components.ts is imported) became ' +
+      'ready, needed or not. postMessage*: handing the 12.3 MB component to a Worker and getting an answer back, copied (structured clone, as ' +
+      'EngineClient.load posts the bundle) or transferred.',
     componentBytes: raw.bytes,
     cold: shape(raw.cold),
     warm: shape(raw.warm),

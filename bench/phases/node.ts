@@ -115,7 +115,10 @@ export async function measureNodeBaseline(wasm: string, opts: { warmup: number; 
       statuses: loaded.statuses,
       serverCpuPerRequest_ms: cpuBefore !== null && cpuAfter !== null ? Math.round(((cpuAfter - cpuBefore) / opts.rpsTotal) * 100) / 100 : null,
       finalCounter: counter,
-      note: `bench-kv-rw app.wasm under Node ${process.version}: jco 1.35 transpile --instantiation sync, preview2-shim 0.26.1 HTTPServer (as \`jco serve --isolate-requests instance\`), fresh instance per request, fermyon:spin/key-value@2.0.0 over SqliteKvStore (sql.js, in memory, no persistence). Load from Node fetch (undici, keep-alive) in the bench process.`,
+      note:
+        `bench-kv-rw app.wasm under Node ${process.version}: jco 1.35 transpile --instantiation sync, preview2-shim 0.26.1 HTTPServer (as ` +
+        `\`jco serve --isolate-requests instance\`), fresh instance per request, fermyon:spin/key-value@2.0.0 over SqliteKvStore (sql.js, in ` +
+        `memory, no persistence). Load from Node fetch (undici, keep-alive) in the bench process.`,
       transpiledTo: dir.replace(root, ''),
       serverCpuTotal_ms: processCpuMs(child.pid!),
     };

@@ -98,7 +98,13 @@ export async function measurePersistence(browser: Browser, pagesDir: string, wri
       persistPerWrite_ms: perWrite,
       persistFlatRatio: round(Math.max(...values) / Math.min(...values), 2),
       persist: {
-        note: `Mean of ${perRound * rounds} writes per size (${rounds} interleaved rounds of ${perRound}, each after 10 warm-up writes in a freshly reopened Worker) of one ${valueBytes}-byte value each, every one followed by KvPersistence.flush() (one IndexedDB journal transaction, awaited, as the engine awaits it before answering). checkpointMs: snapshot rewrite (db.export + IndexedDB put + journal trim), which runs off the request path once the journal holds checkpointEveryBytes; exportMs is its synchronous part, which blocks the engine thread. amortisedPerWrite_ms adds checkpointMs × bytesPerWrite / checkpointEveryBytes. reopenMs: KvPersistence.open (snapshot read + sql.js load) at that size.`,
+        note:
+          `Mean of ${perRound * rounds} writes per size (${rounds} interleaved rounds of ${perRound}, each after 10 warm-up writes in a ` +
+          `freshly reopened Worker) of one ${valueBytes}-byte value each, every one followed by KvPersistence.flush() (one IndexedDB journal ` +
+          `transaction, awaited, as the engine awaits it before answering). checkpointMs: snapshot rewrite (db.export + IndexedDB put + journal ` +
+          `trim), which runs off the request path once the journal holds checkpointEveryBytes; exportMs is its synchronous part, which blocks the ` +
+          `engine thread. amortisedPerWrite_ms adds checkpointMs × bytesPerWrite / checkpointEveryBytes. reopenMs: KvPersistence.open (snapshot ` +
+          `read + sql.js load) at that size.`,
         bytesPerWrite,
         bySize,
       },

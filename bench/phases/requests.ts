@@ -291,7 +291,13 @@ export async function measureJs(browser: Browser, context: BrowserContext, manif
     js,
     swFloor: swFloorStats,
     breakdown: {
-      note: "p50s in ms. healthViaSw: /.well-known/spin/health through the service worker, answered by the engine without any component; messageHop_ms = healthViaSw − swFloor − healthDirect is the service worker <-> engine round trip as the playground makes it. headersAB: time-direct without and with the exact client headers a preview fetch brings (read back from the component), interleaved. uiAB: the same sequential fetches with the UI page reacting to the engine's log/trace/kv-changed messages (normal) and with them dropped before the UI sees them (uiQuiet), interleaved; rpsAB likewise at 8 in flight. engineTiming: the engine's own split of handle(), from the request console path.",
+      note:
+        'p50s in ms. healthViaSw: /.well-known/spin/health through the service worker, answered by the engine without any component; ' +
+        'messageHop_ms = healthViaSw − swFloor − healthDirect is the service worker <-> engine round trip as the playground makes it. headersAB: ' +
+        'time-direct without and with the exact client headers a preview fetch brings (read back from the component), interleaved. uiAB: the same ' +
+        "sequential fetches with the UI page reacting to the engine's log/trace/kv-changed messages (normal) and with them dropped before the UI " +
+        "sees them (uiQuiet), interleaved; rpsAB likewise at 8 in flight. engineTiming: the engine's own split of handle(), from the request " +
+        'console path.',
       healthViaSw: healthSw,
       healthDirect: healthEngine,
       messageHop_ms: round(healthSw.p50_ms - swFloorStats.p50_ms - healthEngine.p50_ms),
@@ -301,7 +307,11 @@ export async function measureJs(browser: Browser, context: BrowserContext, manif
       engineTiming: splitTimings(consoleSamples.map((s) => s.timing)),
       consoleRoundTrip: stats(consoleSamples.map((s) => s.roundTripMs)),
       cpu: {
-        note: "CPU time per request of each Chromium process (SystemInfo.getProcessInfo deltas), sequential and with 8 in flight; roles found by a 300 ms busy loop in the UI page and in the preview frame. coresBusy = CPU time / wall time (2 cores). uiMainThread: the UI page's main-thread work per request (CDP Performance.getMetrics deltas): what the UI does with the log, trace and kv-changed messages the engine posts to it.",
+        note:
+          'CPU time per request of each Chromium process (SystemInfo.getProcessInfo deltas), sequential and with 8 in flight; roles found by a ' +
+          "300 ms busy loop in the UI page and in the preview frame. coresBusy = CPU time / wall time (2 cores). uiMainThread: the UI page's " +
+          'main-thread work per request (CDP Performance.getMetrics deltas): what the UI does with the log, trace and kv-changed messages the ' +
+          'engine posts to it.',
         pids,
         sequential: label(seqRun.cpu, pids),
         inFlight: label(loadRun.cpu, pids),
@@ -380,7 +390,12 @@ function memoryResult(
   return {
     mb: round(heapBytes(last) / MB, 2),
     growthPct: growth(heapBytes(first), heapBytes(last)),
-    note: 'Engine Worker heap after two forced GCs (CDP HeapProfiler.collectGarbage + Runtime.getHeapUsage: usedSize + embedderHeapUsedSize + backingStorageSize), at component requests servedFirst and servedLast; series: the same at points in between, usedSlope*: least-squares growth of the JS heap in bytes per request (over all points, and over the second half only: a leak keeps growing there, warm-up does not). rendererRss: VmRSS of the renderer process hosting the preview frame, runner, service worker and engine Worker; WebAssembly memories and compiled code live there, not in the JS heap.',
+    note:
+      'Engine Worker heap after two forced GCs (CDP HeapProfiler.collectGarbage + Runtime.getHeapUsage: usedSize + embedderHeapUsedSize + ' +
+      'backingStorageSize), at component requests servedFirst and servedLast; series: the same at points in between, usedSlope*: least-squares ' +
+      'growth of the JS heap in bytes per request (over all points, and over the second half only: a leak keeps growing there, warm-up does not). ' +
+      'rendererRss: VmRSS of the renderer process hosting the preview frame, runner, service worker and engine Worker; WebAssembly memories and ' +
+      'compiled code live there, not in the JS heap.',
     servedFirst,
     servedLast,
     first: { ...first, mb: round(heapBytes(first) / MB, 2) },

@@ -111,8 +111,10 @@ export async function measureStarts(browser: Browser, pgUrl: string, coldRuns: n
       ms: transpileCold.length ? round(median(transpileCold), 1) : null,
       cached_ms: cacheRead?.readsMs?.length ? round(cacheRead.readsMs[0]!, 1) : null,
       note:
-        'ms: in-browser jco transpile of kv-basics app.wasm on a cold start, from the engine\'s "transpiled in N ms" log line (median of the cold runs; includes loading the jco transpiler wasm). ' +
-        'cached_ms: reading the cached transpile output back from IndexedDB (spin-playground-components/transpiled, the get that getTranspiled makes) in the preview origin after a warm start; the log says only "from cache".',
+        'ms: in-browser jco transpile of kv-basics app.wasm on a cold start, from the engine\'s "transpiled in N ms" log line (median of the cold ' +
+        'runs; includes loading the jco transpiler wasm). ' +
+        'cached_ms: reading the cached transpile output back from IndexedDB (spin-playground-components/transpiled, the get that getTranspiled ' +
+        'makes) in the preview origin after a warm start; the log says only "from cache".',
       cacheRead: cacheRead ?? null,
       compileCold_ms: median(cold.map((v) => v.compileMs ?? NaN)),
       compileWarm_ms: median(warm.map((v) => v.compileMs ?? NaN)),

@@ -89,7 +89,11 @@ function summarise(events: TraceEvent[]) {
   const longest = [...engineTop].sort((a, b) => b.dur! - a.dur!)[0];
   const uiList = uiKey ? byThread.get(uiKey)! : [];
   return {
-    note: 'ms of thread time in one traced warm visit. engineWorker: busy = sum of its top-level tasks; wasmLazyCompile = wasm.CompileLazy (V8 compiling StarlingMonkey functions on their first call); jsCompile = V8.CompileCode + V8.CompileScript (glue and worker JS); gc = MajorGC + MinorGC; sha256 = DoDigest; deserialize = structured-clone reads of posted messages; instantiate = wasm.SyncInstantiate; longestTask = the longest single task (the first request). uiMainThread: the UI page main thread, same categories plus layout/style.',
+    note:
+      'ms of thread time in one traced warm visit. engineWorker: busy = sum of its top-level tasks; wasmLazyCompile = wasm.CompileLazy (V8 ' +
+      'compiling StarlingMonkey functions on their first call); jsCompile = V8.CompileCode + V8.CompileScript (glue and worker JS); gc = MajorGC + ' +
+      'MinorGC; sha256 = DoDigest; deserialize = structured-clone reads of posted messages; instantiate = wasm.SyncInstantiate; longestTask = the ' +
+      'longest single task (the first request). uiMainThread: the UI page main thread, same categories plus layout/style.',
     engineWorker: engine
       ? {
           busy: round(engineTop.reduce((s, e) => s + e.dur!, 0) / 1000, 1),

@@ -113,7 +113,9 @@ export async function prepareCrossBrowser() {
   if (firefox) env.FIREFOX_PATH = firefox;
   else {
     const found = firefoxCandidates().map((p) => `${p} is ${firefoxVersion(p) ?? 'of unknown version'}`);
-    env.FIREFOX_SKIP = `${found.length ? `${found.join(', ')}; ` : 'no Firefox found; '}the playground needs Firefox ≥ ${FIREFOX_MIN} (module service workers). Install (as root on Debian 12, with bookworm-security in the apt sources): ${CROSS_BROWSER_INSTALL}, or set FIREFOX_PATH`;
+    env.FIREFOX_SKIP =
+      `${found.length ? `${found.join(', ')}; ` : 'no Firefox found; '}the playground needs Firefox ≥ ${FIREFOX_MIN} (module ` +
+      `service workers). Install (as root on Debian 12, with bookworm-security in the apt sources): ${CROSS_BROWSER_INSTALL}, or set FIREFOX_PATH`;
   }
   const missing = webkitMissing();
   if (missing.length) {

@@ -93,7 +93,8 @@ export class AuthoringClient {
     let expired: BuildTimeoutError | undefined;
     const timer = setTimeout(() => {
       expired = new BuildTimeoutError(
-        `the build did not finish within ${formatSeconds(timeoutMs)} and was stopped. Building runs the script's top-level code: look for a loop that never ends outside the handler`,
+        `the build did not finish within ${formatSeconds(timeoutMs)} and was stopped. Building runs the script's top-level code: look for a loop ` +
+          `that never ends outside the handler`,
       );
       // Rejects the pending build (and anything else queued on this Worker).
       this.terminate();

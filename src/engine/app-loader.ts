@@ -138,7 +138,9 @@ export async function loadApp(bundle: AppBundle, log: Log, bridge: Bridge, autho
     log({
       level: 'info',
       source: 'loader',
-      message: `Fermyon Cloud limits are on: keys up to ${keyBytes} bytes, values up to ${valueBytes} bytes, ${keysPerStore} keys per store, ${stores} stores (spin up enforces none)`,
+      message:
+        `Fermyon Cloud limits are on: keys up to ${keyBytes} bytes, values up to ${valueBytes} bytes, ${keysPerStore} keys per store, ` +
+        `${stores} stores (spin up enforces none)`,
     });
   }
   return { app, router, components, kvLimits };
@@ -214,7 +216,8 @@ async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log,
   const source = component.source;
   if (source.kind === 'registry') {
     throw new LoadError(
-      `component "${component.id}": registry (OCI) sources like ${source.package}@${source.version} are not supported in the browser; use a file or { url, digest } source`,
+      `component "${component.id}": registry (OCI) sources like ${source.package}@${source.version} are not supported in the browser; use a file ` +
+        `or { url, digest } source`,
       where,
     );
   }
@@ -247,7 +250,8 @@ async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log,
   const handlers = prepared.world.exports.filter((name) => handlerKind(name) !== null);
   if (handlers.length === 0) {
     throw new LoadError(
-      `${at}: Expected component to export one of \`wasi:http/incoming-handler@0.2.x\`, \`wasi:http/handler@0.3.x\` or \`fermyon:spin/inbound-http\`, but it exported none of those (it exports: ${prepared.world.exports.join(', ') || 'nothing'})`,
+      `${at}: Expected component to export one of \`wasi:http/incoming-handler@0.2.x\`, \`wasi:http/handler@0.3.x\` or ` +
+        `\`fermyon:spin/inbound-http\`, but it exported none of those (it exports: ${prepared.world.exports.join(', ') || 'nothing'})`,
       { file: key },
     );
   }
@@ -256,7 +260,8 @@ async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log,
   const handler = handlerKind(handlers[0]!);
   if (handler === 'unsupported-handler') {
     throw new LoadError(
-      `${at} exports ${handlers[0]}, which the playground cannot run; wasi:http/incoming-handler@0.2.x, wasi:http/handler@0.3.0-rc-2026-03-15 and @0.3.0, and fermyon:spin/inbound-http are supported`,
+      `${at} exports ${handlers[0]}, which the playground cannot run; wasi:http/incoming-handler@0.2.x, wasi:http/handler@0.3.0-rc-2026-03-15 and ` +
+        `@0.3.0, and fermyon:spin/inbound-http are supported`,
       { file: key },
     );
   }
@@ -266,9 +271,12 @@ async function prepareOne(component: SpinComponent, bundle: AppBundle, log: Log,
   log({
     level: 'info',
     source: component.id,
-    message: `loaded ${key} (${formatBytes(bytes.byteLength)}; ${stats.prebuilt ? 'transpiled at build time' : stats.fromCache ? 'transpiled output from cache' : `transpiled in ${stats.transpileMs.toFixed(0)} ms`}, compiled in ${stats.compileMs.toFixed(0)} ms${bridge === 'sync' ? '; synchronous glue, without JSPI' : ''}${
-      stats.glueRewrite?.applied.length ? '; streams copy byte chunks (glue-rewrites.ts)' : ''
-    })`,
+    message:
+      `loaded ${key} (${formatBytes(bytes.byteLength)}; ` +
+      (stats.prebuilt ? 'transpiled at build time' : stats.fromCache ? 'transpiled output from cache' : `transpiled in ${stats.transpileMs.toFixed(0)} ms`) +
+      ', ' +
+      `compiled in ${stats.compileMs.toFixed(0)} ms${bridge === 'sync' ? '; synchronous glue, without JSPI' : ''}` +
+      `${stats.glueRewrite?.applied.length ? '; streams copy byte chunks (glue-rewrites.ts)' : ''})`,
   });
   // The glue runs either way; a rewrite that no longer fits jco's output only makes streams slow.
   if (stats.glueRewrite?.problem) log({ level: 'warn', source: component.id, message: `${at}: ${stats.glueRewrite.problem}` });
@@ -289,7 +297,9 @@ function refuseWithoutJspi(component: SpinComponent, key: string, bytes: Uint8Ar
   const p3 = exports.find((name) => handlerKind(name) === 'wasi-http-0.3');
   if (!p3) return;
   throw new LoadError(
-    `component "${component.id}" (${key}) exports ${p3}: it is a WASI 0.3 (Spin 4) component, and running one in the browser needs JSPI (JavaScript Promise Integration: WebAssembly.Suspending and WebAssembly.promising), which this browser lacks. Open the playground in a Chromium-based browser (Chrome, Edge, 137 or newer) or in Firefox.`,
+    `component "${component.id}" (${key}) exports ${p3}: it is a WASI 0.3 (Spin 4) component, and running one in the browser needs JSPI ` +
+      `(JavaScript Promise Integration: WebAssembly.Suspending and WebAssembly.promising), which this browser lacks. Open the playground in a ` +
+      `Chromium-based browser (Chrome, Edge, 137 or newer) or in Firefox.`,
     { file: key },
   );
 }

@@ -154,7 +154,9 @@ export class Engine {
         this.#deps.log({
           level: 'warn',
           source: 'router',
-          message: `Request to ${path} matched no pattern, and received a generic 404 response. To serve a more informative 404 page, add a catch-all (/...) route.`,
+          message:
+            `Request to ${path} matched no pattern, and received a generic 404 response. To serve a more informative 404 page, add a ` +
+            `catch-all (/...) route.`,
         });
       }
       return { response: { status: 404, headers: [], body: empty() }, timing: { routeMs } };

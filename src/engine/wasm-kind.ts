@@ -31,6 +31,9 @@ export function describeNonComponent(bytes: Uint8Array, file: string): string | 
     case 'core-module':
       return `${file} is a core WebAssembly module, not a component`;
     case 'unknown-version':
-      return `${file} is WebAssembly of an unknown binary version or layer (bytes 4-7: ${Array.from(bytes.subarray(4, 8), (b) => b.toString(16).padStart(2, '0')).join(' ')})`;
+      return (
+        `${file} is WebAssembly of an unknown binary version or layer (bytes 4-7: ` +
+        `${Array.from(bytes.subarray(4, 8), (b) => b.toString(16).padStart(2, '0')).join(' ')})`
+      );
   }
 }

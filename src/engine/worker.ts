@@ -118,7 +118,9 @@ async function start(): Promise<Engine> {
     log({
       level: 'warn',
       source: 'engine',
-      message: `the previous engine did not stop within ${LOCK_STEAL_AFTER_MS / 1000} s of being terminated (a browser that cannot interrupt a guest's loop); this engine took over its data`,
+      message:
+        `the previous engine did not stop within ${LOCK_STEAL_AFTER_MS / 1000} s of being terminated (a browser that cannot interrupt a ` +
+        `guest's loop); this engine took over its data`,
     });
   }
   // Chromium stops a Worker busy in a guest's loop only about 2 s after terminate().
@@ -127,7 +129,9 @@ async function start(): Promise<Engine> {
     log({
       level: 'error',
       source: 'engine',
-      message: `${what} cannot be saved in this browser (IndexedDB: ${error instanceof Error ? error.message : String(error)}); the app runs with data kept in memory only, lost when the engine restarts. Allow site data for this site to keep it.`,
+      message:
+        `${what} cannot be saved in this browser (IndexedDB: ${error instanceof Error ? error.message : String(error)}); the app runs with ` +
+        `data kept in memory only, lost when the engine restarts. Allow site data for this site to keep it.`,
     });
   const { db, persistence } = await KvPersistence.open(SQL, (database, changes) => {
     const replayer = new SqliteKvStore(database);

@@ -32,7 +32,9 @@ export function parseAllowedHost(text: string): AllowedHost {
   if (split < 0) {
     if (['*', ':', '', '?'].includes(url)) {
       throw new AllowedHostError(
-        `${JSON.stringify(url)} is not an allowed outbound host format.\nHosts must be in the form <scheme>://<host>[:<port>], with '*' wildcards allowed for each.\nIf you intended to allow all outbound networking, you can use '*://*:*' - this will obviate all network sandboxing.\n${LEARN_MORE}`,
+        `${JSON.stringify(url)} is not an allowed outbound host format.\nHosts must be in the form <scheme>://<host>[:<port>], with '*' wildcards ` +
+          `allowed for each.\nIf you intended to allow all outbound networking, you can use '*://*:*' - this will obviate all network ` +
+          `sandboxing.\n${LEARN_MORE}`,
       );
     }
     throw new AllowedHostError(`${JSON.stringify(url)} does not contain a scheme (e.g., 'http://' or '*://')\n${LEARN_MORE}`);

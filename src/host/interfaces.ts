@@ -82,7 +82,9 @@ export function supportFor(name: string): Support {
   if (ns === 'fermyon' || ns === 'spin' || (ns === 'wasi' && (pkg === 'keyvalue' || pkg === 'config'))) {
     return {
       supported: false,
-      reason: `this version of the interface is not one the playground provides (it has: ${[...HOSTED].filter((h) => h.startsWith(`${key}@`) || h === key).join(', ') || 'none'})`,
+      reason:
+        `this version of the interface is not one the playground provides (it has: ` +
+        `${[...HOSTED].filter((h) => h.startsWith(`${key}@`) || h === key).join(', ') || 'none'})`,
     };
   }
   return { supported: false, reason: 'it is not a Spin or WASI interface the playground provides' };

@@ -100,7 +100,8 @@ export class KvLimits {
     this.#warnOnce(
       'stores',
       'loader',
-      `${what}, over the documented ${limit} (${KV_LIMIT_SOURCES.stores}). spin up enforces none, so the app runs; turn on "Fermyon Cloud limits" to enforce it.`,
+      `${what}, over the documented ${limit} (${KV_LIMIT_SOURCES.stores}). spin up enforces none, so the app runs; turn on "Fermyon Cloud limits" ` +
+        `to enforce it.`,
     );
     return undefined;
   }
@@ -152,7 +153,8 @@ export class KvLimits {
       this.#warnOnce(
         violation.kind,
         component,
-        `${where(violation)}: ${violation.actual}, over the documented ${violation.limit} (${KV_LIMIT_SOURCES[violation.kind]}). spin up enforces none, so it was stored; turn on "Fermyon Cloud limits" to enforce it. (Warned once per app load.)`,
+        `${where(violation)}: ${violation.actual}, over the documented ${violation.limit} (${KV_LIMIT_SOURCES[violation.kind]}). spin up enforces ` +
+          `none, so it was stored; turn on "Fermyon Cloud limits" to enforce it. (Warned once per app load.)`,
       );
     }
     return undefined;

@@ -112,7 +112,8 @@ export function createOutgoingHandler(ctx: OutboundHttpContext) {
           } catch (error) {
             const reason = error instanceof Error ? error.message : String(error);
             ctx.onWarning(
-              `outbound request to ${url.href} failed: ${reason}. In the browser, the server must allow this origin with CORS headers (Access-Control-Allow-Origin).`,
+              `outbound request to ${url.href} failed: ${reason}. In the browser, the server must allow this origin with CORS headers ` +
+                `(Access-Control-Allow-Origin).`,
             );
             throw new Error(`${reason} (the server may not send CORS headers)`);
           }

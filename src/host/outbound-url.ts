@@ -187,5 +187,8 @@ export function redirectMessage(url: URL, finalUrl?: string, allowedHosts?: read
     }
     where = ` to ${finalUrl}${outside ? ' (outside allowed_outbound_hosts)' : ''}`;
   }
-  return `redirect${where} not followed: the server at ${url.href} answered with a redirect, and outbound redirects are not followed here (a browser cannot hand the 3xx to the component as Spin does, and the new destination could be outside allowed_outbound_hosts)`;
+  return (
+    `redirect${where} not followed: the server at ${url.href} answered with a redirect, and outbound redirects are not followed here (a ` +
+    `browser cannot hand the 3xx to the component as Spin does, and the new destination could be outside allowed_outbound_hosts)`
+  );
 }

@@ -17,7 +17,8 @@ function spinUntil(isReady: () => boolean, what: string): void {
   while (!isReady()) {
     if (performance.now() > deadline) {
       throw new Error(
-        `${what} waited more than ${MAX_BLOCKING_WAIT_MS} ms; without JSPI (WebAssembly.Suspending) the playground cannot wait for browser events inside a request`,
+        `${what} waited more than ${MAX_BLOCKING_WAIT_MS} ms; without JSPI (WebAssembly.Suspending) the playground cannot wait for browser events ` +
+          `inside a request`,
       );
     }
   }

@@ -20,7 +20,8 @@ export async function fetchBytes(url: string, fetchFn: typeof fetch = fetch, cap
     response = await fetchFn(url, { credentials: 'omit' });
   } catch (error) {
     throw new FetchAppError(
-      `could not fetch ${url}: ${error instanceof Error ? error.message : String(error)}. If the server is up, it may not send CORS headers (Access-Control-Allow-Origin) that let the playground read it.`,
+      `could not fetch ${url}: ${error instanceof Error ? error.message : String(error)}. If the server is up, it may not send CORS headers ` +
+        `(Access-Control-Allow-Origin) that let the playground read it.`,
     );
   }
   if (!response.ok) throw new FetchAppError(`could not fetch ${url}: the server answered ${response.status} ${response.statusText}`.trim());
@@ -62,7 +63,8 @@ export async function fetchSources(bundle: AppBundle, fetchFn: typeof fetch = fe
       const path = entry.kind === 'glob' ? entry.pattern : entry.source;
       if (/[*?[\]{}]/.test(path)) {
         throw new FetchAppError(
-          `component "${component.id}": files pattern "${path}" cannot be expanded over HTTP, which cannot list folders. Open the app as a folder or zip (upload), or list each file explicitly in spin.toml.`,
+          `component "${component.id}": files pattern "${path}" cannot be expanded over HTTP, which cannot list folders. Open the app as a folder ` +
+            `or zip (upload), or list each file explicitly in spin.toml.`,
         );
       }
       const key = path.replace(/^\.\//, '');

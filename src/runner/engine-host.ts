@@ -211,7 +211,8 @@ export class EngineHost implements EngineUpstream {
       if (this.#errorRestarts.length >= ERROR_RESTARTS_PER_WINDOW) {
         this.#log(
           'error',
-          `the engine failed ${this.#errorRestarts.length} times in ${ERROR_RESTART_WINDOW_MS / 1000} s; it is not restarted again automatically (reload the page, or restart it) — last failure: ${reason}`,
+          `the engine failed ${this.#errorRestarts.length} times in ${ERROR_RESTART_WINDOW_MS / 1000} s; it is not restarted again automatically ` +
+            `(reload the page, or restart it) — last failure: ${reason}`,
         );
         return Promise.resolve(-1);
       }
@@ -231,7 +232,8 @@ export class EngineHost implements EngineUpstream {
           // After an error (storage full, …) sending it again may fail the same way: say so only otherwise.
           response: textResponse(
             503,
-            `Spin Playground: the engine restarted while this request was in flight (${reason}). It was not completed${cause === 'error' ? '' : '; send it again'}.\n`,
+            `Spin Playground: the engine restarted while this request was in flight (${reason}). It was not ` +
+              `completed${cause === 'error' ? '' : '; send it again'}.\n`,
           ),
         });
       } else if ('internal' in entry.to) {
@@ -382,7 +384,8 @@ export class EngineHost implements EngineUpstream {
     const where = this.#routeOf(pathWithQuery);
     this.#log(
       'error',
-      `${method} ${pathWithQuery}: ${where} did not start its response within ${timeoutMs} ms; answered 504 and restarting the engine. spin up has no request timeout: this is the playground's safety limit (timeoutMs; 0 turns it off).`,
+      `${method} ${pathWithQuery}: ${where} did not start its response within ${timeoutMs} ms; answered 504 and restarting the engine. spin up has ` +
+        `no request timeout: this is the playground's safety limit (timeoutMs; 0 turns it off).`,
     );
     this.#deliver(entry, {
       type: 'response',

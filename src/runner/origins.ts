@@ -84,7 +84,10 @@ export function deploymentError(vars: { VITE_UI_ORIGIN?: string; VITE_PREVIEW_OR
   }
   const uiHost = uiUrl.hostname;
   if (!isLocalHost(uiHost) && (sample.hostname === uiHost || sample.hostname.endsWith(`.${uiHost}`))) {
-    return `VITE_PREVIEW_ORIGIN=${pattern} is under the UI's host ${uiHost}, the same site: an app could set cookies for the UI. Use a registrable domain of its own (README "Deployment")`;
+    return (
+      `VITE_PREVIEW_ORIGIN=${pattern} is under the UI's host ${uiHost}, the same site: an app could set cookies for the UI. Use a registrable ` +
+      `domain of its own (README "Deployment")`
+    );
   }
   return undefined;
 }

@@ -68,7 +68,8 @@ export class RemoteEngine implements EngineUpstream {
         type: 'response',
         id: message.id,
         response: unavailable(
-          'this project is open in another tab, which runs its engine, and this tab cannot reach it (no service worker). Close the other tab; this one then takes over.',
+          'this project is open in another tab, which runs its engine, and this tab cannot reach it (no service worker). Close the other tab; this ' +
+            'one then takes over.',
         ),
       });
       return;
@@ -132,7 +133,8 @@ export class RemoteEngine implements EngineUpstream {
           kind: 'live',
           where: 'none',
           message:
-            'This project is open in another tab, which runs its engine, and this tab cannot reach it yet. It keeps trying, and takes over when that tab closes.',
+            'This project is open in another tab, which runs its engine, and this tab cannot reach it yet. It keeps trying, and takes over when ' +
+            'that tab closes.',
         });
         // Requests queued so far cannot wait for an engine that may never come.
         const queued = this.#queue;

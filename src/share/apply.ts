@@ -74,7 +74,8 @@ export async function loadSharedFiles(
         response = await deps.fetch(file.url, { credentials: 'omit' });
       } catch (error) {
         throw new SharedFileError(
-          `${path}: could not fetch ${file.url}: ${error instanceof Error ? error.message : String(error)}. The server may not send CORS headers (Access-Control-Allow-Origin).`,
+          `${path}: could not fetch ${file.url}: ${error instanceof Error ? error.message : String(error)}. The server may not send CORS headers ` +
+            `(Access-Control-Allow-Origin).`,
         );
       }
       if (!response.ok) throw new SharedFileError(`${path}: could not fetch ${file.url}: the server answered ${response.status}`);

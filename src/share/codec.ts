@@ -45,7 +45,9 @@ export function encodeShareState(state: ShareState, defaults: ShareDefaults = {}
     return {
       ok: false,
       reason: 'too-large',
-      error: `The link would be ${fragment.length.toLocaleString('en-US')} characters, over the ${MAX_SHARE_LINK_LENGTH.toLocaleString('en-US')} a browser reliably opens. Download a bundle file instead.`,
+      error:
+        `The link would be ${fragment.length.toLocaleString('en-US')} characters, over the ${MAX_SHARE_LINK_LENGTH.toLocaleString('en-US')} a ` +
+        `browser reliably opens. Download a bundle file instead.`,
     };
   }
   return { ok: true, fragment, notes: written.notes };
@@ -75,7 +77,9 @@ export function decodeShareLink(hash: string): DecodeResult {
     return {
       ok: false,
       version,
-      error: `This link uses share format v${version}, made by a newer playground; this one reads v1 to v${SHARE_FORMAT_VERSION}. Open it on the playground that made it.`,
+      error:
+        `This link uses share format v${version}, made by a newer playground; this one reads v1 to v${SHARE_FORMAT_VERSION}. Open it on the ` +
+        `playground that made it.`,
     };
   }
   return { ok: false, version, error: `There is no share format v${version}.` };
@@ -127,8 +131,13 @@ function decodeEnvelope(version: number, payload: string, read: (doc: unknown) =
   const { state } = members ? read(members) : { state: {} };
   const recovered = nonEmpty(state);
   const error = !inflated.complete
-    ? `This share link is cut short: ${badNote ? `${badNote}, and the data before it is incomplete` : `it ends early (${payload.length.toLocaleString('en-US')} characters of data survive); the app that carried it may have cut it`}.`
-    : `This share link is damaged: ${badNote ?? 'some of its characters were changed'}, so its checksum does not match${recovered ? ' and what could be recovered may differ from what was shared' : ''}.`;
+    ? `This share link is cut short: ` +
+      (badNote
+        ? `${badNote}, and the data before it is incomplete`
+        : `it ends early (${payload.length.toLocaleString('en-US')} characters of data survive); the app that carried it may have cut it`) +
+      '.'
+    : `This share link is damaged: ${badNote ?? 'some of its characters were changed'}, so its checksum does not ` +
+      `match${recovered ? ' and what could be recovered may differ from what was shared' : ''}.`;
   return { ok: false, version, error: `${error}${describeRecovered(recovered)}`, ...(recovered ? { recovered } : {}) };
 }
 
@@ -205,6 +214,8 @@ export function shareLinkWarning(url: string): { length: number; warning: string
   if (length <= SHARE_LINK_WARN_LENGTH) return { length, warning: null };
   return {
     length,
-    warning: `This link is ${length.toLocaleString('en-US')} characters long. Chat apps and some sites cut links over ${SHARE_LINK_WARN_LENGTH.toLocaleString('en-US')} characters; a bundle file is safer for big apps.`,
+    warning:
+      `This link is ${length.toLocaleString('en-US')} characters long. Chat apps and some sites cut links over ` +
+      `${SHARE_LINK_WARN_LENGTH.toLocaleString('en-US')} characters; a bundle file is safer for big apps.`,
   };
 }

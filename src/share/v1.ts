@@ -164,7 +164,10 @@ function writeFiles(files: Record<string, ShareFile>): { ok: true; list: NonNull
       ok: false,
       reason: 'local-files',
       files: tooBig,
-      error: `${names} ${tooBig.length === 1 ? 'exists' : 'exist'} only in this browser and ${tooBig.length === 1 ? 'is' : 'are'} too big to put in a link (files up to ${formatBytes(L.SHARE_INLINE_FILE_LIMIT)} each, ${formatBytes(L.MAX_SHARE_INLINE_TOTAL)} in all). Host ${tooBig.length === 1 ? 'it' : 'them'} and give the URL, or download a bundle file.`,
+      error:
+        `${names} ${tooBig.length === 1 ? 'exists' : 'exist'} only in this browser and ${tooBig.length === 1 ? 'is' : 'are'} too big to put ` +
+        `in a link (files up to ${formatBytes(L.SHARE_INLINE_FILE_LIMIT)} each, ${formatBytes(L.MAX_SHARE_INLINE_TOTAL)} in all). Host ` +
+        `${tooBig.length === 1 ? 'it' : 'them'} and give the URL, or download a bundle file.`,
     };
   }
   for (const path of paths) {

@@ -136,7 +136,8 @@ export class KvPersistence {
   #failed(error: unknown): never {
     const cause = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     const failure = new Error(
-      `could not save key-value changes to IndexedDB (${cause}). The browser's storage for this site may be full or blocked; everything saved before is intact.`,
+      `could not save key-value changes to IndexedDB (${cause}). The browser's storage for this site may be full or blocked; everything saved ` +
+        `before is intact.`,
     );
     if (!this.#failure) {
       this.#failure = failure;

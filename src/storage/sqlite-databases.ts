@@ -120,7 +120,8 @@ export class SqliteDatabases {
     } catch (error) {
       db?.close();
       throw new Error(
-        `SQLite database "${label}": the file (${bytes.byteLength} bytes) is not a SQLite database sql.js can open (${error instanceof Error ? error.message : String(error)}); the existing database was kept`,
+        `SQLite database "${label}": the file (${bytes.byteLength} bytes) is not a SQLite database sql.js can open ` +
+          `(${error instanceof Error ? error.message : String(error)}); the existing database was kept`,
       );
     }
     this.#open.get(label)?.close();

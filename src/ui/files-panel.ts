@@ -159,7 +159,10 @@ export class FilesPanel {
     );
     if (info.error) item.append(h('p', { className: 'error-text' }, info.error));
     if (info.kind === 'component' && (info.imports.length || info.exports.length)) {
-      const summary = `World: ${info.imports.length} import${info.imports.length === 1 ? '' : 's'}${unsupported.length ? ` (${unsupported.length} unsupported)` : ''}, ${info.exports.length} export${info.exports.length === 1 ? '' : 's'}`;
+      const summary =
+        `World: ${info.imports.length} ` +
+        `import${info.imports.length === 1 ? '' : 's'}${unsupported.length ? ` (${unsupported.length} unsupported)` : ''}, ${info.exports.length} ` +
+        `export${info.exports.length === 1 ? '' : 's'}`;
       const details = h(
         'details',
         { className: 'world' },

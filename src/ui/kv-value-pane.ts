@@ -132,7 +132,8 @@ export class KvValuePane {
         if (format.value === 'json') JSON.parse(value.value);
         encoded = format.value === 'base64' ? fromBase64(value.value) : new TextEncoder().encode(value.value);
       } catch (problem) {
-        return void (error.textContent = `${format.value === 'json' ? 'Not valid JSON' : 'Not valid base64'}: ${problem instanceof Error ? problem.message : String(problem)}`);
+        return void (error.textContent =
+          `${format.value === 'json' ? 'Not valid JSON' : 'Not valid base64'}: ` + `${problem instanceof Error ? problem.message : String(problem)}`);
       }
       this.#editing = false;
       await this.#actions.save(newKey, encoded, key !== undefined && key !== newKey ? key : undefined);

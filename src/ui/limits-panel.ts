@@ -75,7 +75,8 @@ export class LimitsPanel {
         'p',
         { className: 'hint' },
         cloud
-          ? 'On: key-value writes over these limits fail with the interface\'s "other" error, and an app naming more stores does not load. The request timeout stays as set here (Fermyon Cloud: 10 s).'
+          ? 'On: key-value writes over these limits fail with the interface\'s "other" error, and an app naming more stores does not load. The ' +
+              'request timeout stays as set here (Fermyon Cloud: 10 s).'
           : 'Off, as spin up: nothing is refused; the Logs warn once per run when a write goes over a documented limit. Changing it runs the app again.',
       ),
       table,

@@ -12,7 +12,9 @@ export function askToApplyLinkSeed(pairs: readonly string[], onApply: () => void
   const description = h(
     'p',
     { id: 'link-seed-about' },
-    `This link asks to write ${pairs.length === 1 ? 'this pair' : `these ${pairs.length} pairs`} to the project's default key-value store at every Run, as spin up --key-value does. Existing keys with these names are overwritten. Nothing is written unless you apply them; applying runs the app again.`,
+    `This link asks to write ${pairs.length === 1 ? 'this pair' : `these ${pairs.length} pairs`} to the project's default key-value store at every ` +
+      `Run, as spin up --key-value does. Existing keys with these names are overwritten. Nothing is written unless you apply them; applying runs ` +
+      `the app again.`,
   );
   const list = h('ul', { className: 'link-seed-pairs', 'aria-label': 'Pairs from the link' }, ...pairs.map((pair) => h('li', {}, h('code', {}, pair))));
   const prompt = h(

@@ -36,7 +36,9 @@ export const KEYS: Record<TableKind, KeyDoc[]> = {
   trigger: [
     {
       key: 'route',
-      doc: 'The path this trigger answers: exact (`/hello`), a wildcard (`/api/...`), with `:name` parameters, or `{ private = true }` for service chaining only.',
+      doc:
+        'The path this trigger answers: exact (`/hello`), a wildcard (`/api/...`), with `:name` parameters, or `{ private = true }` for service ' +
+        'chaining only.',
       snippet: '"/${1:...}"',
     },
     { key: 'component', doc: 'The id of the component that handles the route (or an inline `{ source = … }` table).', snippet: '"$1"' },

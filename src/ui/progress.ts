@@ -69,6 +69,8 @@ export class Progress {
     }
     this.element.hidden = false;
     if (total > 0) this.#bar.value = Math.min(loaded / total, 1);
-    this.#label.textContent = `Downloading ${this.#downloads.size} file${this.#downloads.size === 1 ? '' : 's'}: ${formatBytes(loaded)}${total ? ` of ${formatBytes(total)}` : ''}`;
+    this.#label.textContent =
+      `Downloading ${this.#downloads.size} file${this.#downloads.size === 1 ? '' : 's'}: ` +
+      `${formatBytes(loaded)}${total ? ` of ${formatBytes(total)}` : ''}`;
   }
 }

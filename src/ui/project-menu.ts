@@ -121,7 +121,8 @@ export class ProjectMenu {
         'p',
         { className: 'hint storage', 'aria-label': 'Storage use' },
         estimate
-          ? `Storage: ${formatBytes(estimate.usage ?? 0)} used of ${formatBytes(estimate.quota ?? 0)} available to the playground page. Each project's key-value data is kept by its preview origin.`
+          ? `Storage: ${formatBytes(estimate.usage ?? 0)} used of ${formatBytes(estimate.quota ?? 0)} available to the playground page. Each ` +
+              `project's key-value data is kept by its preview origin.`
           : 'Storage use is not available in this browser.',
       ),
     );

@@ -62,7 +62,8 @@ export class RequestHistory {
             h(
               'span',
               { className: 'muted' },
-              ` → ${entry.status ?? '…'}${entry.totalMs !== undefined ? ` · ${formatMs(entry.totalMs)}` : ''} · ${new Date(entry.time).toLocaleTimeString()}`,
+              ` → ${entry.status ?? '…'}${entry.totalMs !== undefined ? ` · ${formatMs(entry.totalMs)}` : ''} · ` +
+                `${new Date(entry.time).toLocaleTimeString()}`,
             ),
           ),
           // Named "Replay" only: a name holding the path would also match a search for the "Path" field.

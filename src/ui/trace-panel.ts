@@ -176,7 +176,12 @@ function timingLine(trace: RequestTrace): HTMLElement {
       h('span', { className: `phase ${key}`, style: `width:${Math.max((timing[key] / total) * 100, 0)}%`, title: `${name}: ${formatMs(timing[key])}` }),
     );
   const text = PHASES.map(([key, name]) => `${name} ${formatMs(timing[key])}`).join(' · ');
-  return h('div', { className: 'trace-timing' }, bar, h('span', {}, `${text} · total ${formatMs(timing.totalMs)}${trace.streaming ? ' (body streamed)' : ''}`));
+  return h(
+    'div',
+    { className: 'trace-timing' },
+    bar,
+    h('span', {}, `${text} · total ` + `${formatMs(timing.totalMs)}${trace.streaming ? ' (body streamed)' : ''}`),
+  );
 }
 
 /** When a call returned (or, for an async call, started), from the start of the request. */

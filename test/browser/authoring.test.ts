@@ -131,7 +131,8 @@ describe('authoring in Chromium', () => {
 
   test('TypeScript is stripped in the page', async () => {
     const result = await run(
-      "import { Store } from 'fermyon:spin/key-value@2.0.0';\ninterface Out { text: string }\nconst out = (s: Store): Out => ({ text: `ts:${s.exists('runs')}` });\naddEventListener('fetch', (e: any) => e.respondWith(new Response(out(Store.open('default')).text)));\n",
+      "import { Store } from 'fermyon:spin/key-value@2.0.0';\ninterface Out { text: string }\nconst out = (s: Store): Out => ({ text: " +
+        "`ts:${s.exists('runs')}` });\naddEventListener('fetch', (e: any) => e.respondWith(new Response(out(Store.open('default')).text)));\n",
       { language: 'typescript' },
     );
     assert.ok(result.ok, JSON.stringify(result));

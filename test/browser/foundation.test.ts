@@ -33,12 +33,14 @@ before(async () => {
   mkdirSync(join(dir, 'bad'));
   writeFileSync(
     join(dir, 'bad', 'spin.toml'),
-    'spin_manifest_version = 2\n\n[application]\nname = "bad"\n\n[[trigger.http]]\nroute = "/..."\ncomponent = "bad_id"\n\n[component.bad_id]\nsource = "x.wasm"\n',
+    'spin_manifest_version = 2\n\n[application]\nname = "bad"\n\n[[trigger.http]]\nroute = "/..."\ncomponent = ' +
+      '"bad_id"\n\n[component.bad_id]\nsource = "x.wasm"\n',
   );
   mkdirSync(join(dir, 'static'));
   writeFileSync(
     join(dir, 'static', 'spin.toml'),
-    'spin_manifest_version = 2\n\n[application]\nname = "static"\n\n[[trigger.http]]\nroute = "/hello"\nstatic_response = { status_code = 201, headers = { x-from = "static" }, body = "hi" }\n',
+    'spin_manifest_version = 2\n\n[application]\nname = "static"\n\n[[trigger.http]]\nroute = "/hello"\nstatic_response = { status_code = 201, ' +
+      'headers = { x-from = "static" }, body = "hi" }\n',
   );
   mkdirSync(join(dir, 'not-wasm'));
   writeFileSync(
@@ -54,7 +56,8 @@ before(async () => {
     .update(readFileSync(join(dir, 'kv-tiny', 'kv-tiny.wasm')))
     .digest('hex');
   const urlManifest = (d: string) =>
-    `spin_manifest_version = 2\n\n[application]\nname = "by-url"\n\n[[trigger.http]]\nroute = "/..."\ncomponent = "tiny"\n\n[component.tiny]\nsource = { url = "${tinyUrl}", digest = "sha256:${d}" }\nkey_value_stores = ["default"]\n`;
+    `spin_manifest_version = 2\n\n[application]\nname = "by-url"\n\n[[trigger.http]]\nroute = "/..."\ncomponent = ` +
+    `"tiny"\n\n[component.tiny]\nsource = { url = "${tinyUrl}", digest = "sha256:${d}" }\nkey_value_stores = ["default"]\n`;
   mkdirSync(join(dir, 'digest-ok'));
   writeFileSync(join(dir, 'digest-ok', 'spin.toml'), urlManifest(digest));
   mkdirSync(join(dir, 'digest-bad'));
@@ -184,7 +187,10 @@ describe('opening an app by URL', () => {
     const problems = (await page.getByRole('list', { name: 'Problems' }).textContent()) ?? '';
     assert.match(
       problems,
-      /component "tiny": the digest of http:\/\/127\.0\.0\.1:\d+\/kv-tiny\/kv-tiny\.wasm does not match: the manifest expects sha256:0{64}, the downloaded file is sha256:[0-9a-f]{64}/,
+      new RegExp(
+        /component "tiny": the digest of http:\/\/127\.0\.0\.1:\d+\/kv-tiny\/kv-tiny\.wasm does not match: /.source +
+          /the manifest expects sha256:0{64}, the downloaded file is sha256:[0-9a-f]{64}/.source,
+      ),
     );
     assert.match(problems, /spin\.toml line 10, column 1/);
     await context.close();

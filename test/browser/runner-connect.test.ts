@@ -42,28 +42,32 @@ function victimState(frame: Frame): Promise<{ held: number; pending: number; reg
   }, ENGINE_LOCK);
 }
 
-test("attack: another project's app frames the victim's runner.html; the runner takes no engine lock, registers no service worker, and the real UI still runs the engine", async () => {
-  const context = await newContext(browser);
-  const attacker = await openPlayground(context, `?app=${encodeURIComponent(hostile.manifestUrl)}`);
-  const app = await previewFrame(attacker);
-  const victimFrame = await (await app.waitForSelector('#victim')).contentFrame();
-  assert.ok(victimFrame);
-  await victimFrame.waitForURL(new RegExp(`^${VICTIM_ORIGIN.replace(/[.]/g, '\\.')}`));
-  await victimFrame.waitForLoadState('load');
-  // Give a runner that starts on its own every chance to: it registered and elected at once.
-  await attacker.waitForTimeout(3000);
-  assert.deepEqual(await victimState(victimFrame), { held: 0, pending: 0, registrations: 0 });
+test(
+  "attack: another project's app frames the victim's runner.html; the runner takes no engine lock, registers no service worker, and the real UI " +
+    'still runs the engine',
+  async () => {
+    const context = await newContext(browser);
+    const attacker = await openPlayground(context, `?app=${encodeURIComponent(hostile.manifestUrl)}`);
+    const app = await previewFrame(attacker);
+    const victimFrame = await (await app.waitForSelector('#victim')).contentFrame();
+    assert.ok(victimFrame);
+    await victimFrame.waitForURL(new RegExp(`^${VICTIM_ORIGIN.replace(/[.]/g, '\\.')}`));
+    await victimFrame.waitForLoadState('load');
+    // Give a runner that starts on its own every chance to: it registered and elected at once.
+    await attacker.waitForTimeout(3000);
+    assert.deepEqual(await victimState(victimFrame), { held: 0, pending: 0, registrations: 0 });
 
-  // The victim's own playground, in another tab with the attacker's still open: its runner wins
-  // the election and the app runs.
-  const victim = await openPlayground(context, '?example=kv-basics');
-  const preview = await previewFrame(victim);
-  assert.match((await preview.textContent('body')) ?? '', /\S/);
-  assert.equal(await victim.locator('#engine-live').isHidden(), true, 'this tab runs the engine, not a framed runner');
-  const after = await victimState(victimFrame);
-  assert.equal(after.held, 1, 'the real runner holds the lock');
-  assert.equal(after.registrations, 1);
-  // The framed runner is still idle: it is not even waiting in line to take the engine over.
-  assert.equal(after.pending, 0);
-  await context.close();
-});
+    // The victim's own playground, in another tab with the attacker's still open: its runner wins
+    // the election and the app runs.
+    const victim = await openPlayground(context, '?example=kv-basics');
+    const preview = await previewFrame(victim);
+    assert.match((await preview.textContent('body')) ?? '', /\S/);
+    assert.equal(await victim.locator('#engine-live').isHidden(), true, 'this tab runs the engine, not a framed runner');
+    const after = await victimState(victimFrame);
+    assert.equal(after.held, 1, 'the real runner holds the lock');
+    assert.equal(after.registrations, 1);
+    // The framed runner is still idle: it is not even waiting in line to take the engine over.
+    assert.equal(after.pending, 0);
+    await context.close();
+  },
+);

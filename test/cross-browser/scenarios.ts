@@ -146,7 +146,10 @@ const SCENARIOS: Array<[string, (suite: Suite) => Promise<void>]> = [
         assert.match(spun.body, /route "\/spin\/\.\.\." of component "spinner" did not respond within 4000 ms/);
         await waitForLog(
           tab,
-          /GET \/spin\/forever: route "\/spin\/\.\.\." of component "spinner" did not start its response within 4000 ms; answered 504 and restarting the engine/,
+          new RegExp(
+            /GET \/spin\/forever: route "\/spin\/\.\.\." of component "spinner" did not start its response within 4000 ms; /.source +
+              /answered 504 and restarting the engine/.source,
+          ),
         );
         await waitForLog(tab, /engine restarted in \d+ ms \(GET \/spin\/forever timed out after 4000 ms\)/);
         const kept = await sendFromConsole(tab, 'GET', '/g/kept');
@@ -384,7 +387,8 @@ export function crossBrowserSuite(label: string, engine: EngineName, launch: () 
     mkdirSync(join(dir, 'bad'));
     writeFileSync(
       join(dir, 'bad', 'spin.toml'),
-      'spin_manifest_version = 2\n\n[application]\nname = "bad"\n\n[[trigger.http]]\nroute = "/..."\ncomponent = "bad_id"\n\n[component.bad_id]\nsource = "x.wasm"\n',
+      'spin_manifest_version = 2\n\n[application]\nname = "bad"\n\n[[trigger.http]]\nroute = "/..."\ncomponent = ' +
+        '"bad_id"\n\n[component.bad_id]\nsource = "x.wasm"\n',
     );
     apps = await serveStatic(dir);
     echo = await startEchoServer();

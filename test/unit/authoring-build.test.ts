@@ -212,7 +212,8 @@ describe('export', () => {
 describe('TypeScript', () => {
   test('types are stripped, and errors point into the TypeScript source', async () => {
     const ok = await builder.build(
-      "import { Store } from 'fermyon:spin/key-value@2.0.0';\ninterface Reply { text: string }\nconst reply = (s: Store): Reply => ({ text: String(s.exists('k')) });\naddEventListener('fetch', (e: any) => e.respondWith(new Response(reply(Store.open('default')).text)));\n",
+      "import { Store } from 'fermyon:spin/key-value@2.0.0';\ninterface Reply { text: string }\nconst reply = (s: Store): Reply => ({ text: " +
+        "String(s.exists('k')) });\naddEventListener('fetch', (e: any) => e.respondWith(new Response(reply(Store.open('default')).text)));\n",
       { language: 'typescript' },
     );
     assert.ok(ok.ok, JSON.stringify(!ok.ok && ok.errors));

@@ -52,7 +52,8 @@ before(async () => {
     }
     if (path === '/app/spin.toml') {
       res.end(
-        'spin_manifest_version = 2\n[application]\nname = "a"\n[[trigger.http]]\nroute = "/"\ncomponent = "a"\n[component.a]\nsource = "../declares-over-512-mib/a.wasm"\n',
+        'spin_manifest_version = 2\n[application]\nname = "a"\n[[trigger.http]]\nroute = "/"\ncomponent = "a"\n[component.a]\nsource = ' +
+          '"../declares-over-512-mib/a.wasm"\n',
       );
       return;
     }

@@ -247,7 +247,8 @@ describe('importAppZip', () => {
   test('a real app folder, zipped with its .spin/sqlite_key_value.db, opens with its data', () => {
     const folder = zipSync({
       'my-app/spin.toml': bytes(
-        'spin_manifest_version = 2\n[application]\nname = "my-app"\n[[trigger.http]]\nroute = "/..."\ncomponent = "a"\n[component.a]\nsource = "target/wasm32-wasip1/release/a.wasm"\nkey_value_stores = ["default"]\n',
+        'spin_manifest_version = 2\n[application]\nname = "my-app"\n[[trigger.http]]\nroute = "/..."\ncomponent = "a"\n[component.a]\nsource = ' +
+          '"target/wasm32-wasip1/release/a.wasm"\nkey_value_stores = ["default"]\n',
       ),
       'my-app/target/wasm32-wasip1/release/a.wasm': WASM,
       'my-app/.spin/sqlite_key_value.db': buildKeyValueDb(SQL, [{ store: 'default', key: 'visits', value: bytes('41') }]),

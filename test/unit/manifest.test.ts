@@ -50,7 +50,8 @@ for (const file of tomlFiles('invalid')) {
 test('a v1 manifest without allowed_outbound_hosts keeps database access, one with it does not', () => {
   const v1 = (extra: string) =>
     parseManifest(
-      `spin_manifest_version = "1"\nname = "a"\ntrigger = { type = "http" }\n[[component]]\nid = "c"\nsource = "c.wasm"\n${extra}[component.trigger]\nroute = "/"\n`,
+      `spin_manifest_version = "1"\nname = "a"\ntrigger = { type = "http" }\n[[component]]\nid = "c"\nsource = ` +
+        `"c.wasm"\n${extra}[component.trigger]\nroute = "/"\n`,
     );
   const without = v1('');
   const withHosts = v1('allowed_outbound_hosts = ["https://x.dev"]\n');

@@ -291,7 +291,13 @@ describe('size limits', () => {
 });
 
 describe('opening a damaged link', () => {
-  const full = `#${encode(state({ request: { method: 'POST', path: '/x', headers: [], body: 'b', bodyType: 'text' }, manifest: MANIFEST + '\n'.repeat(3) + '# '.repeat(400), kv: [{ store: 'default', key: 'k', value: bytes('v') }] }))}`;
+  const full = `#${encode(
+    state({
+      request: { method: 'POST', path: '/x', headers: [], body: 'b', bodyType: 'text' },
+      manifest: MANIFEST + '\n'.repeat(3) + '# '.repeat(400),
+      kv: [{ store: 'default', key: 'k', value: bytes('v') }],
+    }),
+  )}`;
 
   test('a truncated link says it was cut short and gives back the fields before the cut', () => {
     const result = decodeShareLink(full.slice(0, Math.floor(full.length / 2)));
@@ -336,7 +342,9 @@ describe('opening a damaged link', () => {
 });
 
 describe('the v2 format (an app written in the page)', () => {
-  const SOURCE = `import { AutoRouter } from 'itty-router';\nconst router = AutoRouter();\nrouter.get('/', () => new Response('hi'));\naddEventListener('fetch', (event) => event.respondWith(router.fetch(event.request)));\n`;
+  const SOURCE =
+    `import { AutoRouter } from 'itty-router';\nconst router = AutoRouter();\nrouter.get('/', () => new ` +
+    `Response('hi'));\naddEventListener('fetch', (event) => event.respondWith(router.fetch(event.request)));\n`;
   const authored = (overrides: Partial<ShareState> = {}) =>
     state({ base: { kind: 'none' }, authored: { language: 'javascript', source: SOURCE }, ...overrides });
 
