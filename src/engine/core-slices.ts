@@ -3,7 +3,10 @@
  * module sections of the component, byte for byte, so the transpile cache and the build-time
  * transpiles of the bundled examples keep only their offsets: the bytes are already in the
  * component the engine was given (docs/toolchain.md, "Transpile cache").
+ * The component's sections are walked by the shared reader (src/wasm/sections.ts).
  */
+import { WasmFormatError } from '../wasm/leb128';
+import { binaryKind, readSections } from '../wasm/sections';
 
 /** A byte range of the component: `[offset, offset + length)`. */
 export interface Slice {
@@ -11,32 +14,20 @@ export interface Slice {
   length: number;
 }
 
+/** The id of a core module section in a component (component model Binary.md). */
 const CORE_MODULE_SECTION = 1;
-
-function leb128(bytes: Uint8Array, at: number): [value: number, next: number] {
-  let value = 0;
-  let shift = 0;
-  for (let i = at; i < bytes.length && shift < 35; i++, shift += 7) {
-    value += (bytes[i]! & 0x7f) * 2 ** shift;
-    if ((bytes[i]! & 0x80) === 0) return [value, i + 1];
-  }
-  throw new Error(`component binary: bad LEB128 at byte ${at}`);
-}
 
 /** The top-level core module sections of a component binary, in order (none for a core module). */
 export function coreModuleSections(component: Uint8Array): Slice[] {
-  // A component's preamble: `\0asm`, then version 0x0d 0x00 and layer 0x01 0x00.
-  if (component.length < 8 || component[4] !== 0x0d || component[6] !== 0x01) return [];
-  const out: Slice[] = [];
-  let at = 8;
-  while (at < component.length) {
-    const id = component[at]!;
-    const [size, start] = leb128(component, at + 1);
-    if (start + size > component.length) throw new Error(`component binary: section at byte ${at} runs past the end`);
-    if (id === CORE_MODULE_SECTION) out.push({ offset: start, length: size });
-    at = start + size;
+  if (binaryKind(component) !== 'component') return [];
+  let sections: ReturnType<typeof readSections>;
+  try {
+    sections = readSections(component, 'component');
+  } catch (e) {
+    if (e instanceof WasmFormatError) throw new WasmFormatError(`component binary: ${e.message.replace(/ \(at byte \d+\)$/, '')}`, e.offset);
+    throw e;
   }
-  return out;
+  return sections.filter((s) => s.id === CORE_MODULE_SECTION).map((s) => ({ offset: s.payloadOffset, length: s.payload.byteLength }));
 }
 
 /** The slice of `component` that holds exactly `module`'s bytes, if it is one of its core modules. */

@@ -1,7 +1,8 @@
 /**
  * The entries of the core-module sections the playground reads or rewrites: imports (counted),
  * exports, memories, globals and data segments. No code is parsed. Used by the in-page Wizer
- * (authoring/wizer.ts) and the guest memory ceiling (engine/limits.ts). Core spec §5.5.
+ * (authoring/wizer.ts), the guest memory ceiling (engine/limits.ts) and the pooled memory images
+ * (engine/memory-image.ts). Core spec §5.5.
  */
 import { concat, encodeName, sleb, uleb, WasmFormatError, type ByteReader } from './leb128';
 import { payloadReader, type Section } from './sections';

@@ -1,8 +1,9 @@
 /**
  * LEB128 integers and length-prefixed names, the encoding every WebAssembly binary (core module or
  * component) is made of: the core spec §5.2.2, and the component model's Binary.md, which reuses it.
- * A leaf: the binary readers of the engine (limits.ts, component-world.ts) and of the in-page
- * builder (wizer.ts, prepared.ts) all read and write through this file (docs/architecture.md §4).
+ * A leaf: the binary readers of the engine (limits.ts, component-world.ts, memory-image.ts,
+ * core-slices.ts) and of the in-page builder (wizer.ts, prepared.ts) all read and write through this
+ * file (docs/architecture.md §4).
  */
 
 /** Bytes that are not the WebAssembly they claim to be; the message names the byte offset. */
@@ -92,6 +93,21 @@ export class ByteReader {
       }
       if (i + 1 >= maxBytes) throw this.error(`LEB128 integer longer than ${maxBytes} bytes (u${bits})`, start);
     }
+  }
+
+  /** A signed LEB128 of at most 32 bits (an `i32.const` operand), as a signed number. */
+  s32(): number {
+    const start = this.pos;
+    let result = 0;
+    let shift = 0;
+    let b: number;
+    do {
+      if (shift >= 35) throw this.error('LEB128 integer longer than 5 bytes (s32)', start);
+      b = this.byte();
+      result |= (b & 0x7f) << shift;
+      shift += 7;
+    } while (b & 0x80);
+    return shift < 32 && b & 0x40 ? result | (-1 << shift) : result;
   }
 
   /** Skips a signed LEB128 of at most 64 bits (s33 type indices, i32/i64 constants). */

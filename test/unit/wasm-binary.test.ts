@@ -45,6 +45,13 @@ test('uleb round-trips through the reader for any u32 and u64', () => {
   fc.assert(fc.property(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), (n) => assert.equal(reader(uleb(n)).unsigned(64), n)));
 });
 
+test('s32 reads any i32 that sleb wrote, padded encodings too, and refuses a sixth byte', () => {
+  fc.assert(fc.property(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), (v) => reader(sleb(v)).s32() === v));
+  assert.equal(reader([0xff, 0xff, 0xff, 0xff, 0x7f]).s32(), -1);
+  assert.equal(reader([0x80, 0x80, 0x80, 0x80, 0x78]).s32(), -(2 ** 31));
+  assert.equal(formatError(() => reader([0x80, 0x80, 0x80, 0x80, 0x80, 0x00]).s32()).message, 'LEB128 integer longer than 5 bytes (s32) (at byte 0)');
+});
+
 test('a u32 that overflows or runs past five bytes is refused, naming where it starts', () => {
   const over = formatError(() => new ByteReader(new Uint8Array([0, 0xff, 0xff, 0xff, 0xff, 0x1f]), 1).u32());
   assert.match(over.message, /does not fit in u32 \(at byte 1\)$/);
