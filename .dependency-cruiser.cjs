@@ -7,7 +7,7 @@
  *   wasi/               leaf: the one WASI preview1 (Spin 1 modules and the in-page Wizer)
  *   bytes/              leaf: the one base64 codec, SHA-256 helper and byte-size format
  *   manifest/  storage/ leaves beside it: spin.toml's model; key-value and SQLite storage
- *   host/               the interfaces a component imports (may use storage/, manifest/, protocol/)
+ *   host/               the interfaces a component imports (may use storage/, manifest/, protocol/, wasi/)
  *   engine/             loads apps and runs components (may use bytes/, host/, storage/, manifest/, protocol/, wasi/, wasm/);
  *                       only its Worker entry, engine/worker.ts, wires in authoring/prepared.ts
  *   authoring/          builds JS components in the page (may use engine/'s types, bytes/, wasi/ and wasm/)
@@ -56,8 +56,8 @@ module.exports = {
     forbid(
       'host-below-engine',
       folder('host'),
-      '^src/(?!host/|storage/|manifest/|protocol/)',
-      'host/ implements the interfaces components import, with storage/ and manifest/; it never reaches up.',
+      '^src/(?!host/|storage/|manifest/|protocol/|wasi/)',
+      'host/ implements the interfaces components import, with storage/, manifest/ and the leaf wasi/; it never reaches up.',
     ),
     {
       name: 'engine-below-ui-and-authoring',

@@ -11,6 +11,7 @@ import { error, poll, streams } from '@bytecodealliance/preview2-shim/io';
 import { insecure, insecureSeed, random } from '@bytecodealliance/preview2-shim/random';
 import { syncMonotonicClock, syncPoll } from './sync-io';
 import { setOwn } from '../protocol/own-keys';
+import { lineSink } from '../wasi/preview1-fs';
 
 export interface WasiHostOptions {
   environment: Record<string, string>;
@@ -22,24 +23,10 @@ export interface WasiHostOptions {
   onStderr: (line: string) => void;
 }
 
-/** Line-buffers a guest's output stream, as a terminal would show it. */
-function lineSink(emit: (line: string) => void) {
-  const decoder = new TextDecoder();
-  let pending = '';
-  return {
-    write(bytes: Uint8Array) {
-      pending += decoder.decode(bytes, { stream: true });
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) emit(line.endsWith('\r') ? line.slice(0, -1) : line);
-    },
-    blockingFlush() {},
-    drop() {
-      pending += decoder.decode();
-      if (pending) emit(pending);
-      pending = '';
-    },
-  };
+/** A guest's output stream, line-buffered as a terminal shows it (the one `lineSink`, src/wasi/). */
+function outputLines(emit: (line: string) => void) {
+  const sink = lineSink(emit);
+  return { write: sink.write, blockingFlush() {}, drop: sink.flush };
 }
 
 /** Copies the directory objects, sharing the (never written) file bytes. */
@@ -117,8 +104,8 @@ export function createWasiHost(options: WasiHostOptions): {
   finish(): void;
 } {
   makeDescriptorsReadOnly();
-  const stdout = lineSink(options.onStdout);
-  const stderr = lineSink(options.onStderr);
+  const stdout = outputLines(options.onStdout);
+  const stderr = outputLines(options.onStderr);
   const cli = createCli({ environment: options.environment, arguments: [], stdout, stderr });
   const filesystem = createFilesystem({
     adapter: new InMemoryFilesystemAdapter(),
