@@ -3,27 +3,23 @@
  * modules, a trap after the response started, a missing or error response, and components with
  * no handler or two.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium.ts';
-import { serveStatic, type StaticServer } from '../support/static-server.ts';
+import type { StaticServer } from '../support/static-server.ts';
+import { fixtureAppQuery, withChromiumAndFixtureApps } from '../support/fixture-apps.ts';
 import { newContext, openPlayground, sendFromConsole } from '../support/playground.ts';
 
 let browser: Browser;
 let apps: StaticServer;
 
-before(async () => {
-  browser = await launchChromium();
-  apps = await serveStatic(new URL('../fixtures/dist/apps/', import.meta.url).pathname);
-});
-after(async () => {
-  await browser?.close();
-  await apps?.close();
+withChromiumAndFixtureApps((b, a) => {
+  browser = b;
+  apps = a;
 });
 
 const open = async (app: string, expect: 'Running' | 'error' = 'Running'): Promise<Page> =>
-  openPlayground(await newContext(browser), `?app=${encodeURIComponent(`${apps.url}/${app}/spin.toml`)}`, expect);
+  openPlayground(await newContext(browser), fixtureAppQuery(apps, app), expect);
 const logs = (page: Page) => page.getByRole('region', { name: 'Logs' });
 const problems = async (page: Page) => (await page.getByRole('list', { name: 'Problems' }).textContent()) ?? '';
 

@@ -5,29 +5,25 @@
  * serves on; a p3 app survives a share link and "Export app" (and importing that zip). A trap after
  * the head is not here yet: see docs/spin4.md, "Edge cases".
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
 import type { Browser, Frame, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium.ts';
-import { serveStatic, type StaticServer } from '../support/static-server.ts';
+import type { StaticServer } from '../support/static-server.ts';
+import { fixtureAppQuery, withChromiumAndFixtureApps } from '../support/fixture-apps.ts';
 import { newContext, openPlayground, waitForStatus } from '../support/playground.ts';
 import { connectEnginePort, request, runnerFrame, waitForLog } from '../support/engine-port.ts';
 
 let browser: Browser;
 let apps: StaticServer;
 
-before(async () => {
-  browser = await launchChromium();
-  apps = await serveStatic(new URL('../fixtures/dist/apps/', import.meta.url).pathname);
-});
-after(async () => {
-  await browser?.close();
-  await apps?.close();
+withChromiumAndFixtureApps((b, a) => {
+  browser = b;
+  apps = a;
 });
 
-const appQuery = (app: string, extra = '') => `?app=${encodeURIComponent(`${apps.url}/${app}/spin.toml`)}${extra}`;
+const appQuery = (app: string, extra = '') => fixtureAppQuery(apps, app, extra);
 const fiveChunks = (n: number) => [1, 2, 3, 4, 5].map((k) => `request ${n} chunk ${k}\n`).join('');
 
 /**

@@ -5,27 +5,23 @@
  * stored data and trace as the WASI 0.2 apps that do the same work, durability across a reload,
  * Spin's error cases, and a `get-keys` stream longer than one read.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium.ts';
-import { serveStatic, type StaticServer } from '../support/static-server.ts';
+import type { StaticServer } from '../support/static-server.ts';
+import { fixtureAppQuery, withChromiumAndFixtureApps } from '../support/fixture-apps.ts';
 import { newContext, openPlayground, waitForStatus } from '../support/playground.ts';
 import { kvEntries, panel } from './ui-helpers.ts';
 
 let browser: Browser;
 let apps: StaticServer;
 
-before(async () => {
-  browser = await launchChromium();
-  apps = await serveStatic(new URL('../fixtures/dist/apps/', import.meta.url).pathname);
-});
-after(async () => {
-  await browser?.close();
-  await apps?.close();
+withChromiumAndFixtureApps((b, a) => {
+  browser = b;
+  apps = a;
 });
 
-const appQuery = (app: string, extra = '') => `?app=${encodeURIComponent(`${apps.url}/${app}/spin.toml`)}${extra}`;
+const appQuery = (app: string, extra = '') => fixtureAppQuery(apps, app, extra);
 
 type Answer = { status: number; contentType: string | null; body: string };
 
@@ -46,6 +42,9 @@ const requests = (page: Page, paths: string[]): Promise<Answer[]> =>
 /** The host calls of the newest trace; each line's time (`+a → +b` for async calls) apart. */
 async function traceCalls(page: Page, path: string): Promise<Array<{ time: string; call: string }>> {
   const trace = panel(page, 'Trace');
+  // A trace that arrives after the click (traces are delivered in batches) must not take the
+  // selection away from the request asked for.
+  await trace.getByRole('checkbox', { name: 'Follow latest' }).uncheck();
   await trace
     .getByRole('option', { name: new RegExp(`GET ${path.replace(/[/]/g, '\\/')} → \\d+`) })
     .first()

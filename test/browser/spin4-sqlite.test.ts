@@ -5,24 +5,20 @@
  * through the result future; a database not in `sqlite_databases` is access-denied), and the
  * Trace lists the calls as it does for the older versions.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium.ts';
-import { serveStatic, type StaticServer } from '../support/static-server.ts';
+import type { StaticServer } from '../support/static-server.ts';
+import { fixtureAppQuery, withChromiumAndFixtureApps } from '../support/fixture-apps.ts';
 import { newContext, openPlayground, sendFromConsole, waitForStatus } from '../support/playground.ts';
 import { panel } from './ui-helpers.ts';
 
 let browser: Browser;
 let apps: StaticServer;
 
-before(async () => {
-  browser = await launchChromium();
-  apps = await serveStatic(new URL('../fixtures/dist/apps/', import.meta.url).pathname);
-});
-after(async () => {
-  await browser?.close();
-  await apps?.close();
+withChromiumAndFixtureApps((b, a) => {
+  browser = b;
+  apps = a;
 });
 
 /** Sends requests one after another through the engine; answers `<status> <body>`. */
@@ -43,7 +39,7 @@ const rows = (n: number) => ['id,name', ...Array.from({ length: n }, (_, i) => `
 
 test("rows written with execute come back through execute-async's row stream, several reads long, and survive a reload", async () => {
   const context = await newContext(browser);
-  const page = await openPlayground(context, `?app=${encodeURIComponent(`${apps.url}/spin4-sqlite/spin.toml`)}&preview=off`);
+  const page = await openPlayground(context, fixtureAppQuery(apps, 'spin4-sqlite', '&preview=off'));
   assert.deepEqual(
     await send(page, [
       ['GET', '/'],
@@ -70,7 +66,7 @@ test("rows written with execute come back through execute-async's row stream, se
 
 test('a failing statement is ok with no columns and io(...) in the result future; a database not granted is access-denied', async () => {
   const context = await newContext(browser);
-  const page = await openPlayground(context, `?app=${encodeURIComponent(`${apps.url}/spin4-sqlite/spin.toml`)}&preview=off`);
+  const page = await openPlayground(context, fixtureAppQuery(apps, 'spin4-sqlite', '&preview=off'));
   assert.deepEqual(
     await send(page, [
       ['GET', '/missing'],
@@ -83,7 +79,7 @@ test('a failing statement is ok with no columns and io(...) in the result future
 
 test('the Trace lists open-async, execute and execute-async with their outcomes, as for the older sqlite versions', async () => {
   const context = await newContext(browser);
-  const page = await openPlayground(context, `?app=${encodeURIComponent(`${apps.url}/spin4-sqlite/spin.toml`)}&preview=off`);
+  const page = await openPlayground(context, fixtureAppQuery(apps, 'spin4-sqlite', '&preview=off'));
   await sendFromConsole(page, 'GET', '/');
   const trace = panel(page, 'Trace');
   await trace.getByRole('option', { name: /console GET \/ → 200/ }).waitFor();

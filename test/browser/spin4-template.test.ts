@@ -5,27 +5,23 @@
  * `Handling request to Some("<spin-full-url>")` through the WASI 0.3 stdout stream, while it also
  * carries the WASI 0.2.6 imports Rust's std links in; both generations are served in one instance.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../support/chromium.ts';
-import { serveStatic, type StaticServer } from '../support/static-server.ts';
+import type { StaticServer } from '../support/static-server.ts';
+import { fixtureAppQuery, withChromiumAndFixtureApps } from '../support/fixture-apps.ts';
 import { newContext, openPlayground, previewFrame } from '../support/playground.ts';
 import { panel } from './ui-helpers.ts';
 
 let browser: Browser;
 let apps: StaticServer;
 
-before(async () => {
-  browser = await launchChromium();
-  apps = await serveStatic(new URL('../fixtures/dist/apps/', import.meta.url).pathname);
-});
-after(async () => {
-  await browser?.close();
-  await apps?.close();
+withChromiumAndFixtureApps((b, a) => {
+  browser = b;
+  apps = a;
 });
 
-const appQuery = (app: string) => `?app=${encodeURIComponent(`${apps.url}/${app}/spin.toml`)}`;
+const appQuery = (app: string) => fixtureAppQuery(apps, app);
 
 test('the template component answers through the preview as spin up does: 200, text/plain, "Hello World!", and its line in the log', async () => {
   const context = await newContext(browser);

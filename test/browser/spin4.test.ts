@@ -4,27 +4,23 @@
  * its streamed body; mixed apps route p3, p2 and Spin 1 components side by side; without JSPI
  * (`?jspi=off` takes the path of a browser that lacks it) a p3 component is refused at load.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Frame, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium.ts';
-import { serveStatic, type StaticServer } from '../support/static-server.ts';
+import type { StaticServer } from '../support/static-server.ts';
+import { fixtureAppQuery, withChromiumAndFixtureApps } from '../support/fixture-apps.ts';
 import { newContext, openPlayground, previewFrame, sendFromConsole } from '../support/playground.ts';
 import { panel } from './ui-helpers.ts';
 
 let browser: Browser;
 let apps: StaticServer;
 
-before(async () => {
-  browser = await launchChromium();
-  apps = await serveStatic(new URL('../fixtures/dist/apps/', import.meta.url).pathname);
-});
-after(async () => {
-  await browser?.close();
-  await apps?.close();
+withChromiumAndFixtureApps((b, a) => {
+  browser = b;
+  apps = a;
 });
 
-const appQuery = (app: string, extra = '') => `?app=${encodeURIComponent(`${apps.url}/${app}/spin.toml`)}${extra}`;
+const appQuery = (app: string, extra = '') => fixtureAppQuery(apps, app, extra);
 
 /** A request from the preview page itself: it goes through the service worker to the engine. */
 async function fetchInPreview(preview: Frame, method: string, path: string, size = 0) {
