@@ -133,11 +133,13 @@ export class RunLoop {
     else source?.forgetFirstResponse();
     this.#deps.showFiles();
     if (!result.ok && result.line) editor.showErrors([{ message: result.error, line: result.line, column: result.column ?? 1 }]);
+    // Shared and seeded data is written before the status says "Running": from then on a person
+    // (or a test) may send a request, and it must see the stores the link or zip brought.
+    if (result.ok) await this.#deps.seeds.restore();
+    if (result.ok && seed.rows.length) await this.#deps.seeds.applyKeyValueSeed(seed.rows);
     status.loadResult(result, this.#deps.previewOrigin, (path) => preview.navigate(path));
     // `?preview=off`: the preview makes no request until a route link is clicked, for apps
     // whose `/` has side effects and for runs that need untouched state (conformance).
-    if (result.ok) await this.#deps.seeds.restore();
-    if (result.ok && seed.rows.length) await this.#deps.seeds.applyKeyValueSeed(seed.rows);
     // Embedded with show=response: the console's request is the only one (no hidden page load).
     if (result.ok && this.#deps.previewEnabled && !this.#deps.responseOnly) preview.show();
     if (result.ok && this.#deps.responseOnly) {
