@@ -7,7 +7,11 @@
  *
  * - bytes: for `stream<u8>` a copy is a `Uint8Array` (`subarray`/`set`), never an array of numbers;
  * - wake-ups: a waitable that gets an event wakes the scheduler and host readers at once (on the
- *   next macrotask); the old timers stay as the fallback, so nothing waits longer than before.
+ *   next macrotask). The scheduler keeps jco's timers as a fallback; a host read or write waits
+ *   for its end's event alone (nothing else can make it ready);
+ * - a trap in a callback after `task.return` (while the guest writes its body) marks the instance
+ *   trapped and reaches the host through the `TRAP_AFTER_RETURN_IMPORT` hook, where jco reports it
+ *   to no one.
  *
  * Every edit names the text it expects and how often. If jco's output differs (another version,
  * another shape), nothing is changed and the reason is returned, so the loader logs it and the
@@ -82,8 +86,11 @@ function _pgIdle(ms) {
     _pgWakers.add(wake);
   });
 }
+// A host waiting on a stream or future end: only Waitable#setPendingEvent makes it ready, and that
+// notifies, so no timer is needed. A wait the guest never ends (its instance trapped) then costs
+// no timer ticks, where jco's setInterval would poll for the life of the Worker.
 async function _pgUntil(ready) {
-  while (!ready()) await _pgIdle(4);
+  while (!ready()) await new Promise((resolve) => { _pgWakers.add(() => { _pgNextTask().then(resolve); }); });
 }
 function _pgRest(data, count) {
   return ArrayBuffer.isView(data) ? data.subarray(count) : data.slice(count);
@@ -129,11 +136,36 @@ const TAKE_METHOD = `take(target, maxCount) {
 
 const isBytes = (name: string) => `!(${name} instanceof Uint8Array)`;
 
+/**
+ * The import name under which the host may pass `(error) => void` to hear of a trap that jco's
+ * glue would otherwise swallow: one in a callback after the task has called `task.return` (a trap
+ * while the guest writes its response body). jco marks the task rejected and stops there, so the
+ * host's read of that body would wait for ever and the trapped instance would keep serving.
+ */
+export const TRAP_AFTER_RETURN_IMPORT = 'spin-playground:trap-after-return';
+
 export const EDITS: Edit[] = [
   {
     name: 'prelude',
     find: ws('export function instantiate('),
     replace: `${PRELUDE}export function instantiate(`,
+    min: 1,
+    max: 1,
+  },
+  // Traps after `task.return`.
+  {
+    name: 'trap hook from the imports',
+    find: ws('export function instantiate(getCoreModule, imports, instantiateCore = WebAssembly.instantiate) {'),
+    replace:
+      'export function instantiate(getCoreModule, imports, instantiateCore = WebAssembly.instantiate) {\n' +
+      `  const _pgTrapAfterReturn = typeof imports?.['${TRAP_AFTER_RETURN_IMPORT}'] === 'function' ? imports['${TRAP_AFTER_RETURN_IMPORT}'] : null;`,
+    min: 1,
+    max: 1,
+  },
+  {
+    name: 'trap after return reaches the host',
+    find: /(const handleError = \(err\) => \{[\s\S]{0,800}?)(task\.setErrored\(err\);\s*task\.reject\(err\);\s*if \(!task\.isExited\(\)\) \{)/g,
+    replace: '$1if (task.isResolvedState()) { cstate.markTrapped(err); _pgTrapAfterReturn?.(err); }\n      $2',
     min: 1,
     max: 1,
   },
@@ -262,8 +294,8 @@ export function rewriteGlue(source: string, edits: Edit[] = EDITS): GlueRewriteR
           "streams run on jco's own element-by-element code (slow, but correct). See docs/spin4.md.",
       };
     }
-    // A function replacer, so that `$` in the new text is literal; `$1` stands for the first group.
-    out = out.replace(edit.find, (...match: string[]) => edit.replace.replace(/\$1/g, () => match[1] ?? ''));
+    // A function replacer, so that `$` in the new text is literal; `$1`, `$2` stand for the groups.
+    out = out.replace(edit.find, (...match: string[]) => edit.replace.replace(/\$([12])/g, (_, n: string) => match[Number(n)] ?? ''));
   }
   return { source: out, applied: edits.map((e) => e.name), problem: null };
 }

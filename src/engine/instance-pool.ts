@@ -106,7 +106,7 @@ interface Slot<T> extends PooledInstance<T> {
 }
 
 export class InstancePool<T> {
-  readonly #create: () => Promise<T>;
+  readonly #create: (poison: (reason: string) => void) => Promise<T>;
   readonly #destroy: (value: T) => void;
   readonly #limits: InstanceLimits;
   readonly #random: () => number;
@@ -114,7 +114,17 @@ export class InstancePool<T> {
   #live: Array<Slot<T>> = [];
   #nextId = 1;
 
-  constructor(options: { create: () => Promise<T>; destroy?: (value: T) => void; limits: InstanceLimits; random?: () => number; timers?: Timers }) {
+  /**
+   * `create` gets the new instance's own `poison`, for a trap no request can report (one after a
+   * request's response has gone out, while its body streams).
+   */
+  constructor(options: {
+    create: (poison: (reason: string) => void) => Promise<T>;
+    destroy?: (value: T) => void;
+    limits: InstanceLimits;
+    random?: () => number;
+    timers?: Timers;
+  }) {
     this.#create = options.create;
     this.#destroy = options.destroy ?? (() => {});
     this.#limits = options.limits;
@@ -150,7 +160,7 @@ export class InstancePool<T> {
         idleTimer: undefined,
         resolvePoisoned,
       };
-      made.ready = this.#create().then(
+      made.ready = this.#create((reason) => this.#poison(made, reason)).then(
         (value) => {
           made.value = value;
           made.made = true;
@@ -187,13 +197,15 @@ export class InstancePool<T> {
         taken.inFlight--;
         this.#settle(taken);
       },
-      poison: (reason) => {
-        if (taken.poisoned) return;
-        taken.poisoned = true;
-        taken.resolvePoisoned(reason);
-        this.#drop(taken);
-      },
+      poison: (reason) => this.#poison(taken, reason),
     };
+  }
+
+  #poison(slot: Slot<T>, reason: string): void {
+    if (slot.poisoned) return;
+    slot.poisoned = true;
+    slot.resolvePoisoned(reason);
+    this.#drop(slot);
   }
 
   /** Drop every instance (the app is replaced or unloaded). */

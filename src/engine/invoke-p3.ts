@@ -9,7 +9,8 @@
 import { buildImports, type InstanceContext } from '../host/imports';
 import type { LoadedComponent } from './app-loader';
 import { InstancePool, SPIN4_INSTANCE_LIMITS, type Lease } from './instance-pool';
-import type { HandlerRun } from './executors/wasi-http';
+import { describeTrap, type HandlerRun } from './executors/wasi-http';
+import { TRAP_AFTER_RETURN_IMPORT } from './glue-rewrites';
 import type { InvokeDeps } from './invoke-types';
 
 export interface P3Instance {
@@ -24,7 +25,7 @@ export function poolFor(entry: LoadedComponent, first: InvokeDeps, contextFor: C
   if (entry.pool) return entry.pool as InstancePool<P3Instance>;
   const pool = new InstancePool<P3Instance>({
     limits: entry.instanceLimits ?? SPIN4_INSTANCE_LIMITS,
-    create: async () => {
+    create: async (poison) => {
       const forward = { deps: first };
       const relay: InvokeDeps = {
         ...first,
@@ -32,7 +33,9 @@ export function poolFor(entry: LoadedComponent, first: InvokeDeps, contextFor: C
         internal: (target, request) => forward.deps.internal(target, request),
       };
       const { imports, finish } = buildImports(entry.prepared!.world.imports, contextFor(relay));
-      const exports = await entry.prepared!.instantiate(imports);
+      // A trap while a response body streams reaches no request's promise: it poisons the instance.
+      const onTrap = (error: unknown) => poison(describeTrap(error));
+      const exports = await entry.prepared!.instantiate({ ...imports, [TRAP_AFTER_RETURN_IMPORT]: onTrap });
       return { exports, forward, finish };
     },
     destroy: (instance) => instance.finish(),
@@ -42,12 +45,13 @@ export function poolFor(entry: LoadedComponent, first: InvokeDeps, contextFor: C
 }
 
 /**
- * A run on a shared instance: if another request on it traps, this one fails too (500 before its
- * head, a cut-short body after), as every task of a trapped Wasmtime store fails.
+ * A run on a shared instance: if a request on it traps, this one fails too (500 before its head, a
+ * cut-short body after), as every task of a trapped Wasmtime store fails. A trap after a response
+ * went out cannot be pinned on one request, so the message names the instance, not a request.
  */
 export function guardPoisoned(run: HandlerRun & { done: Promise<{ failure?: string; trapped?: boolean }> }, lease: Lease<P3Instance>): HandlerRun {
   const poisoned = lease.instance.whenPoisoned.then((reason) => ({
-    failure: `Error processing request: the component instance (#${lease.instance.id}) was dropped after a trap in another request on it: ${reason}`,
+    failure: `Error processing request: the component instance (#${lease.instance.id}) was dropped after a trap in a request on it: ${reason}`,
   }));
   const done = Promise.race([run.done, poisoned]);
   void done.then((result) => {

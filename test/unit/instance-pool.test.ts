@@ -143,6 +143,32 @@ test('a trap poisons its instance: its other requests learn why, it is dropped, 
   assert.equal(pool.live.length, 1);
 });
 
+test('an instance can poison itself (a trap no request reports): its requests learn why, it is dropped, the next request gets a new one', async () => {
+  const poisons: Array<(reason: string) => void> = [];
+  const destroyed: number[] = [];
+  let n = 0;
+  const pool = new InstancePool<number>({
+    create: async (poison) => {
+      poisons.push(poison);
+      return ++n;
+    },
+    destroy: (v) => destroyed.push(v),
+    limits: limits(128, 16),
+    timers: manualTimers(),
+  });
+  const a = await pool.acquire();
+  assert.equal(poisons.length, 1);
+  poisons[0]!('wasm trap: wasm `unreachable` instruction executed');
+  assert.equal(await a.instance.whenPoisoned, 'wasm trap: wasm `unreachable` instruction executed');
+  assert.deepEqual(destroyed, [1]);
+  assert.equal((await pool.acquire()).instance.id, 2);
+  // A second report for the same instance changes nothing.
+  poisons[0]!('again');
+  assert.deepEqual(destroyed, [1]);
+  a.release();
+  assert.equal(pool.live.length, 1);
+});
+
 test('limits given as ranges are drawn per instance', async () => {
   const values = [0, 0.99];
   const timers = manualTimers();

@@ -62,7 +62,11 @@ export function startIncomingHandler(handler: IncomingHandler, init: IncomingReq
 }
 
 export function describeTrap(error: unknown): string {
-  if (error instanceof Error) return `${error.name === 'RuntimeError' ? 'wasm trap' : error.name}: ${error.message}`;
+  if (error instanceof Error) {
+    // jco's p3 glue rewrites a trap's message into Wasmtime's words, which already say "wasm trap".
+    if (error.name === 'RuntimeError' && error.message.startsWith('wasm trap: ')) return error.message;
+    return `${error.name === 'RuntimeError' ? 'wasm trap' : error.name}: ${error.message}`;
+  }
   return String(error);
 }
 
