@@ -106,17 +106,7 @@ async function main(): Promise<void> {
       if (record.authored) warmBuilder(log);
       engineSlot.set(client);
       hook.engine = client;
-      wireEngineEvents(client, {
-        appendLog,
-        log,
-        kvExplorer,
-        tracePanel,
-        preview,
-        traced: () => {
-          source?.traced();
-          firstTrace.settle();
-        },
-      });
+      wireEngineEvents(client, { appendLog, log, kvExplorer, tracePanel, preview, traced: () => source?.traced() });
       if (first) {
         publishTestHook(hook);
       } else {
@@ -168,6 +158,7 @@ async function main(): Promise<void> {
     return parsed.ok ? [] : parsed.errors;
   });
   editor.onChange((text) => void session.setManifestText(text).then(showDraft));
+  void editor.upgrade().catch((error: unknown) => log('warn', 'editor', `Monaco did not load (${String(error)}); using a plain text area`));
 
   // An app written in the page: its Source editor, built by Run.
   source = SourcePanel.mount(() => byId('source-panel'), record, { session, status, log, hook, buildTimeoutMs, tabView });
@@ -232,6 +223,7 @@ async function main(): Promise<void> {
   if (pending.selectedFile !== undefined) filesPanel.select(pending.selectedFile);
 
   controls.mountExamples(byId<HTMLButtonElement>('examples-button'), base);
+
   await currentEngine();
 
   wireShareAndExport({
@@ -262,24 +254,6 @@ async function main(): Promise<void> {
   source?.onRun(() => void run());
   byId('run').addEventListener('click', () => void run());
   await run();
-  // Monaco (megabytes of script to compile, then layout work) waits until the app has answered, so it
-  // does not compete with the first load and response for the main thread; the plain text area
-  // holds the manifest until then, and nothing typed is lost (BENCHMARKS.md, start-up).
-  await afterFirstResponse();
-  void editor.upgrade().catch((error: unknown) => log('warn', 'editor', `Monaco did not load (${String(error)}); using a plain text area`));
-}
-
-/** Settles at the first trace batch (a request answered) after the first Run. */
-const firstTrace = (() => {
-  let settle!: () => void;
-  const settled = new Promise<void>((resolve) => (settle = resolve));
-  return { settled, settle: () => settle() };
-})();
-
-/** The first response, or 1 s (a `?preview=off` page makes no request), then an idle moment. */
-async function afterFirstResponse(): Promise<void> {
-  await Promise.race([firstTrace.settled, new Promise((resolve) => setTimeout(resolve, 1000))]);
-  await new Promise((resolve) => ('requestIdleCallback' in window ? requestIdleCallback(resolve, { timeout: 500 }) : setTimeout(resolve, 0)));
 }
 
 void main();

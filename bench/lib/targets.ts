@@ -56,7 +56,9 @@ export function targets(results: unknown): Target[] {
   add('js.request.p50 − js.direct.p50', minus(f('js.request.p50_ms'), f('js.direct.p50_ms')), hopLimit, hopTarget, 'js.breakdown.messageHop_ms', hopWhat);
   add('tiny.request.p50 − tiny.direct.p50', minus(tiny, f('tiny.direct.p50_ms')), hopLimit, hopTarget, 'js.breakdown.messageHop_ms', hopWhat);
   add('warmStart.ms', f('warmStart.ms'), 800, '≤ 800', 'warmStart.traced.engineWorker.busy', "the engine Worker's busy time in one traced warm visit");
-  add('coldStart.ms', f('coldStart.ms'), 2500, '≤ 2500', 'transpile.ms', 'the in-browser transpile a cold start waits for');
+  // The bundled examples are transpiled at build time, so a cold start transpiles nothing; what every
+  // start still waits for is compiling the component's 12 MB core module in the engine.
+  add('coldStart.ms', f('coldStart.ms'), 2500, '≤ 2500', 'transpile.compileCold_ms', "compiling the component's core modules on a cold start");
   add('authoring.onOpen.firstResponse_ms', f('authoring.onOpen.firstResponse_ms'), 2500, '≤ 2500', 'authoring.onOpen.build_ms', 'the first build alone');
   add('authoring.firstResponse_ms', f('authoring.firstResponse_ms'), 1000, '≤ 1000', 'authoring.build_ms', 'the build alone');
   add('p3.echo1MiB.p50_ms', f('p3.echo1MiB.p50_ms'), 50, '≤ 50', 'p3.echo1MiB.floor_ms', 'recorded by the WASI 0.3 phase when present');

@@ -1,0 +1,31 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { register } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { $init, generate } from '@bytecodealliance/jco-transpile/component';
+import { rewriteGlue } from '../src/engine/glue-rewrites.ts';
+import { GLUE_NAME, transpileOptions } from '../src/engine/transpile-options.ts';
+register('../test/support/browser-io-shim.mjs', import.meta.url);
+const { createWasiHttpTypesP3 } = await import('../src/host/wasi-http-p3.ts');
+const { findP3Handler, startP3Handler } = await import('../src/engine/executors/wasi-http-p3.ts');
+const w = WebAssembly as any;
+w.Suspending ??= class { constructor(fn: any) { return (...a: any[]) => fn(...a); } };
+w.promising ??= (fn: any) => async (...a: any[]) => fn(...a);
+await $init;
+const { files } = generate(readFileSync('test/fixtures/dist/p3-echo.wasm'), transpileOptions('jspi'));
+const glue = new TextDecoder().decode(files.find(([n]) => n === `${GLUE_NAME}.js`)![1]);
+const modules = new Map(files.filter(([n]) => n.endsWith('.wasm')).map(([n, d]) => [n, new WebAssembly.Module(d as any)]));
+const dir = mkdtempSync(join(tmpdir(), 'p3t-'));
+writeFileSync(join(dir, 'g.mjs'), process.env.FIRST0 ? rewriteGlue(glue).source.replace('_pgIdle(10).then(async () => {', '_pgIdle(0).then(async () => {') : rewriteGlue(glue).source);
+const mod = await import(pathToFileURL(join(dir, 'g.mjs')).href);
+const exports = await mod.instantiate((p: string) => modules.get(p), { 'wasi:http/types': createWasiHttpTypesP3(), 'wasi:cli/environment': { getEnvironment: () => [] } });
+const all: number[] = []; for (let i = 0; i < 40; i++) {
+  const t0 = performance.now();
+  const run = startP3Handler(findP3Handler(exports), { method: 'POST', pathWithQuery: '/', scheme: 'http', authority: 'x', headers: [], body: new Uint8Array([65]) });
+  const head = await run.head; const t1 = performance.now();
+  if (head?.body) head.body.onChunk = () => { (globalThis as any).tc = performance.now(); };
+  await run.done; const t2 = performance.now();
+  all.push(t2 - t0); if (i < 4) console.log(`head ${(t1 - t0).toFixed(1)} chunk ${(((globalThis as any).tc ?? t1) - t0).toFixed(1)} done ${(t2 - t0).toFixed(1)} ms`);
+}
+all.sort((a, b) => a - b); console.log("p50", all[20].toFixed(1), "min", all[0].toFixed(1)); process.exit(0);
