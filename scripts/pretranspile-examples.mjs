@@ -1,8 +1,7 @@
 // The bundled examples, transpiled at build time (src/engine/transpile-seed.ts): for each
 // public/examples/<name>/app.wasm and each bridge (jspi, sync), the engine's own jco transpile,
-// written to public/transpiled/<sha256>.<bridge>.json with the byte range of each core module in
-// the component, and the glue as <sha256>.<bridge>.js beside it (or as text in the JSON when the
-// engine edits it before it runs). Opening an example then transpiles nothing in the browser.
+// written to public/transpiled/<sha256>.<bridge>.json as the glue's text plus the byte range of
+// each core module in the component. Opening an example then transpiles nothing in the browser.
 // Skips a file that exists (its name is the component's hash and the version is inside it, so an
 // unchanged example costs nothing), and removes files of components that are gone.
 //
@@ -29,8 +28,7 @@ export async function pretranspileExamples() {
   const src = (file) => import(pathToFileURL(path.join(ROOT, 'src', 'engine', file)).href);
   const { transpileOptions, TRANSPILE_VERSION } = await src('transpile-options.ts');
   const { coreModuleSections, findCoreModule } = await src('core-slices.ts');
-  const { seedPath, seedGlueName } = await src('transpile-seed.ts');
-  const { hasStreamRuntime } = await src('glue-rewrites.ts');
+  const { seedPath } = await src('transpile-seed.ts');
   await unregister?.();
   mkdirSync(OUT, { recursive: true });
   const keep = new Set();
@@ -41,15 +39,9 @@ export async function pretranspileExamples() {
     const sections = coreModuleSections(bytes);
     for (const bridge of BRIDGES) {
       const file = path.basename(seedPath(hash, bridge));
-      const glueFile = seedGlueName(hash, bridge);
       keep.add(file);
-      keep.add(glueFile);
       const target = path.join(OUT, file);
-      if (existsSync(target)) {
-        const old = JSON.parse(readFileSync(target, 'utf8'));
-        const needs = old.files.filter(([, data]) => data.module).map(([, data]) => path.join(OUT, data.module));
-        if (old.version === TRANSPILE_VERSION && needs.every((f) => existsSync(f))) continue;
-      }
+      if (existsSync(target) && JSON.parse(readFileSync(target, 'utf8')).version === TRANSPILE_VERSION) continue;
       if (!generate) {
         const jco = await import('@bytecodealliance/jco-transpile/component');
         await jco.$init;
@@ -57,14 +49,7 @@ export async function pretranspileExamples() {
       }
       const output = generate(bytes, transpileOptions(bridge));
       const files = output.files.map(([fileName, data]) => {
-        if (!fileName.endsWith('.wasm')) {
-          const text = Buffer.from(data).toString('utf8');
-          // Glue the engine edits before it runs (WASI 0.3) travels as text; other glue is a
-          // module file of its own, imported by URL, so the browser can cache its compiled code.
-          if (hasStreamRuntime(text)) return [fileName, { text }];
-          writeFileSync(path.join(OUT, glueFile), text);
-          return [fileName, { module: glueFile }];
-        }
+        if (!fileName.endsWith('.wasm')) return [fileName, { text: Buffer.from(data).toString('utf8') }];
         const slice = findCoreModule(bytes, sections, data);
         if (!slice) throw new Error(`public/examples/${name}/app.wasm: jco's ${fileName} is not one of the component's core modules`);
         return [fileName, slice];

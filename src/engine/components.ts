@@ -80,20 +80,11 @@ async function prepare(bytes: Uint8Array, hash: string, bridge: Bridge): Promise
       modules.set(name, module);
     } else if (name === `${GLUE_NAME}.js`) glueSource = data;
   }
-  let glue: Glue;
-  let glueRewrite: GlueRewrite = { applied: [], problem: null };
-  if (transpiled.glueUrl) {
-    // A build-time transpile's glue, by URL: on later visits the browser can reuse its compiled
-    // code (a blob: module is parsed and compiled afresh every time).
-    glue = (await import(/* @vite-ignore */ transpiled.glueUrl)) as Glue;
-  } else {
-    if (!glueSource) throw new Error('jco produced no JavaScript glue');
-    const run = glueToRun(glueSource);
-    glueRewrite = run.glueRewrite;
-    const blobUrl = URL.createObjectURL(new Blob([run.source as Uint8Array<ArrayBuffer>], { type: 'text/javascript' }));
-    glue = (await import(/* @vite-ignore */ blobUrl)) as Glue;
-    URL.revokeObjectURL(blobUrl);
-  }
+  if (!glueSource) throw new Error('jco produced no JavaScript glue');
+  const { source: glueRun, glueRewrite } = glueToRun(glueSource);
+  const glueUrl = URL.createObjectURL(new Blob([glueRun as Uint8Array<ArrayBuffer>], { type: 'text/javascript' }));
+  const glue = (await import(/* @vite-ignore */ glueUrl)) as Glue;
+  URL.revokeObjectURL(glueUrl);
   const compileMs = performance.now() - compileStart;
   const getCoreModule = (path: string) => {
     const module = modules.get(path);

@@ -30,11 +30,6 @@ export interface GlueRewriteResult {
 /** Marks glue with jco's WASI 0.3 stream runtime: only such glue is edited. */
 const STREAM_RUNTIME = 'class ManagedBuffer {';
 
-/** Whether `rewriteGlue` would edit this glue (it has jco's WASI 0.3 stream runtime). */
-export function hasStreamRuntime(source: string): boolean {
-  return source.includes(STREAM_RUNTIME);
-}
-
 interface Edit {
   name: string;
   find: RegExp;
@@ -285,7 +280,7 @@ export const EDITS: Edit[] = [
 
 /** Apply every edit, or none: the edits depend on each other (bytes made by one are accepted by another). */
 export function rewriteGlue(source: string, edits: Edit[] = EDITS): GlueRewriteResult {
-  if (!hasStreamRuntime(source)) return { source, applied: [], problem: null };
+  if (!source.includes(STREAM_RUNTIME)) return { source, applied: [], problem: null };
   let out = source;
   for (const edit of edits) {
     const found = out.match(edit.find)?.length ?? 0;

@@ -14,11 +14,6 @@ export interface Transpiled {
   files: Array<[string, Uint8Array]>;
   imports: string[];
   exports: Array<[string, string]>;
-  /**
-   * A build-time transpile's glue as a module on the playground's own server (transpile-seed.ts),
-   * imported by URL instead of from `files`, so the browser can keep its compiled code.
-   */
-  glueUrl?: string;
 }
 
 interface Stored {

@@ -18,12 +18,8 @@ export interface TranspileSeed {
   bridge: Bridge;
   imports: string[];
   exports: Array<[string, string]>;
-  /**
-   * jco's output files: a core module's byte range in the component; the glue as a module file
-   * beside this one (`module`, its name), or as text when the engine edits it before it runs
-   * (glue-rewrites.ts).
-   */
-  files: Array<[string, { text: string } | { module: string } | { offset: number; length: number }]>;
+  /** jco's output files: the glue's text, or a core module's byte range in the component. */
+  files: Array<[string, { text: string } | { offset: number; length: number }]>;
 }
 
 export const seedPath = (hash: string, bridge: Bridge) => `${RESERVED_PREFIX}transpiled/${hash}.${bridge}.json`;
@@ -41,17 +37,9 @@ export async function fetchSeed(hash: string, bridge: Bridge, component: Uint8Ar
   }
   if (seed.version !== TRANSPILE_VERSION || seed.component !== hash || seed.bridge !== bridge) return undefined;
   const encoder = new TextEncoder();
-  const files: Array<[string, Uint8Array]> = [];
-  let glueUrl: string | undefined;
-  for (const [name, data] of seed.files) {
-    if ('module' in data) {
-      // Only a plain file name beside the seed: the seed cannot point the engine anywhere else.
-      if (!/^[0-9a-f]{64}\.(?:jspi|sync)\.js$/.test(data.module)) return undefined;
-      glueUrl = new URL(data.module, new URL(seedPath(hash, bridge), self.location.href)).href;
-    } else files.push([name, 'text' in data ? encoder.encode(data.text) : sliceOf(component, data, `${seedPath(hash, bridge)}: ${name}`)]);
-  }
-  return { files, imports: seed.imports, exports: seed.exports, ...(glueUrl ? { glueUrl } : {}) };
+  const files = seed.files.map(([name, data]): [string, Uint8Array] => [
+    name,
+    'text' in data ? encoder.encode(data.text) : sliceOf(component, data, `${seedPath(hash, bridge)}: ${name}`),
+  ]);
+  return { files, imports: seed.imports, exports: seed.exports };
 }
-
-/** The glue module file `scripts/pretranspile-examples.mjs` writes beside a seed. */
-export const seedGlueName = (hash: string, bridge: Bridge) => `${hash}.${bridge}.js`;
