@@ -5,9 +5,9 @@
  *   protocol/           leaf: the messages between contexts and the limits both sides read
  *   wasm/               leaf: the WebAssembly binary reader and writer (LEB128, sections)
  *   wasi/               leaf: the one WASI preview1 (Spin 1 modules and the in-page Wizer)
- *   bytes/              leaf: the one base64 codec, SHA-256 helper and byte-size format
+ *   bytes/              leaf: the one base64 codec, SHA-256 helper, byte concatenation and byte-size format
  *   manifest/  storage/ leaves beside it: spin.toml's model; key-value and SQLite storage
- *   host/               the interfaces a component imports (may use storage/, manifest/, protocol/, wasi/)
+ *   host/               the interfaces a component imports (may use bytes/, storage/, manifest/, protocol/, wasi/)
  *   engine/             loads apps and runs components (may use bytes/, host/, storage/, manifest/, protocol/, wasi/, wasm/);
  *                       only its Worker entry, engine/worker.ts, wires in authoring/prepared.ts
  *   authoring/          builds JS components in the page (may use engine/'s types, bytes/, wasi/ and wasm/)
@@ -56,8 +56,8 @@ module.exports = {
     forbid(
       'host-below-engine',
       folder('host'),
-      '^src/(?!host/|storage/|manifest/|protocol/|wasi/)',
-      'host/ implements the interfaces components import, with storage/, manifest/ and the leaf wasi/; it never reaches up.',
+      '^src/(?!host/|bytes/|storage/|manifest/|protocol/|wasi/)',
+      'host/ implements the interfaces components import, with storage/, manifest/ and the leaves bytes/ and wasi/; it never reaches up.',
     ),
     {
       name: 'engine-below-ui-and-authoring',

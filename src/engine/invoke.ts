@@ -16,6 +16,7 @@ import { findIncomingHandler, startIncomingHandler } from './executors/wasi-http
 import { findP3Handler, startP3Handler } from './executors/wasi-http-p3';
 import { invokeSpin1 } from './invoke-spin1';
 import type { InvokeDeps, InvokeResult } from './invoke-types';
+import { concatBytes } from '../bytes/concat';
 
 export type { InvokeDeps, InvokeResult } from './invoke-types';
 
@@ -32,15 +33,9 @@ function latin1(bytes: Uint8Array): string {
   return text;
 }
 
+/** One buffer for a body read in parts; a single chunk is passed on as it is, without a copy. */
 function concat(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+  return chunks.length === 1 ? chunks[0]! : concatBytes(chunks);
 }
 
 export async function invoke(entry: LoadedComponent, match: RouteMatch, request: InternalRequest, deps: InvokeDeps): Promise<InvokeResult> {

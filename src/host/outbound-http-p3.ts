@@ -14,6 +14,7 @@ import { isRedirect, OUTBOUND_FETCH_OPTIONS, OutboundRefusal, redirectMessage, r
 import { refuse, type InternalResponse, type OutboundHttpContext } from './outbound-http';
 import { chunksOf, Response, Request, type OutgoingParts, type Outcome } from './wasi-http-p3';
 import type { FieldEntry } from './wasi-http';
+import { concatBytes } from '../bytes/concat';
 
 type Bytes = Uint8Array;
 
@@ -131,16 +132,6 @@ function fromInternal(answer: InternalResponse): Response {
 
 async function collect(body: AsyncIterable<Bytes>): Promise<Bytes> {
   const parts: Bytes[] = [];
-  let total = 0;
-  for await (const chunk of body) {
-    parts.push(chunk.slice());
-    total += chunk.byteLength;
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
-  return out;
+  for await (const chunk of body) parts.push(chunk.slice());
+  return concatBytes(parts);
 }

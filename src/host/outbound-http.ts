@@ -9,6 +9,7 @@
 import type { AllowedHost } from './allowed-hosts';
 import { isRedirect, OUTBOUND_FETCH_OPTIONS, OutboundRefusal, redirectMessage, resolveOutboundRequest, type OutboundTarget } from './outbound-url';
 import { describeOutgoingRequest, host, type FieldEntry, type OutboundResult, type OutgoingRequest, type RequestOptions } from './wasi-http';
+import { concatBytes } from '../bytes/concat';
 
 export interface InternalRequest {
   method: string;
@@ -55,14 +56,7 @@ export function denied(
 
 async function bodyBytes(chunks: Uint8Array[], finished: Promise<void>): Promise<Uint8Array> {
   await finished;
-  const total = chunks.reduce((n, c) => n + c.byteLength, 0);
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 const toEntries = (headers: Array<[string, string]>): FieldEntry[] => headers.map(([n, v]) => [n.toLowerCase(), encoder.encode(v)]);

@@ -3,6 +3,7 @@
  * untrusted (a share link, an `?app=` URL or a dropped file chooses it), and the page holds it
  * whole in memory, so each is read up to its cap and refused past it, with the cap named.
  */
+import { concatBytes } from '../bytes/concat';
 
 const MiB = 1024 * 1024;
 
@@ -55,14 +56,7 @@ export async function readBodyCapped(response: Response, { bytes: cap, for: capF
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
+  return chunks.length === 1 ? chunks[0]! : concatBytes(chunks);
 }
 
 /** The most of a response body the request console keeps to show; the rest is counted only. */
@@ -89,13 +83,7 @@ export async function readKeeping(body: ReadableStream<Uint8Array> | ArrayBuffer
       kept += part.byteLength;
     }
   }
-  const out = new Uint8Array(kept);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return { kept: out, total };
+  return { kept: concatBytes(chunks), total };
 }
 
 /** The bytes as an ArrayBuffer of exactly their length (no copy when they fill their buffer). */

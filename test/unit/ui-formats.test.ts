@@ -11,6 +11,7 @@ import { exportJson, importJson } from '../../src/ui/kv-json.ts';
 import { formatBytes } from '../../src/bytes/size.ts';
 import { fromBase64, toBase64 } from '../../src/bytes/base64.ts';
 import { sha256Digest, sha256Hex } from '../../src/bytes/sha256.ts';
+import { concatBytes } from '../../src/bytes/concat.ts';
 import { rootAtManifest } from '../../src/ui/file-import.ts';
 import { docFor, tableKind } from '../../src/ui/manifest-docs.ts';
 
@@ -48,6 +49,16 @@ test("base64 matches the platform's btoa/atob, tolerates white space, and names 
   assert.deepEqual([...fromBase64(' AP\n8= ')], [0, 255]);
   assert.throws(() => fromBase64('AP-8'), /character 3 \("-"\) is not base64/);
   assert.throws(() => fromBase64('AP8=='), /multiple of 4/);
+});
+
+test('byte concatenation keeps order and length, copies into a new array, and handles no chunks and empty ones', () => {
+  const a = Uint8Array.of(1, 2);
+  const joined = concatBytes([a, new Uint8Array(), Uint8Array.of(3), new Uint8Array(new ArrayBuffer(8), 2, 2).fill(9)]);
+  assert.deepEqual([...joined], [1, 2, 3, 9, 9]);
+  assert.notEqual(concatBytes([a]), a, 'always a new array');
+  a[0] = 7;
+  assert.equal(joined[0], 1, 'the chunks were copied');
+  assert.equal(concatBytes([]).byteLength, 0);
 });
 
 test('SHA-256: the FIPS 180-2 "abc" vector, as hex and as Spin\'s digest', async () => {
