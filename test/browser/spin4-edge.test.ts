@@ -174,6 +174,10 @@ test('Export app of a p3 app gives a zip with its spin.toml and every component,
 
   const fresh = await newContext(browser);
   const reader = await openPlayground(fresh, '?example=static-files&preview=off');
+  // The example already says "Running": clear it, so the wait below is for the imported app's run.
+  await reader.locator('#status').evaluate((el) => {
+    el.textContent = '';
+  });
   await reader.getByRole('region', { name: 'Files' }).getByLabel('Add files').setInputFiles({ name: 'p3.zip', mimeType: 'application/zip', buffer: zip });
   await reader
     .getByRole('region', { name: 'Logs' })
