@@ -37,7 +37,19 @@ interface Edit {
   /** How many matches jco 0.15.0's glue has; any other count abandons every edit. */
   min: number;
   max: number;
+  /**
+   * The edit belongs to a part of the runtime that jco emits only for some components, marked by
+   * this text: glue without it must have no match either, and the edit is left out.
+   */
+  part?: string;
 }
+
+/**
+ * jco emits the host-to-guest stream writer (a queue of host values that a guest read drains)
+ * only for components that read a stream the host writes, such as a request body. A handler that
+ * never reads one (the Spin 4 template, a key-value app) has the rest of the runtime without it.
+ */
+const HOST_WRITER = 'class PendingValueQueue {';
 
 const ws = (text: string) => new RegExp(text.split(/\s+/).filter(Boolean).map(escapeRegExp).join('\\s*'), 'g');
 function escapeRegExp(token: string): string {
@@ -254,13 +266,14 @@ export const EDITS: Edit[] = [
     min: 1,
     max: 1,
   },
-  { name: 'queue takes bytes', find: ws('drainInto(target, maxCount) {'), replace: TAKE_METHOD, min: 1, max: 1 },
+  { name: 'queue takes bytes', find: ws('drainInto(target, maxCount) {'), replace: TAKE_METHOD, min: 1, max: 1, part: HOST_WRITER },
   {
     name: 'inject collects bytes',
     find: /const values = \[\];(\s*const hasPendingReadBuffer)/g,
     replace: 'let values = [];$1',
     min: 1,
     max: 1,
+    part: HOST_WRITER,
   },
   {
     name: 'inject drains bytes',
@@ -268,6 +281,7 @@ export const EDITS: Edit[] = [
     replace: '{ const taken = pendingValues.take(values, count); values = taken.values; count -= taken.n; }',
     min: 1,
     max: 1,
+    part: HOST_WRITER,
   },
   {
     name: 'cancel drains bytes',
@@ -275,17 +289,24 @@ export const EDITS: Edit[] = [
     replace: 'const cancelValues = pendingValues.take([], buffer.remaining()).values;',
     min: 1,
     max: 1,
+    part: HOST_WRITER,
   },
 ];
 
-/** Apply every edit, or none: the edits depend on each other (bytes made by one are accepted by another). */
+/**
+ * Apply every edit, or none: the edits depend on each other (bytes made by one are accepted by
+ * another). Edits of a part the glue does not have are left out (`Edit.part`).
+ */
 export function rewriteGlue(source: string, edits: Edit[] = EDITS): GlueRewriteResult {
   if (!source.includes(STREAM_RUNTIME)) return { source, applied: [], problem: null };
   let out = source;
+  const applied: string[] = [];
   for (const edit of edits) {
     const found = out.match(edit.find)?.length ?? 0;
-    if (found < edit.min || found > edit.max) {
-      const expected = edit.min === edit.max ? `${edit.min}` : `${edit.min} to ${edit.max}`;
+    const present = edit.part === undefined || source.includes(edit.part);
+    const [min, max] = present ? [edit.min, edit.max] : [0, 0];
+    if (found < min || found > max) {
+      const expected = min === max ? `${min}` : `${min} to ${max}`;
       return {
         source,
         applied: [],
@@ -294,8 +315,10 @@ export function rewriteGlue(source: string, edits: Edit[] = EDITS): GlueRewriteR
           "streams run on jco's own element-by-element code (slow, but correct). See docs/spin4.md.",
       };
     }
+    if (!present) continue;
     // A function replacer, so that `$` in the new text is literal; `$1`, `$2` stand for the groups.
     out = out.replace(edit.find, (...match: string[]) => edit.replace.replace(/\$([12])/g, (_, n: string) => match[Number(n)] ?? ''));
+    applied.push(edit.name);
   }
-  return { source: out, applied: edits.map((e) => e.name), problem: null };
+  return { source: out, applied, problem: null };
 }

@@ -125,6 +125,32 @@ test('real jco output for a WASI 0.3 component gets every stream edit', () => {
   assert.match(result.source, /added by Spin Playground \(src\/engine\/glue-rewrites\.ts\)/);
 });
 
+test('glue without the host-to-guest stream writer (the Spin 4 template shape) gets every other edit', () => {
+  // The template's handler never reads a stream the host writes, so jco leaves that part out. The
+  // whole rewrite used to be abandoned then, and such apps waited on jco's 10 ms scheduler tick.
+  const template = transpile('spin4-template.wasm');
+  assert.doesNotMatch(template.glue, /class PendingValueQueue \{/);
+  const result = rewriteGlue(template.glue);
+  assert.equal(result.problem, null);
+  const expected = ['queue takes bytes', 'inject collects bytes', 'inject drains bytes', 'cancel drains bytes'];
+  assert.deepEqual(
+    result.applied,
+    EDITS.map((e) => e.name).filter((name) => !expected.includes(name)),
+  );
+  assert.match(template.glue, /this\.#tickLoop = null;\s*\}, 10\);/, "jco's own scheduler starts after 10 ms");
+  assert.doesNotMatch(result.source, /this\.#tickLoop = null;\s*\}, 10\);/);
+  assert.doesNotMatch(result.source, /let waitInterval = setInterval/);
+});
+
+test('an edit of a part the glue lacks must not match either', () => {
+  const glue = `class ManagedBuffer {}\nexport function instantiate() {}\n drainInto(target, maxCount) {`;
+  const edit = EDITS.find((e) => e.name === 'queue takes bytes');
+  assert.ok(edit?.part, 'the queue edit belongs to the host writer part');
+  const result = rewriteGlue(glue, [edit]);
+  assert.equal(result.source, glue);
+  assert.match(String(result.problem), /"queue takes bytes" expects \(0 matches, found 1\)/);
+});
+
 test('the rewritten glue echoes 1 MiB of arbitrary bytes exactly, in byte chunks, and again on the same instance', async () => {
   const exports = await instantiate(rewriteGlue(echo.glue).source, echo.modules);
   for (const [size, seed] of [
