@@ -51,6 +51,12 @@ interface Edit {
  */
 const HOST_WRITER = 'class PendingValueQueue {';
 
+/**
+ * jco lowers a guest's async call of a host import in one of two ways; the one for `async func`
+ * imports (Spin 4's key-value, sqlite, variables) hands the result back on a zero-delay timer.
+ */
+const ASYNC_IMPORT_RESULT = '// NOTE: whether the import settled before this timer fires';
+
 const ws = (text: string) => new RegExp(text.split(/\s+/).filter(Boolean).map(escapeRegExp).join('\\s*'), 'g');
 function escapeRegExp(token: string): string {
   return token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -196,6 +202,17 @@ export const EDITS: Edit[] = [
     replace: '_pgIdle(10).then(async () => {$1);',
     min: 1,
     max: 1,
+  },
+  {
+    // Every async-lowered host call (key-value, variables, sqlite in a p3 component) suspends the
+    // guest until this zero-delay timer runs. Nested timers are clamped to 4 ms after five levels
+    // (HTML's timer nesting rule), and a request's host calls nest; a message task is not clamped.
+    name: 'import result on the next task',
+    find: /setTimeout\(\(\) => \{(\s*\/\/ NOTE: whether the import settled before this timer fires[\s\S]{0,4000}?resolve\(res\);\s*\} catch \(err\) \{\s*reject\(err\);\s*\}\s*)\}, 0\);/g,
+    replace: '_pgNextTask().then(() => {$1});',
+    min: 1,
+    max: 1,
+    part: ASYNC_IMPORT_RESULT,
   },
   {
     name: 'host waits for copy event',
