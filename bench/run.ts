@@ -15,7 +15,7 @@ import { round } from './lib/stats.ts';
 import { measureStarts } from './phases/start.ts';
 import { measureJs, measureTiny } from './phases/requests.ts';
 import { measurePersistence } from './phases/persist.ts';
-import { measureBareHop } from './phases/hop.ts';
+import { measureBareHop, measureBodyHop } from './phases/hop.ts';
 import { measureLoadSteps } from './phases/load.ts';
 import { measureKvOps, measureNodeBaseline } from './phases/node.ts';
 import { measureAuthoring } from './phases/authoring.ts';
@@ -68,11 +68,17 @@ try {
   step('Spin 4 (WASI 0.3): 1 MiB echo (p3-echo), p3 twin of kv-tiny (p3-kv-tiny)');
   context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const p3Echo = await measureP3Echo(context, `${files.url}/fixtures/apps`, plan);
+  const p3EchoBlob = await measureP3Echo(context, `${files.url}/fixtures/apps`, plan, true);
   const p3Tiny = await measureP3Tiny(context, `${files.url}/fixtures/apps`, plan);
   await context.close();
 
   step('bare service worker + Worker hop (no playground code)');
   const bareHop = await measureBareHop(browser, `${files.url}/pages`, plan.warmup, plan.samples);
+  step('bare service worker + Worker echo of a 1 MiB body, as Uint8Array and as Blob (the floor of p3.echo1MiB)');
+  const echoWarmup = Math.max(3, Math.round(plan.warmup / 6));
+  const echoSamples = Math.max(10, Math.round(plan.samples / 10));
+  const bodyHop = await measureBodyHop(browser, `${files.url}/pages`, 1 << 20, echoWarmup, echoSamples);
+  const bodyHopBlob = await measureBodyHop(browser, `${files.url}/pages`, 1 << 20, echoWarmup, echoSamples, true);
 
   step('component load steps (kv-basics), cold and cached');
   const loadSteps = await measureLoadSteps(browser, `${files.url}/pages`, `${files.url}/examples/kv-basics/app.wasm`).catch((error: unknown) => ({
@@ -161,6 +167,17 @@ try {
         app: 'p3-echo (WAT, WASI 0.3): POST of 1 MiB echoed, timed to the last byte',
         ...(p3Echo.request ?? { p50_ms: null }),
         reason: p3Echo.reason ?? null,
+        floor_ms: bodyHop.echo.p50_ms,
+        floorNote: 'the bare service worker -> Worker echo of the same 1 MiB Uint8Array body, no playground code (bench/pages/hop.ts)',
+        bareHop: bodyHop,
+        blobBody: {
+          note: 'the same echo with the body sent as a Blob, through the playground and through the bare service worker',
+          p50_ms: p3EchoBlob.request?.p50_ms ?? null,
+          request: p3EchoBlob.request,
+          reason: p3EchoBlob.reason ?? null,
+          floor_ms: bodyHopBlob.echo.p50_ms,
+          bareHop: bodyHopBlob,
+        },
       },
       tiny: { app: `${p3Tiny.app} (WASI 0.3 twin of kv-tiny)`, request: p3Tiny.request, reason: p3Tiny.reason ?? null },
     },
@@ -235,6 +252,11 @@ function printTable(r: any) {
       `kv-tiny WAT; direct p50 ${r.tiny.direct.p50_ms}; with UI quiet p50 ${r.tiny.uiAB.uiQuiet.p50_ms}`,
     ],
     ['p3.echo1MiB.p50_ms', `${r.p3.echo1MiB.p50_ms}`, r.p3.echo1MiB.reason ?? `1 MiB POST echoed by p3-echo, n=${r.p3.echo1MiB.n}`],
+    [
+      '  bare SW → Worker echo of 1 MiB (floor)',
+      `${r.p3.echo1MiB.floor_ms}`,
+      `Uint8Array body, no playground code; as a Blob: playground ${r.p3.echo1MiB.blobBody.p50_ms}, bare ${r.p3.echo1MiB.blobBody.floor_ms}`,
+    ],
     ['p3.tiny.request.p50_ms', `${r.p3.tiny.request?.p50_ms ?? null}`, r.p3.tiny.reason ?? `${r.p3.tiny.app}, n=${r.p3.tiny.request.n}`],
     ['coldStart.ms / warmStart.ms', `${r.coldStart.ms} / ${r.warmStart.ms}`, 'navigation → preview first response (median)'],
     [

@@ -31,3 +31,23 @@ export async function measureBareHop(browser: Browser, pagesUrl: string, warmup:
     ackExtra_ms: round(relayAck.p50_ms - relay.p50_ms),
   };
 }
+
+/** The floor of `p3.echo1MiB`: the same POST through the bare service worker to a Worker and back. */
+export async function measureBodyHop(browser: Browser, pagesUrl: string, size: number, warmup: number, samples: number, blob = false) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${pagesUrl}/hop.html`);
+  await page.waitForFunction(() => 'runHopBody' in window);
+  const raw = (await page.evaluate(
+    ({ size, warmup, samples, blob }) =>
+      (window as unknown as { runHopBody(n: number, w: number, s: number, b: boolean): Promise<Record<string, number[]>> }).runHopBody(
+        size,
+        warmup,
+        samples,
+        blob,
+      ),
+    { size, warmup, samples, blob },
+  )) as Record<string, number[]>;
+  await context.close();
+  return { bytes: size, body: blob ? 'Blob' : 'Uint8Array', echo: stats(raw.echo!), relay: stats(raw.relay!) };
+}

@@ -34,21 +34,26 @@ async function withApp(context: BrowserContext, appsUrl: string, app: string, me
   }
 }
 
-/** `p3.echo1MiB`: a 1 MiB POST echoed by the p3-echo fixture; every response is checked byte for byte. */
-export async function measureP3Echo(context: BrowserContext, appsUrl: string, plan: Plan): Promise<Measured & { bytes: number }> {
+/**
+ * `p3.echo1MiB`: a 1 MiB POST echoed by the p3-echo fixture; every response is checked byte for
+ * byte. The body is sent as a Uint8Array, or as a Blob (`blob`): Chromium's upload of a typed-array
+ * body to a service worker is far slower than a Blob's (BENCHMARKS.md).
+ */
+export async function measureP3Echo(context: BrowserContext, appsUrl: string, plan: Plan, blob = false): Promise<Measured & { bytes: number }> {
   const warmup = Math.max(3, Math.round(plan.warmup / 6));
   const samples = Math.max(10, Math.round(plan.samples / 10));
   const result = await withApp(context, appsUrl, 'p3-echo', async (preview) => {
     const run = await preview.evaluate(
-      async ({ size, warmup, samples }) => {
+      async ({ size, warmup, samples, blob }) => {
         const body = new Uint8Array(size);
         for (let i = 0; i < size; i++) body[i] = (i * 2654435761) >>> 24;
+        const sent = blob ? new Blob([body]) : body;
         const durations: number[] = [];
         const statuses: Record<number, number> = {};
         let wrong = 0;
         for (let i = 0; i < warmup + samples; i++) {
           const started = performance.now();
-          const response = await fetch('/echo', { method: 'POST', body });
+          const response = await fetch('/echo', { method: 'POST', body: sent });
           const echoed = new Uint8Array(await response.arrayBuffer());
           const elapsed = performance.now() - started;
           if (echoed.length !== size || echoed.some((b, j) => b !== body[j])) wrong++;
@@ -59,7 +64,7 @@ export async function measureP3Echo(context: BrowserContext, appsUrl: string, pl
         }
         return { durations, statuses, wrong };
       },
-      { size: MIB, warmup, samples },
+      { size: MIB, warmup, samples, blob },
     );
     if (run.wrong > 0) return { request: null, reason: `${run.wrong} of ${warmup + samples} echoes did not return the bytes sent` };
     return { request: { ...stats(run.durations), statuses: run.statuses } };

@@ -6,6 +6,8 @@
 //   hop-relay      forwarded to the page's main thread, which relays it to the Worker and the
 //                  answer back (as a runner that supervises its engine Worker does);
 //   hop-relay-ack  the same, and the page first acknowledges receipt with an extra message.
+// With a request body (a POST), the echo and relay paths read it, transfer it to the Worker, and
+// answer with the bytes the Worker transfers back: the floor of a body's round trip.
 let direct = null;
 let relay = null;
 let nextId = 1;
@@ -36,20 +38,23 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(new Response(null, { status: 204 }));
   } else if (name === 'hop-echo' || name === 'hop-relay' || name === 'hop-relay-ack') {
     event.respondWith(
-      new Promise((resolve) => {
-        const id = nextId++;
-        pending.set(id, (reply) => resolve(new Response(reply.body, { status: 200, headers: reply.headers })));
-        const message = {
-          type: 'fetch',
-          id,
-          ack: name === 'hop-relay-ack',
-          method: event.request.method,
-          path: url.pathname,
-          headers: [...event.request.headers],
-          body: null,
-        };
-        (name === 'hop-echo' ? direct : relay).postMessage(message);
-      }),
+      (event.request.method === 'POST' ? event.request.arrayBuffer() : Promise.resolve(null)).then(
+        (body) =>
+          new Promise((resolve) => {
+            const id = nextId++;
+            pending.set(id, (reply) => resolve(new Response(reply.body, { status: 200, headers: reply.headers })));
+            const message = {
+              type: 'fetch',
+              id,
+              ack: name === 'hop-relay-ack',
+              method: event.request.method,
+              path: url.pathname,
+              headers: [...event.request.headers],
+              body,
+            };
+            (name === 'hop-echo' ? direct : relay).postMessage(message, body ? [body] : []);
+          }),
+      ),
     );
   }
 });

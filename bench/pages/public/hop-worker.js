@@ -1,9 +1,10 @@
-// The Worker end of hop-sw.js: every port it is given answers each request at once, body transferred.
+// The Worker end of hop-sw.js: every port it is given answers each request at once, body transferred:
+// "OK", or the request's own body when it has one.
 const encoder = new TextEncoder();
 self.onmessage = (event) => {
   const port = event.data.port;
   port.onmessage = (message) => {
-    const body = encoder.encode('OK').buffer;
+    const body = message.data.body ?? encoder.encode('OK').buffer;
     port.postMessage(
       {
         type: 'response',
@@ -11,7 +12,7 @@ self.onmessage = (event) => {
         status: 200,
         headers: [
           ['content-type', 'text/plain'],
-          ['content-length', '2'],
+          ['content-length', String(body.byteLength)],
         ],
         body,
       },
