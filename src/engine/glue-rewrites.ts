@@ -208,7 +208,11 @@ export const EDITS: Edit[] = [
     // guest until this zero-delay timer runs. Nested timers are clamped to 4 ms after five levels
     // (HTML's timer nesting rule), and a request's host calls nest; a message task is not clamped.
     name: 'import result on the next task',
-    find: /setTimeout\(\(\) => \{(\s*\/\/ NOTE: whether the import settled before this timer fires[\s\S]{0,4000}?resolve\(res\);\s*\} catch \(err\) \{\s*reject\(err\);\s*\}\s*)\}, 0\);/g,
+    find: new RegExp(
+      String.raw`setTimeout\(\(\) => \{(\s*\/\/ NOTE: whether the import settled before this timer fires[\s\S]{0,4000}?` +
+        String.raw`resolve\(res\);\s*\} catch \(err\) \{\s*reject\(err\);\s*\}\s*)\}, 0\);`,
+      'g',
+    ),
     replace: '_pgNextTask().then(() => {$1});',
     min: 1,
     max: 1,
