@@ -106,7 +106,17 @@ async function main(): Promise<void> {
       if (record.authored) warmBuilder(log);
       engineSlot.set(client);
       hook.engine = client;
-      wireEngineEvents(client, { appendLog, log, kvExplorer, tracePanel, preview, traced: () => source?.traced() });
+      wireEngineEvents(client, {
+        appendLog,
+        log,
+        kvExplorer,
+        tracePanel,
+        preview,
+        traced: () => {
+          source?.traced();
+          firstTrace.settle();
+        },
+      });
       if (first) {
         publishTestHook(hook);
       } else {
@@ -158,7 +168,13 @@ async function main(): Promise<void> {
     return parsed.ok ? [] : parsed.errors;
   });
   editor.onChange((text) => void session.setManifestText(text).then(showDraft));
-  void editor.upgrade().catch((error: unknown) => log('warn', 'editor', `Monaco did not load (${String(error)}); using a plain text area`));
+  // Monaco (megabytes of script to compile, then layout) waits for the app's first response, so it
+  // does not compete with the start-up for the main thread; the textarea holds the manifest until
+  // then. Whoever reaches for the editor sooner gets Monaco at once, keeping what they typed.
+  const upgradeEditor = once(
+    () => void editor.upgrade().catch((error: unknown) => log('warn', 'editor', `Monaco did not load (${String(error)}); using a plain text area`)),
+  );
+  byId('editor').addEventListener('focusin', upgradeEditor, { once: true });
 
   // An app written in the page: its Source editor, built by Run.
   source = SourcePanel.mount(() => byId('source-panel'), record, { session, status, log, hook, buildTimeoutMs, tabView });
@@ -254,6 +270,30 @@ async function main(): Promise<void> {
   source?.onRun(() => void run());
   byId('run').addEventListener('click', () => void run());
   await run();
+  await afterFirstResponse();
+  upgradeEditor();
+}
+
+/** Settles at the first trace batch (a request answered). */
+const firstTrace = (() => {
+  let settle!: () => void;
+  const settled = new Promise<void>((resolve) => (settle = resolve));
+  return { settled, settle: () => settle() };
+})();
+
+/** After the first Run: the first response, or 1 s (a `?preview=off` page makes no request), then an idle moment. */
+async function afterFirstResponse(): Promise<void> {
+  await Promise.race([firstTrace.settled, new Promise((resolve) => setTimeout(resolve, 1000))]);
+  await new Promise((resolve) => ('requestIdleCallback' in window ? requestIdleCallback(resolve, { timeout: 500 }) : setTimeout(resolve, 0)));
+}
+
+function once(run: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    run();
+  };
 }
 
 void main();

@@ -19,7 +19,6 @@ export abstract class CodeEditor<E extends EditorError> {
   protected editor: Monaco.editor.IStandaloneCodeEditor | null = null;
   protected monaco: typeof Monaco | null = null;
   readonly #fallback: HTMLTextAreaElement;
-  #text = '';
   #errors: E[] = [];
   #onRun: () => void = () => {};
   #onChange: (text: string) => void = () => {};
@@ -35,6 +34,7 @@ export abstract class CodeEditor<E extends EditorError> {
     this.#fallback = document.createElement('textarea');
     this.#fallback.className = 'fallback';
     this.#fallback.spellcheck = false;
+    this.#fallback.wrap = 'off'; // as Monaco shows it, so the text does not reflow when Monaco takes over
     this.#fallback.setAttribute('aria-label', label);
     this.#fallback.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
@@ -51,7 +51,6 @@ export abstract class CodeEditor<E extends EditorError> {
   }
 
   set value(text: string) {
-    this.#text = text;
     if (this.editor) this.editor.setValue(text);
     else this.#fallback.value = text;
   }
@@ -100,7 +99,10 @@ export abstract class CodeEditor<E extends EditorError> {
    * far (the textarea's, or the last value set).
    */
   protected mount(monaco: typeof Monaco, model: (text: string) => Monaco.editor.ITextModel): void {
-    const text = this.#fallback.value || this.#text;
+    // Whoever was typing in the textarea keeps typing where they were.
+    const typing = document.activeElement === this.#fallback;
+    const caret = this.#fallback.selectionStart;
+    const text = this.#fallback.value;
     this.#fallback.remove();
     const scheme = matchMedia('(prefers-color-scheme: dark)');
     scheme.addEventListener('change', () => monaco.editor.setTheme(scheme.matches ? 'vs-dark' : 'vs'));
@@ -117,6 +119,13 @@ export abstract class CodeEditor<E extends EditorError> {
     this.editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => this.#onRun());
     this.editor.onDidChangeModelContent(() => this.#changed());
     this.showErrors(this.#errors);
+    if (typing) {
+      const position = this.editor.getModel()?.getPositionAt(caret);
+      if (position) this.editor.setPosition(position);
+      this.editor.focus();
+    }
+    // For anyone who waits for the full editor (tests, embedding pages): it is there now.
+    this.host.dataset.editor = 'monaco';
   }
 
   #changed(): void {

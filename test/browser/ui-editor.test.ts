@@ -63,3 +63,28 @@ test('completion offers the keys of the current table and known store labels', a
   await suggest.getByText('http://self').waitFor();
   await context.close();
 });
+
+test('typing before Monaco has loaded: the text is kept, and Monaco takes over with the cursor where it was', async () => {
+  const context = await newContext(browser);
+  // Hold Monaco's main chunk back so that the plain text area is certainly what the person types in.
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  await context.route('**/editor.api*', async (route) => {
+    await gate;
+    await route.continue();
+  });
+  const page = await openPlayground(context, '?preview=off');
+  const textarea = page.locator('#editor textarea');
+  await textarea.click();
+  await page.keyboard.press('ControlOrMeta+Home');
+  await page.keyboard.press('End');
+  await page.keyboard.type(' # typed early');
+  assert.equal(await page.locator('#editor[data-editor="monaco"]').count(), 0, 'Monaco was held back while typing');
+  release();
+  await page.locator('#editor[data-editor="monaco"]').waitFor({ timeout: 60_000 });
+  await page.keyboard.type('!');
+  const firstLine = (await page.locator('.monaco-editor .view-line').first().innerText()).replace(/\u00a0/g, ' ');
+  assert.equal(firstLine, 'spin_manifest_version = 2 # typed early!');
+  assert.ok(await page.evaluate(() => !!document.activeElement?.closest('.monaco-editor')), 'the keyboard focus moved into Monaco');
+  await context.close();
+});

@@ -38,6 +38,15 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
+/**
+ * The Manifest panel's text once Monaco shows the manifest. Monaco loads after the app's first
+ * response; until then a textarea holds the text, and a textarea's value is not in textContent.
+ */
+export async function manifestPanelText(page: Page): Promise<string> {
+  await page.locator('#editor[data-editor="monaco"]').waitFor({ timeout: 60_000 });
+  return (await panel(page, 'Manifest').textContent()) ?? '';
+}
+
 /** Replace the editor's text the way a person would: select all, then type (paste-like). */
 export async function replaceManifest(page: Page, text: string): Promise<void> {
   const editor = page.locator('.monaco-editor');
