@@ -61,7 +61,14 @@ export function targets(results: unknown): Target[] {
   add('coldStart.ms', f('coldStart.ms'), 2500, '≤ 2500', 'transpile.compileCold_ms', "compiling the component's core modules on a cold start");
   add('authoring.onOpen.firstResponse_ms', f('authoring.onOpen.firstResponse_ms'), 2500, '≤ 2500', 'authoring.onOpen.build_ms', 'the first build alone');
   add('authoring.firstResponse_ms', f('authoring.firstResponse_ms'), 1000, '≤ 1000', 'authoring.build_ms', 'the build alone');
-  add('p3.echo1MiB.p50_ms', f('p3.echo1MiB.p50_ms'), 50, '≤ 50', 'p3.echo1MiB.floor_ms', 'recorded by the WASI 0.3 phase when present');
+  add(
+    'p3.echo1MiB.p50_ms',
+    f('p3.echo1MiB.p50_ms'),
+    50,
+    '≤ 50',
+    'p3.echo1MiB.floor_ms',
+    'the same 1 MiB POST echoed by a bare service worker → Worker, no playground code',
+  );
   const p3Limit = tiny === null ? null : round(1.5 * tiny);
   const p3Target = `≤ 1.5 × tiny.request.p50_ms = ${p3Limit ?? '?'}`;
   add('p3.tiny.request.p50_ms', f('p3.tiny.request.p50_ms'), p3Limit, p3Target, 'tiny.request.p50_ms', 'the same work as a WASI 0.2 component');
