@@ -81,6 +81,9 @@ async function main(): Promise<void> {
   layoutEditColumn(mode, Boolean(opened?.record.authored));
   if (!opened) return;
   const { record, pending } = opened;
+  // An app written in the page is built by its first Run: the builder starts compiling now, beside
+  // the engine's start-up, rather than when the first Run asks for it.
+  if (record.authored) warmBuilder(log);
   const projectId = record.id;
   let previewOrigin: string;
   try {
@@ -103,7 +106,6 @@ async function main(): Promise<void> {
     onError: (message) => log('error', 'runner', message),
     onPreviewReady: () => preview.serviceWorkerReady(),
     onClient: (client, first) => {
-      if (record.authored) warmBuilder(log);
       engineSlot.set(client);
       hook.engine = client;
       wireEngineEvents(client, {
@@ -272,6 +274,7 @@ async function main(): Promise<void> {
   await run();
   await afterFirstResponse();
   upgradeEditor();
+  source?.upgradeEditor();
 }
 
 /** Settles at the first trace batch (a request answered). */

@@ -77,11 +77,21 @@ export class SourcePanel {
     this.#editor = source;
     source.value = authored.source;
     source.onChange((text) => void deps.session.setSource(text));
-    void source
-      .upgrade()
-      .catch((error: unknown) => deps.log('warn', 'editor', `Monaco did not load for the source (${String(error)}); using a plain text area`));
+    // As for the manifest: Monaco after the first response (main.ts), or at once on focus.
+    let upgraded = false;
+    this.upgradeEditor = () => {
+      if (upgraded) return;
+      upgraded = true;
+      void source
+        .upgrade()
+        .catch((error: unknown) => deps.log('warn', 'editor', `Monaco did not load for the source (${String(error)}); using a plain text area`));
+    };
+    host.addEventListener('focusin', this.upgradeEditor, { once: true });
     exportButton.addEventListener('click', () => void this.#exportWasm(exportButton));
   }
+
+  /** Replace the Source textarea with Monaco (once). */
+  readonly upgradeEditor: () => void;
 
   onRun(listener: () => void): void {
     this.#editor.onRun(listener);

@@ -163,6 +163,8 @@ test('New JS app: type a KV handler, Run, and the preview answers with its strin
     .waitFor({ timeout: 60_000 });
   const answer = await sendFromConsole(reader, 'GET', '/');
   assert.match(answer.body, new RegExp(`${marker} runs=${sharedRuns + 1}$`));
+  // Monaco takes over the Source textarea after the first response; a textarea's value is not in textContent.
+  await reader.getByRole('region', { name: 'Source' }).locator('[data-editor="monaco"]').waitFor({ timeout: 60_000 });
   assert.ok((await reader.getByRole('region', { name: 'Source' }).textContent())?.includes(marker), 'the Source editor holds the shared source');
   const selected = reader.getByRole('region', { name: 'Files' }).locator('li[aria-current]');
   assert.equal(await selected.getAttribute('data-path'), 'dist/app.wasm');
