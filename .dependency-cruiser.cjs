@@ -3,7 +3,7 @@
  * docs/architecture.md ("Dependency rules") explains the layers; in short, from the bottom:
  *
  *   protocol/           leaf: the messages between contexts and the limits both sides read
- *   wasm/               leaf: the WebAssembly binary reader and writer (LEB128, sections)
+ *   wasm/               the WebAssembly binary reader and writer (LEB128, sections); may use only bytes/
  *   wasi/               leaf: the one WASI preview1 (Spin 1 modules and the in-page Wizer)
  *   bytes/              leaf: the one base64 codec, SHA-256 helper, byte concatenation and byte-size format
  *   manifest/  storage/ leaves beside it: spin.toml's model; key-value and SQLite storage
@@ -43,7 +43,12 @@ module.exports = {
       '^src/(?!protocol/)',
       'protocol/ holds only the shapes every context agrees on; it imports nothing else from src/.',
     ),
-    forbid('wasm-is-a-leaf', folder('wasm'), '^src/(?!wasm/)', 'wasm/ reads and writes WebAssembly binaries; it imports nothing else from src/.'),
+    forbid(
+      'wasm-is-a-leaf',
+      folder('wasm'),
+      '^src/(?!wasm/|bytes/)',
+      'wasm/ reads and writes WebAssembly binaries; it imports nothing from src/ but the leaf bytes/.',
+    ),
     forbid('wasi-is-a-leaf', folder('wasi'), '^src/(?!wasi/)', 'wasi/ is WASI preview1 over guest memory; it imports nothing else from src/.'),
     forbid('bytes-is-a-leaf', folder('bytes'), '^src/(?!bytes/)', 'bytes/ holds pure byte helpers; it imports nothing else from src/.'),
     forbid('manifest-is-a-leaf', folder('manifest'), '^src/(?!manifest/|protocol/)', 'manifest/ parses spin.toml; it needs nothing but protocol/.'),

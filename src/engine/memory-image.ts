@@ -19,7 +19,8 @@
  * written through the shared reader (src/wasm/).
  */
 import { countImports, ExternKind, SectionId } from '../wasm/core-module';
-import { concat, encodeName, uleb } from '../wasm/leb128';
+import { concatBytes } from '../bytes/concat';
+import { encodeName, uleb } from '../wasm/leb128';
 import { payloadReader, readSections, type Section } from '../wasm/sections';
 
 /** Where the rewritten module takes its memory from. */
@@ -93,7 +94,7 @@ function split(bytes: Uint8Array): { module: Uint8Array; image: MemoryImage } | 
   if (!d.atEnd) return null;
 
   // The import that replaces the memory section: same limits, so a memory from the pool fits.
-  const importPayload = concat([
+  const importPayload = concatBytes([
     uleb(importCount + 1),
     oldImports,
     encodeName(IMAGE_MEMORY_IMPORT.module),
@@ -102,7 +103,7 @@ function split(bytes: Uint8Array): { module: Uint8Array; image: MemoryImage } | 
     uleb(initialPages),
     maximumPages === null ? [] : uleb(maximumPages),
   ]);
-  const dataPayload = concat(dataParts);
+  const dataPayload = concatBytes(dataParts);
 
   // Kept sections are copied with their original encoding (a size LEB128 may be padded).
   const parts: Array<Uint8Array | number[]> = [bytes.subarray(0, 8)];
@@ -118,5 +119,5 @@ function split(bytes: Uint8Array): { module: Uint8Array; image: MemoryImage } | 
     if (s.id === SectionId.data) parts.push([SectionId.data, ...uleb(dataPayload.byteLength)], dataPayload);
     else parts.push(encoded(s));
   }
-  return { module: concat(parts), image: { initialPages, maximumPages, segments } };
+  return { module: concatBytes(parts), image: { initialPages, maximumPages, segments } };
 }

@@ -4,7 +4,8 @@
  * (authoring/wizer.ts), the guest memory ceiling (engine/limits.ts) and the pooled memory images
  * (engine/memory-image.ts). Core spec §5.5.
  */
-import { concat, encodeName, sleb, uleb, WasmFormatError, type ByteReader } from './leb128';
+import { concatBytes } from '../bytes/concat';
+import { encodeName, sleb, uleb, WasmFormatError, type ByteReader } from './leb128';
 import { payloadReader, type Section } from './sections';
 
 export const SectionId = {
@@ -113,7 +114,7 @@ export function encodeExports(list: ReadonlyArray<{ raw: Uint8Array } | { name: 
     if ('raw' in entry) parts.push(entry.raw);
     else parts.push([...encodeName(entry.name), entry.kind, ...uleb(entry.index)]);
   }
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 export interface MemoryType {
@@ -166,7 +167,7 @@ export function encodeMemories(memories: readonly MemoryType[]): Uint8Array {
     if (m.pageSizeLog2 !== undefined) part.push(...uleb(m.pageSizeLog2));
     parts.push(part);
   }
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 export interface GlobalType {
@@ -215,7 +216,7 @@ export function encodeGlobals(globals: ReadonlyArray<GlobalType & { value: numbe
     part.push(0x0b);
     parts.push(part);
   }
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 /** Counts the data section's segments by mode: a snapshot cannot carry passive ones over. */
@@ -242,7 +243,7 @@ export function encodeDataSection(segments: ReadonlyArray<{ offset: number; leng
     // active, memory 0; i32.const offset; end; then the bytes.
     parts.push([0x00, 0x41, ...sleb(s.offset | 0), 0x0b, ...uleb(s.length)], memory.subarray(s.offset, s.offset + s.length));
   }
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 /** Skips a constant expression up to and including its `end` (the extended-const opcodes too). */

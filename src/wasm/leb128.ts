@@ -163,14 +163,3 @@ export function encodeName(name: string): number[] {
   const bytes = new TextEncoder().encode(name);
   return [...uleb(bytes.byteLength), ...bytes];
 }
-
-/** The parts one after another, in a new array. */
-export function concat(parts: ReadonlyArray<Uint8Array | readonly number[]>): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let pos = 0;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.length;
-  }
-  return out;
-}

@@ -3,7 +3,8 @@
  * 8-byte preamble followed by `id size payload` sections (core spec §5.5.2; component model
  * Binary.md). Payloads are views into the binary, never copies; nothing inside them is decoded here.
  */
-import { ByteReader, concat, uleb, WasmFormatError } from './leb128';
+import { concatBytes } from '../bytes/concat';
+import { ByteReader, uleb, WasmFormatError } from './leb128';
 
 /** `\0asm`, then version 1 and layer 0. */
 export const CORE_MODULE_PREAMBLE = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00] as const;
@@ -69,11 +70,11 @@ export function payloadReader(section: Section): ByteReader {
 export function writeBinary(kind: BinaryKind, sections: ReadonlyArray<{ id: number; payload: Uint8Array }>): Uint8Array {
   const parts: Array<Uint8Array | readonly number[]> = [kind === 'core-module' ? CORE_MODULE_PREAMBLE : COMPONENT_PREAMBLE];
   for (const s of sections) parts.push([s.id, ...uleb(s.payload.byteLength)], s.payload);
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 /** `bytes` with one section's whole encoding (id, size, payload) replaced by `id` and `payload`. */
 export function replaceSection(bytes: Uint8Array, section: Section, payload: Uint8Array): Uint8Array {
   const end = section.payloadOffset + section.payload.byteLength;
-  return concat([bytes.subarray(0, section.offset), [section.id, ...uleb(payload.byteLength)], payload, bytes.subarray(end)]);
+  return concatBytes([bytes.subarray(0, section.offset), [section.id, ...uleb(payload.byteLength)], payload, bytes.subarray(end)]);
 }
