@@ -38,6 +38,7 @@ import { fetchOriginal, openProject } from './page/open-project';
 import { offerLinkSeed, PendingSeeds } from './page/pending-seeds';
 import { EngineSlot } from './page/engine-slot';
 import { wireEngineEvents } from './page/engine-events';
+import { firstResponse, once } from './page/first-response';
 import { createTestHook, publishTestHook, reportKvRenders } from './page/test-hook';
 import { pageOptions } from './page/page-options';
 import { PageStatus } from './page/status';
@@ -101,6 +102,7 @@ async function main(): Promise<void> {
 
   // Declared before the runner connects: trace batches may arrive before the panel is mounted.
   let source: SourcePanel | null = null;
+  const answered = firstResponse();
   connectRunner(previewOrigin, {
     query: options.runnerQuery,
     onError: (message) => log('error', 'runner', message),
@@ -116,7 +118,7 @@ async function main(): Promise<void> {
         preview,
         traced: () => {
           source?.traced();
-          firstTrace.settle();
+          answered.note();
         },
       });
       if (first) {
@@ -272,31 +274,10 @@ async function main(): Promise<void> {
   source?.onRun(() => void run());
   byId('run').addEventListener('click', () => void run());
   await run();
-  await afterFirstResponse();
+  // After the first Run.
+  await answered.after();
   upgradeEditor();
   source?.upgradeEditor();
-}
-
-/** Settles at the first trace batch (a request answered). */
-const firstTrace = (() => {
-  let settle!: () => void;
-  const settled = new Promise<void>((resolve) => (settle = resolve));
-  return { settled, settle: () => settle() };
-})();
-
-/** After the first Run: the first response, or 1 s (a `?preview=off` page makes no request), then an idle moment. */
-async function afterFirstResponse(): Promise<void> {
-  await Promise.race([firstTrace.settled, new Promise((resolve) => setTimeout(resolve, 1000))]);
-  await new Promise((resolve) => ('requestIdleCallback' in window ? requestIdleCallback(resolve, { timeout: 500 }) : setTimeout(resolve, 0)));
-}
-
-function once(run: () => void): () => void {
-  let done = false;
-  return () => {
-    if (done) return;
-    done = true;
-    run();
-  };
 }
 
 void main();

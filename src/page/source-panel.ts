@@ -3,6 +3,7 @@
  * into a core module by Run and exported as the component `spin build` makes
  * (src/authoring/README.md, Wiring 5). A failed build shows markers and keeps the last good one.
  */
+import { once } from './first-response';
 import { authoringClient, BuildTimeoutError, buildJsComponent } from '../authoring/client';
 import { AUTHORED_CORE, HOST_TYPES, authoredAppFiles } from '../authoring/template';
 import type { AuthoredSource } from '../share/types';
@@ -78,14 +79,12 @@ export class SourcePanel {
     source.value = authored.source;
     source.onChange((text) => void deps.session.setSource(text));
     // As for the manifest: Monaco after the first response (main.ts), or at once on focus.
-    let upgraded = false;
-    this.upgradeEditor = () => {
-      if (upgraded) return;
-      upgraded = true;
-      void source
-        .upgrade()
-        .catch((error: unknown) => deps.log('warn', 'editor', `Monaco did not load for the source (${String(error)}); using a plain text area`));
-    };
+    this.upgradeEditor = once(
+      () =>
+        void source
+          .upgrade()
+          .catch((error: unknown) => deps.log('warn', 'editor', `Monaco did not load for the source (${String(error)}); using a plain text area`)),
+    );
     host.addEventListener('focusin', this.upgradeEditor, { once: true });
     exportButton.addEventListener('click', () => void this.#exportWasm(exportButton));
   }
